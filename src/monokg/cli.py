@@ -1,0 +1,152 @@
+"""The `monokg` command line: parse arguments, call one library function, print the outcome.
+
+Exit codes: 0 ok, 1 the data does not conform, 2 the input could not be read or the command
+was misused. Errors go to stderr; results to stdout. Heavy libraries are imported inside the
+commands that need them, so `monokg --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+LANGS = click.Choice(["en", "nl"])
+
+
+def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the project's errors into a message on stderr and the documented exit code."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import InputError, InputErrors, NonConformance
+        try:
+            return func(*args, **kwargs)
+        except (InputError, InputErrors) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except NonConformance as exc:
+            click.echo(f"does not conform: {exc}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+def _paths(root: Path | None):  # type: ignore[no-untyped-def]
+    from .paths import ProjectPaths, find_root
+    return ProjectPaths(find_root(root))
+
+
+root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+                           help="Project folder (default: the nearest with a monokg.toml).")
+lang_option = click.option("--lang", type=LANGS, default="en", show_default=True,
+                           help="Language of validation messages.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="monokg")
+def main() -> None:
+    """Publish supplement monographs as a validated, linked RDF knowledge graph."""
+
+
+@main.command()
+@root_option
+@lang_option
+@_fail_cleanly
+def build(root: Path | None, lang: str) -> None:
+    """Run every stage and publish the release into build/."""
+    import time
+
+    from .pipeline import build as run_build
+    started = time.perf_counter()
+    release = run_build(_paths(root), lang)
+    for warning in release.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"built {release.claim_count} claims, {len(release.graph)} triples, "
+               f"{len(release.files)} files in {time.perf_counter() - started:.2f} s")
+    click.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in release.timings.items()))
+
+
+@main.command()
+@root_option
+@lang_option
+@_fail_cleanly
+def check(root: Path | None, lang: str) -> None:
+    """Load, resolve quotes, reason and validate, without writing anything."""
+    import time
+
+    from .pipeline import assemble
+    from .pipeline import check as run_check
+    started = time.perf_counter()
+    release = assemble(_paths(root))
+    run_check(release, lang)
+    for warning in release.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"ok: {release.claim_count} claims, {len(release.graph)} triples conform "
+               f"({time.perf_counter() - started:.2f} s)")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@root_option
+@lang_option
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the full SHACL report graph (Turtle) to this file.")
+@_fail_cleanly
+def validate(files: tuple[Path, ...], root: Path | None, lang: str,
+             report: Path | None) -> None:
+    """Validate Turtle, N-Triples or JSON-LD files against the project's shapes."""
+    from rdflib import Graph
+
+    from .errors import NonConformance
+    from .validate import check_shapes, load_rdf, load_shapes
+    from .vocabulary import load_vocabulary
+    paths = _paths(root)
+    data = Graph()
+    for file in files:
+        data += load_rdf(file)
+    ontology = load_vocabulary(paths.ontology, paths.data / "units.tsv").ontology
+    findings, report_graph = check_shapes(data, load_shapes(paths.shapes), ontology, lang)
+    if report is not None:
+        report.write_bytes(report_graph.serialize(format="turtle", encoding="utf-8"))
+    violations = [f for f in findings if f.severity == "Violation"]
+    for finding in findings:
+        if finding.severity != "Violation":
+            click.echo(f"warning: {finding}", err=True)
+    if violations:
+        raise NonConformance("validation (SHACL)", violations)
+    click.echo(f"conforms: {len(data)} triples in {len(files)} file(s)")
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "-f", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the query from this file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              help="Output format (default: table on a terminal, tsv in a pipe).")
+@root_option
+@_fail_cleanly
+def query(sparql: str | None, query_file: Path | None, fmt: str | None,
+          root: Path | None) -> None:
+    """Run a SPARQL SELECT or ASK query over the built graph."""
+    from .errors import InputError
+    from .query import format_table, load_store, run_select
+    if (sparql is None) == (query_file is None):
+        raise InputError("give a query as an argument or with --file, not both or neither",
+                         fix="monokg query 'SELECT ...'  or  monokg query -f q.rq")
+    if query_file is not None:
+        try:
+            sparql = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the query: {exc}", query_file) from exc
+    paths = _paths(root)
+    from .config import load_publication
+    dataset = load_publication(paths.config).dataset
+    table = run_select(load_store([paths.build / f"{dataset}.nt"]), sparql or "")
+    chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
+    click.echo(format_table(table, chosen))

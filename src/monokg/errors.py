@@ -1,0 +1,64 @@
+"""Errors a curator or user can cause, worded so they know what to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class InputError(Exception):
+    """The input could not be read or is malformed (exit code 2)."""
+
+    message: str
+    file: Path | str | None = None
+    line: int | None = None
+    column: int | None = None
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = str(self.file)
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        text = where + self.message
+        if self.fix:
+            text += f"\n  fix: {self.fix}"
+        return text
+
+
+class InputErrors(Exception):
+    """Several input errors found in one pass, reported together."""
+
+    def __init__(self, errors: list[InputError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class Finding:
+    """One reason the data does not conform, in words a curator understands."""
+
+    focus: str
+    path: str | None
+    message: str
+    severity: str = "Violation"
+    shape: str | None = None
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        return f"{self.severity}: {self.focus}{path}: {self.message}"
+
+
+class NonConformance(Exception):
+    """The data was read but breaks a rule (exit code 1)."""
+
+    def __init__(self, stage: str, findings: list[Finding]):
+        self.stage = stage
+        self.findings = findings
+        lines = [f"{stage}: {len(findings)} problem(s)"] + [f"  {f}" for f in findings]
+        super().__init__("\n".join(lines))

@@ -1,0 +1,62 @@
+"""Every path of the project, defined once, relative to a project root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """Where inputs and outputs live below one project root."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "monokg.toml"
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / "ontology" / "monokg.ttl"
+
+    @property
+    def shapes(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def sources(self) -> Path:
+        return self.data / "sources"
+
+    @property
+    def monographs(self) -> Path:
+        return self.data / "monographs"
+
+    @property
+    def mappings(self) -> Path:
+        return self.data / "mappings"
+
+    @property
+    def queries(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    def monograph_dirs(self) -> list[Path]:
+        """The monograph folders, each with a monograph.yaml, in name order."""
+        return sorted(p.parent for p in self.monographs.glob("*/monograph.yaml"))
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` that holds a monokg.toml (else ``start``)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "monokg.toml").is_file():
+            return folder
+    return here
