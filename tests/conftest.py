@@ -1,0 +1,47 @@
+"""Shared fixtures: a private copy of the project, and one release built from the repository."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+#: What a project consists of (everything the build reads).
+PROJECT_PARTS = ("monokg.toml", "ontology", "shapes", "data", "queries")
+
+
+def copy_project(target: Path) -> Path:
+    """Copy the inputs of the repository's project into ``target`` (no build/)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private, writable copy of the project's inputs."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project copy built once per session; returns its root (outputs in root/build)."""
+    from monokg.pipeline import build
+    from monokg.paths import ProjectPaths
+
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    build(ProjectPaths(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def raw_source() -> str:
+    """The source of record, read straight from disk, independently of the build code."""
+    return (ROOT / "data" / "sources" / "l-glutamine.nl.txt").read_bytes().decode("utf-8")
