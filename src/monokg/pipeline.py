@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,16 +129,31 @@ def check(release: Release, lang: str = "en") -> None:
     release.warnings = findings
 
 
+def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
+    """The data graph in every format, the released ontology and the shapes."""
+    pub = release.publication
+    files = write_release(pub.rebase(release.graph), out_dir, pub.dataset)
+    ontology = out_dir / f"{pub.dataset}.owl.ttl"
+    ontology.write_bytes(to_turtle(released_ontology(release.ontology, pub)))
+    shapes = out_dir / f"{pub.dataset}.shacl.ttl"
+    shapes.write_bytes(to_turtle(pub.rebase(release.shapes)))
+    return files + [ontology, shapes]
+
+
+#: Every writer of release files, in order: (release, staging folder) -> files written. A
+#: publishing surface adds its writer here; each writes only below its own file names.
+RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
+    write_graph_files,
+)
+
+
 def export(release: Release, out_dir: Path) -> list[Path]:
     """Write every output into ``out_dir`` (which must exist and be empty)."""
-    pub = release.publication
-    with _timed(release.timings, "export"):
-        files = write_release(pub.rebase(release.graph), out_dir, pub.dataset)
-        ontology = out_dir / f"{pub.dataset}.owl.ttl"
-        ontology.write_bytes(to_turtle(released_ontology(release.ontology, pub)))
-        shapes = out_dir / f"{pub.dataset}.shacl.ttl"
-        shapes.write_bytes(to_turtle(pub.rebase(release.shapes)))
-    return files + [ontology, shapes]
+    files: list[Path] = []
+    for writer in RELEASE_WRITERS:
+        with _timed(release.timings, f"export:{writer.__name__}"):
+            files += writer(release, out_dir)
+    return files
 
 
 def publish(staging: Path, target: Path) -> None:
