@@ -143,4 +143,14 @@ def test_local_concepts_are_the_mentions_without_a_standard_term(ask) -> None:  
         "leaky gut syndrom"}
 
 
-TESTED = ("indications", "doses", "safety", "about-term", "hedged-claims", "local-concepts")
+def test_claims_per_section_counts_every_section(ask) -> None:  # type: ignore[no-untyped-def]
+    answer = [(int(r["order"]), r["heading"], int(r["claims"]), int(r["negated"]))
+              for r in rows(ask("claims-per-section"))]
+    assert answer == [
+        (1, "Beschrijving", 23, 0), (2, "Werking", 82, 0), (3, "Sport", 20, 1),
+        (4, "Medische relevantie", 60, 0), (5, "Veiligheid", 23, 4), (6, "Indicaties", 13, 0),
+        (7, "Contra-Indicaties", 1, 1), (8, "Bijwerkingen", 1, 1), (9, "Interacties", 2, 0),
+        (10, "Dosering", 9, 0), (11, "Synergisme", 0, 0)]
+
+
+TESTED = ("claims-per-section", "indications", "doses", "safety", "about-term", "hedged-claims", "local-concepts")
