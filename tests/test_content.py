@@ -224,3 +224,22 @@ def test_a_sentence_neither_covered_nor_listed_fails_the_build(project: Path) ->
     assert result.exit_code == 2, output
     assert "section 'werking', paragraph 3, sentence 1 is covered by no claim" in output
     assert "De belangrijkste functies van glutamine" in output and "fix:" in output
+
+
+def test_sentences_do_not_end_at_dotted_abbreviations() -> None:
+    from monokg.sources import Paragraph
+
+    text = "Immunodeficiëntie (o.a. AIDS) komt voor. Bijv. door stress, d.w.z. zware inspanning."
+    para = Paragraph("s", 1, text, list(range(len(text))), 0, len(text))
+    assert [text[a:b] for a, b in para.sentences()] == [
+        "Immunodeficiëntie (o.a. AIDS) komt voor.",
+        "Bijv. door stress, d.w.z. zware inspanning."]
+
+
+def test_the_coverage_page_escapes_the_text() -> None:
+    from monokg.coverage import Coverage, SentenceCoverage, to_html, to_tsv
+
+    cov = Coverage("m", [SentenceCoverage("s", 1, 1, 0, 9, "a <b> & ‘c’", ["x-1"])])
+    page = to_html([cov]).decode("utf-8")
+    assert "a &lt;b&gt; &amp; ‘c’" in page and "<b>" not in page
+    assert to_tsv([cov]).decode("utf-8").splitlines()[1].split("\t")[6:8] == ["covered", "x-1"]
