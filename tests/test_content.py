@@ -243,3 +243,16 @@ def test_the_coverage_page_escapes_the_text() -> None:
     page = to_html([cov]).decode("utf-8")
     assert "a &lt;b&gt; &amp; ‘c’" in page and "<b>" not in page
     assert to_tsv([cov]).decode("utf-8").splitlines()[1].split("\t")[6:8] == ["covered", "x-1"]
+
+
+def test_one_term_with_two_labels_in_the_mappings_is_refused(project: Path) -> None:
+    path = project / "data" / "mappings" / "l-glutamine-nl.sssom.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(n for n, line in enumerate(lines) if "\tCHEBI:18050\tL-glutamine\t" in line)
+    copy = lines[row].replace("mention:", "mention:x-", 1).replace(
+        "\tCHEBI:18050\tL-glutamine\t", "\tCHEBI:18050\tL-Glutamine\t", 1)
+    path.write_text("".join(lines) + copy, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--root", str(project)])
+    assert result.exit_code == 2, result.output
+    assert f"l-glutamine-nl.sssom.tsv:{len(lines) + 1}:" in result.stderr
+    assert "CHEBI:18050 is labelled 'L-Glutamine'" in result.stderr
