@@ -19,12 +19,14 @@ from rdflib.namespace import OWL
 
 from .claims import Monograph, load_monograph
 from .config import Publication, load_publication
+from .dataset import write_bulk_files, write_manifest, write_metadata
 from .errors import Finding, InputError, InputErrors, NonConformance
 from .export import to_turtle, write_release
 from .graph import check_links, to_graph
 from .mappings import MappingSet, load_local_concepts, load_mapping_set
 from .paths import ProjectPaths
 from .reason import check_consistency
+from .site import write_site
 from .validate import check_shapes, load_rdf, load_shapes
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -41,6 +43,7 @@ class Release:
     warnings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    paths: ProjectPaths | None = None
 
     @property
     def claim_count(self) -> int:
@@ -114,7 +117,8 @@ def assemble(paths: ProjectPaths) -> Release:
     with _timed(timings, "graph"):
         graph = to_graph(monographs, mapping_sets, extra)
         shapes = load_shapes(paths.shapes)
-    return Release(publication, monographs, graph, vocabulary.ontology, shapes, timings=timings)
+    return Release(publication, monographs, graph, vocabulary.ontology, shapes, timings=timings,
+                   paths=paths)
 
 
 def check(release: Release, lang: str = "en") -> None:
@@ -144,6 +148,12 @@ def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
 #: publishing surface adds its writer here; each writes only below its own file names.
 RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
     write_graph_files,
+    write_bulk_files,
+    # Describes (size, sha256) the top-level files the writers above wrote.
+    write_metadata,
+    write_site,
+    # Lists every file written: keep it last.
+    write_manifest,
 )
 
 
