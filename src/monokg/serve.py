@@ -218,6 +218,9 @@ class Handler(BaseHTTPRequestHandler):
 
     server: MonokgServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, a keep-alive client
+    # waits ~40 ms for each response (delayed ACK).
+    disable_nagle_algorithm = True
     server_version = "monokg"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
