@@ -116,8 +116,9 @@ class Site:
             for term in (quad.subject, quad.object):
                 if isinstance(term, ox.NamedNode) and self.path_of(term.value) is not None:
                     found.add(term.value)
-        return sorted(i for i in found if not i[len(self.base):].startswith(("download/",
-                                                                               "product/")))
+        # The base itself is the home page; download/ holds the release files themselves.
+        return sorted(i for i in found if i != self.base and not i[len(self.base):].startswith(
+            ("download/", "product/")))
 
     # -- descriptions ---------------------------------------------------------------------------
     def describe(self, node: ox.NamedNode) -> list[ox.Triple]:
@@ -467,8 +468,14 @@ class Renderer:
                                     f"{esc(site.labels(m).get('nl', ''))}</span></li>"
                                     for m in monographs) + "</ul>")
         out.append("<h2>Downloads</h2><ul>")
+        # manifest.json is written after the site: listed by name only, so a page written
+        # during the build and one written by `monokg site` afterwards are the same.
+        out.append('<li><a href="download/manifest.json">manifest.json</a> '
+                   "<small>every file with its size and sha256</small></li>")
         for path in site.downloads:
-            href = esc(self.href(f"download/{path.name}", ""))
+            if path.name == "manifest.json":
+                continue
+            href = esc(quote(f"download/{path.name}"))  # a file, never a page: no suffix
             out.append(f'<li><a href="{href}">{esc(path.name)}</a> '
                        f"<small>{path.stat().st_size:,} bytes</small></li>")
         out.append("</ul>")
