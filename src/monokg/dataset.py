@@ -122,9 +122,9 @@ def load_description(path: Path) -> dict[str, dict[str, str]]:
     return texts
 
 
-def _slug(iri: str) -> str:
+def _slug(iri: str, base: str) -> str:
     """A stable path segment for a class or property IRI: its CURIE, else a short hash."""
-    for prefix, namespace in sorted(prefixes().items(), key=lambda x: -len(x[1])):
+    for prefix, namespace in sorted(prefixes(base).items(), key=lambda x: -len(x[1])):
         local = iri[len(namespace):]
         if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_-]+", local):
             return f"{prefix}-{local}"
@@ -135,7 +135,7 @@ def _n(value: int) -> Literal:
     return Literal(value, datatype=XSD.nonNegativeInteger)
 
 
-def add_statistics(meta: Graph, ds: URIRef, data: Graph) -> None:
+def add_statistics(meta: Graph, ds: URIRef, data: Graph, base: str) -> None:
     """VoID counts: triples, subjects, objects, and one partition per class and property."""
     classes: dict[URIRef, set] = {}
     properties: dict[URIRef, int] = {}
@@ -149,13 +149,13 @@ def add_statistics(meta: Graph, ds: URIRef, data: Graph) -> None:
     meta.add((ds, VOID.classes, _n(len(classes))))
     meta.add((ds, VOID.properties, _n(len(properties))))
     for cls, members in classes.items():
-        node = URIRef(f"{ds}/class/{_slug(str(cls))}")
+        node = URIRef(f"{ds}/class/{_slug(str(cls), base)}")
         meta.add((ds, VOID.classPartition, node))
         meta.add((node, RDF.type, VOID.Dataset))
         meta.add((node, VOID["class"], cls))
         meta.add((node, VOID.entities, _n(len(members))))
     for prop, count in properties.items():
-        node = URIRef(f"{ds}/property/{_slug(str(prop))}")
+        node = URIRef(f"{ds}/property/{_slug(str(prop), base)}")
         meta.add((ds, VOID.propertyPartition, node))
         meta.add((node, RDF.type, VOID.Dataset))
         meta.add((node, VOID.property, prop))
@@ -199,7 +199,7 @@ def to_metadata(release: Release, files: list[Path], description: dict[str, dict
     meta.add((ds, VOID.uriSpace, Literal(pub.base)))
     meta.add((ds, VOID.sparqlEndpoint, sparql_endpoint(pub)))
     meta.add((ds, DCAT.landingPage, pub.iri("")))
-    add_statistics(meta, ds, data)
+    add_statistics(meta, ds, data, pub.base)
     examples = [pub.rebase_term(monograph_iri(m)) for m in release.monographs]
     claims = sorted(s for s in set(data.subjects(RDF.type, None))
                     if str(s).startswith(pub.base + "claim/"))
