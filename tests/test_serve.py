@@ -26,6 +26,7 @@ from monokg.serve import MonokgServer, ServeConfig, negotiate, open_server, star
     stop_server
 from monokg.site import load_site
 
+from .conftest import ROOT
 from .servers import rows_of, stop
 
 CONFIG = ServeConfig(timeout=2.0, max_results=1000, workers=2)
@@ -81,6 +82,24 @@ def test_sparqlwrapper_gets_the_same_rows_as_the_embedded_store(
     expected = rows_of(json.loads(embedded.query(query).serialize(
         format=ox.QueryResultsFormat.JSON) or b""))
     assert rows == expected and len(rows) >= 4
+
+
+@pytest.mark.parametrize("query", sorted((ROOT / "queries").glob("*.rq")),
+                         ids=lambda q: q.name)
+def test_every_example_query_answers_as_in_the_embedded_store(
+        server: MonokgServer, embedded: ox.Store, query: Path) -> None:
+    sparql = query.read_text(encoding="utf-8")
+    status, _, body = fetch(sparql_url(server, sparql), "application/sparql-results+json")
+    assert status == 200, body
+    expected = rows_of(json.loads(embedded.query(sparql).serialize(
+        format=ox.QueryResultsFormat.JSON) or b""))
+    assert rows_of(json.loads(body)) == expected and expected
+
+
+def test_a_comment_mentioning_an_update_keyword_is_no_update(server: MonokgServer) -> None:
+    sparql = "# Every claim with a quote; delete nothing\nASK { ?s ?p ?o }"
+    status, _, body = fetch(sparql_url(server, sparql), "application/json")
+    assert status == 200 and json.loads(body)["boolean"] is True
 
 
 def test_select_results_in_each_media_type(server: MonokgServer, embedded: ox.Store) -> None:

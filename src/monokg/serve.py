@@ -44,8 +44,9 @@ GRAPH_TYPES: dict[str, ox.RdfFormat] = {
 #: Resource formats: media type -> extension ("html" for the page).
 PAGE_TYPES: dict[str, str] = {HTML_TYPE: "html", "application/xhtml+xml": "html",
                               **{media: ext for ext, (media, _) in RDF_FORMATS.items()}}
-#: An update, recognised before it reaches a parser (the endpoint is read-only).
-_UPDATE = re.compile(r"^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*"
+#: An update, recognised before it reaches a parser (the endpoint is read-only). A comment
+#: is consumed to its line end, so "# ... with ..." in a comment is not read as WITH.
+_UPDATE = re.compile(r"^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*(\n|$))\s*)*"
                      r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
                      re.IGNORECASE)
 MAX_BODY = 1 << 20
