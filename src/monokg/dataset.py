@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from .config import Publication
 from .errors import InputError, NonConformance
@@ -89,7 +90,7 @@ def to_nquads(nt: bytes, graph: URIRef) -> bytes:
 def to_trig(nt: bytes, graph: URIRef) -> bytes:
     """TriG that Virtuoso reads: ``<graph> { ... }`` without the GRAPH keyword, N-Triples inside."""
     body = "".join(f"  {line}\n" for line in nt.decode("utf-8").splitlines() if line.strip())
-    return f"<{graph}> {{\n{body}}}\n".encode("utf-8")
+    return f"<{graph}> {{\n{body}}}\n".encode()
 
 
 def write_bulk_files(release: Release, out_dir: Path) -> list[Path]:
@@ -137,10 +138,10 @@ def _n(value: int) -> Literal:
 
 def add_statistics(meta: Graph, ds: URIRef, data: Graph, base: str) -> None:
     """VoID counts: triples, subjects, objects, and one partition per class and property."""
-    classes: dict[URIRef, set] = {}
-    properties: dict[URIRef, int] = {}
+    classes: dict[Node, set[Node]] = {}
+    properties: dict[Node, int] = {}
     for s, p, o in data:
-        properties[p] = properties.get(p, 0) + 1  # type: ignore[index]
+        properties[p] = properties.get(p, 0) + 1
         if p == RDF.type and isinstance(o, URIRef):
             classes.setdefault(o, set()).add(s)
     meta.add((ds, VOID.triples, _n(len(data))))
@@ -201,8 +202,8 @@ def to_metadata(release: Release, files: list[Path], description: dict[str, dict
     meta.add((ds, DCAT.landingPage, pub.iri("")))
     add_statistics(meta, ds, data, pub.base)
     examples = [pub.rebase_term(monograph_iri(m)) for m in release.monographs]
-    claims = sorted(s for s in set(data.subjects(RDF.type, None))
-                    if str(s).startswith(pub.base + "claim/"))
+    claims = sorted((s for s in set(data.subjects(RDF.type, None))
+                     if str(s).startswith(pub.base + "claim/")), key=str)
     for example in examples + claims[:3]:
         meta.add((ds, VOID.exampleResource, example))
     for mono in release.monographs:

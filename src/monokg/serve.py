@@ -12,7 +12,6 @@ import queue
 import re
 import threading
 from dataclasses import dataclass
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -117,9 +116,7 @@ def run_query(store: ox.Store, sparql: str, accept: str | None, max_results: int
             media = negotiate(accept, list(RESULT_TYPES)) or next(iter(RESULT_TYPES))
             return Answer(200, media, result.serialize(format=RESULT_TYPES[media]) or b"")
         # Count first (stopping one past the cap), then serialise a fresh run.
-        count = 0
-        for _ in result:
-            count += 1
+        for count, _ in enumerate(result, start=1):
             if count > max_results:
                 return _error(400, f"the result has more than {max_results} "
                               f"{'rows' if isinstance(result, ox.QuerySolutions) else 'triples'}"
@@ -128,6 +125,7 @@ def run_query(store: ox.Store, sparql: str, accept: str | None, max_results: int
         if isinstance(again, ox.QuerySolutions):
             media = negotiate(accept, list(RESULT_TYPES)) or next(iter(RESULT_TYPES))
             return Answer(200, media, again.serialize(format=RESULT_TYPES[media]) or b"")
+        assert isinstance(again, ox.QueryTriples)
         media = negotiate(accept, list(GRAPH_TYPES)) or next(iter(GRAPH_TYPES))
         return Answer(200, media, ox.serialize(again, format=GRAPH_TYPES[media]) or b"")
     except (OSError, RuntimeError, ValueError) as exc:
@@ -224,7 +222,7 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = "monokg"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
 
@@ -246,7 +244,7 @@ class Handler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(answer.body)
 
-    def do_OPTIONS(self) -> None:  # noqa: N802 - stdlib naming
+    def do_OPTIONS(self) -> None:
         self.send_response(204)
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
@@ -255,10 +253,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._get(head=True)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._get(head=False)
 
     def _get(self, head: bool) -> None:
@@ -270,7 +268,7 @@ class Handler(BaseHTTPRequestHandler):
         answer, extra = self.server.page(unquote(url.path), self.headers.get("Accept"))
         self._send(answer, extra, head)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         if url.path != "/sparql":
@@ -336,7 +334,7 @@ class MonokgServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host if isinstance(host, str) else host.decode()}:{port}/"
 
     def form_page(self) -> bytes:
         body = ('<h1>SPARQL</h1><form method="post" action="sparql">'

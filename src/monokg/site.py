@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -126,10 +125,12 @@ class Site:
         triples = {q.triple for q in self.store.quads_for_pattern(node, None, None)}
         if not triples:
             triples = {q.triple for q in self.store.quads_for_pattern(None, None, node)}
-        linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
+        linked: set[object] = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
         linked |= {t.predicate for t in triples} | {t.subject for t in triples}
         linked.discard(node)
         for other in linked:
+            if not isinstance(other, ox.NamedNode):
+                continue
             for label in LABELS:
                 triples |= {q.triple for q in self.store.quads_for_pattern(other, label, None)}
         return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
@@ -155,8 +156,8 @@ class Site:
         return values[0] if values else None
 
     def subjects(self, predicate: ox.NamedNode, obj: ox.NamedNode) -> list[ox.NamedNode]:
-        return sorted((q.subject for q in self.store.quads_for_pattern(None, predicate, obj)
-                       if isinstance(q.subject, ox.NamedNode)), key=str)
+        return sorted((s for q in self.store.quads_for_pattern(None, predicate, obj)
+                       if isinstance(s := q.subject, ox.NamedNode)), key=str)
 
     def types(self, node: ox.NamedNode) -> set[str]:
         return {t.value for t in self.objects(node, TYPE) if isinstance(t, ox.NamedNode)}
