@@ -22,8 +22,14 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from monokg.config import load_publication
 from monokg.paths import ProjectPaths
-from monokg.serve import MonokgServer, ServeConfig, negotiate, open_server, start_in_thread, \
-    stop_server
+from monokg.serve import (
+    MonokgServer,
+    ServeConfig,
+    negotiate,
+    open_server,
+    start_in_thread,
+    stop_server,
+)
 from monokg.site import load_site
 
 from .conftest import ROOT
@@ -172,7 +178,7 @@ def test_updates_are_refused(server: MonokgServer, how: str) -> None:
     else:
         answer = fetch(sparql_url(server, "PREFIX x: <urn:x> " + update))
     assert answer[0] == 403 and b"read-only" in answer[2]
-    status, _, body = fetch(sparql_url(server, "ASK { <urn:a> <urn:b> <urn:c> }"),
+    _, _, body = fetch(sparql_url(server, "ASK { <urn:a> <urn:b> <urn:c> }"),
                             "application/json")
     assert json.loads(body)["boolean"] is False
 

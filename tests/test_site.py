@@ -52,7 +52,7 @@ def test_the_claim_page_shows_statement_quote_terms_and_modality(site_dir: Path,
                                                                   built: Path) -> None:
     text = page(site_dir, CLAIM)
     assert "A commonly used daily dose of L-glutamine is five to ten grams per day." in text
-    marked = re.search(r"<mark>(.*?)</mark>", text, re.S)
+    marked = re.search(r"<mark>(.*?)</mark>", text, re.DOTALL)
     assert marked is not None
     assert " ".join(html.unescape(marked.group(1)).split()) == (
         "Een veel gebruikte dagdosering L-glutamine ligt tussen de vijf en tien gram per dag.")
