@@ -23,7 +23,8 @@ def previous_build(project: Path) -> dict[str, bytes]:
     """A project with a good build in place; returns its bytes to compare after a failure."""
     code, output = _run_build(project)
     assert code == 0, output
-    return {p.name: p.read_bytes() for p in (project / "build").iterdir()}
+    return {str(p.relative_to(project)): p.read_bytes()
+            for p in sorted((project / "build").rglob("*")) if p.is_file()}
 
 
 def _edit(project: Path, relative: Path, old: str, new: str) -> None:
@@ -109,7 +110,8 @@ def test_bad_input_is_refused_clearly_and_loses_nothing(
     for fragment in expected:
         assert fragment in output, f"{fragment!r} missing from:\n{output}"
     assert "fix:" in output
-    after = {p.name: p.read_bytes() for p in (project / "build").iterdir()}
+    after = {str(p.relative_to(project)): p.read_bytes()
+             for p in sorted((project / "build").rglob("*")) if p.is_file()}
     assert after == previous_build
     assert not list(project.glob(".build-*")), "a failed build left its staging folder"
 

@@ -11,6 +11,7 @@ Every text taken from the data passes through :func:`esc` before it reaches HTML
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import shutil
@@ -76,6 +77,13 @@ class Site:
     publication: Publication
     downloads: list[Path] = field(default_factory=list)
     queries: list[Path] = field(default_factory=list)
+    #: The store never changes while a Site lives, so labels are looked up once per term.
+    _labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def prefixes(self) -> list[tuple[str, str]]:
+        """Prefixes of this base, longest namespace first (for compact names)."""
+        return sorted(prefixes(self.base).items(), key=lambda x: -len(x[1]))
 
     # -- IRIs and paths -------------------------------------------------------------------------
     @property
@@ -135,15 +143,17 @@ class Site:
                 triples |= {q.triple for q in self.store.quads_for_pattern(other, label, None)}
         return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
-    def serialize(self, node: ox.NamedNode, ext: str) -> bytes:
+    def serialize(self, node: ox.NamedNode, ext: str,
+                  triples: list[ox.Triple] | None = None) -> bytes:
         """The description of one resource in a machine-readable format (sorted, stable)."""
         _, fmt = RDF_FORMATS[ext]
-        triples = self.describe(node)
+        if triples is None:
+            triples = self.describe(node)
         if fmt == ox.RdfFormat.N_TRIPLES:
             return "".join(f"{t.subject} {t.predicate} {t.object} .\n"
                            for t in triples).encode("utf-8")
         if fmt == ox.RdfFormat.TURTLE:
-            return to_turtle_text(triples, prefixes(self.base)).encode("utf-8")
+            return to_turtle_text(triples, self.prefixes).encode("utf-8")
         return ox.serialize(triples, format=fmt) or b""
 
     # -- reading the store ----------------------------------------------------------------------
@@ -164,14 +174,16 @@ class Site:
 
     def labels(self, node: object) -> dict[str, str]:
         """Labels of a term by language ('' for none), rdfs:label before skos:prefLabel."""
-        found: dict[str, str] = {}
         if not isinstance(node, ox.NamedNode):
-            return found
-        for predicate in LABELS:
-            for value in self.objects(node, predicate):
-                if isinstance(value, ox.Literal):
-                    found.setdefault(value.language or "", value.value)
-        return found
+            return {}
+        if node.value not in self._labels:
+            found: dict[str, str] = {}
+            for predicate in LABELS:
+                for value in self.objects(node, predicate):
+                    if isinstance(value, ox.Literal):
+                        found.setdefault(value.language or "", value.value)
+            self._labels[node.value] = found
+        return self._labels[node.value]
 
     def label(self, node: object) -> str:
         """The best single label: English, then Dutch, then any, then a short IRI."""
@@ -181,7 +193,7 @@ class Site:
                 return found[lang]
         if found:
             return next(iter(found.values()))
-        return curie(getattr(node, "value", str(node)), prefixes(self.base))
+        return curie(getattr(node, "value", str(node)), self.prefixes)
 
     def order(self, node: ox.NamedNode) -> int:
         value = self.first(node, self.term("order"))
@@ -201,7 +213,7 @@ def is_safe_path(path: str) -> bool:
 _LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]*)")
 
 
-def to_turtle_text(triples: list[ox.Triple], known: dict[str, str]) -> str:
+def to_turtle_text(triples: list[ox.Triple], known: list[tuple[str, str]]) -> str:
     """Sorted triples as Turtle grouped by subject, prefixed names where the local part is
     plain. Written here because pyoxigraph's prefix order changes from run to run."""
     used: dict[str, str] = {}
@@ -209,9 +221,9 @@ def to_turtle_text(triples: list[ox.Triple], known: dict[str, str]) -> str:
     def name(term: object) -> str:
         if not isinstance(term, ox.NamedNode):
             return str(term)
-        for prefix, namespace in sorted(known.items(), key=lambda x: -len(x[1])):
-            local = term.value[len(namespace):]
-            if term.value.startswith(namespace) and _LOCAL.fullmatch(local):
+        for prefix, namespace in known:
+            if term.value.startswith(namespace) and _LOCAL.fullmatch(term.value[len(namespace):]):
+                local = term.value[len(namespace):]
                 used[prefix] = namespace
                 return f"{prefix}:{local}"
         return str(term)
@@ -233,9 +245,9 @@ def to_turtle_text(triples: list[ox.Triple], known: dict[str, str]) -> str:
     return header + "\n" + "\n".join(blocks)
 
 
-def curie(iri: str, known: dict[str, str]) -> str:
-    """A compact IRI where a prefix fits, else the IRI."""
-    for prefix, namespace in sorted(known.items(), key=lambda x: -len(x[1])):
+def curie(iri: str, known: list[tuple[str, str]]) -> str:
+    """A compact IRI where a prefix fits (``known`` longest namespace first), else the IRI."""
+    for prefix, namespace in known:
         if iri.startswith(namespace) and iri != namespace:
             return f"{prefix}:{iri[len(namespace):]}"
     return iri
@@ -366,7 +378,7 @@ class Renderer:
         extra = f' <span lang="nl" class="nl">({esc(labels["nl"])})</span>' if (
             "nl" in labels and "en" in labels) else ""
         return (f"{self.link(term, here)}{extra} <small><code>"
-                f"{esc(curie(term.value, prefixes(self.site.base)))}</code></small>")
+                f"{esc(curie(term.value, self.site.prefixes))}</code></small>")
 
     def _quote(self, node: ox.NamedNode, here: str) -> str:
         """The paragraph's source text with the claim's words marked, by the span offsets."""
@@ -580,8 +592,9 @@ def write_site_files(site: Site, out_dir: Path) -> list[Path]:
         path = site_path(site, node)
         stem = file_for(path)
         put(stem + ".html", renderer.resource(node).encode("utf-8"))
+        triples = site.describe(node)
         for ext in RDF_FORMATS:
-            put(f"{stem}.{ext}", site.serialize(node, ext))
+            put(f"{stem}.{ext}", site.serialize(node, ext, triples))
     home = renderer.home(None)
     put("index.html", home.encode("utf-8"))
     for query_file in site.queries:
