@@ -93,33 +93,48 @@ def _call(opener: urllib.request.OpenerDirector, request: urllib.request.Request
 
 
 def _authorize(request: urllib.request.Request, user: str, password: str, auth: str) -> None:
-    """Add the Authorization header before the body is sent.
+    """Check the credentials with a bodiless HEAD, then add the Authorization header.
 
-    Without it the body goes out first, the store answers 401 and may close the connection
-    mid-upload (Virtuoso does: "Broken pipe"); so a bodiless HEAD fetches the digest
-    challenge first.
+    Without this the body goes out first, the store answers 401 and may close the connection
+    mid-upload (Virtuoso does: "Broken pipe"), which hides the real reason.
     """
-    if auth == "basic":
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        request.add_unredirected_header("Authorization", f"Basic {token}")
-        return
-    probe = urllib.request.Request(request.full_url, method="HEAD")
-    try:
-        _opener(request.full_url, None, None, auth).open(probe, timeout=30).close()
-        return
-    except urllib.error.HTTPError as exc:
-        challenge = exc.headers.get("WWW-Authenticate", "")
-    except OSError:
-        return  # the real request reports what is wrong
-    if not challenge.lower().startswith("digest "):
-        return
+    opener = _opener(request.full_url, None, None, auth)
+    fields: dict[str, str] | None = None
+    if auth == "digest":
+        try:
+            opener.open(urllib.request.Request(request.full_url, method="HEAD"),
+                        timeout=30).close()
+            return  # no authentication asked for
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "")
+        except OSError:
+            return  # the real request reports what is wrong
+        if not challenge.lower().startswith("digest "):
+            return
+        fields = urllib.request.parse_keqv_list(
+            [f for f in urllib.request.parse_http_list(challenge[7:]) if f])
     manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     manager.add_password(None, request.full_url, user, password)
-    fields = urllib.request.parse_keqv_list(
-        [f for f in urllib.request.parse_http_list(challenge[7:]) if f])
-    header = urllib.request.HTTPDigestAuthHandler(manager).get_authorization(request, fields)
-    if header:
-        request.add_unredirected_header("Authorization", f"Digest {header}")
+    digest = urllib.request.HTTPDigestAuthHandler(manager)
+
+    def header(req: urllib.request.Request) -> str:
+        if fields is None:
+            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+            return f"Basic {token}"
+        return f"Digest {digest.get_authorization(req, fields)}"
+
+    check = urllib.request.Request(request.full_url, method="HEAD")
+    check.add_unredirected_header("Authorization", header(check))
+    try:
+        opener.open(check, timeout=30).close()
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            raise InputError(f"{request.get_method()} to {request.full_url} failed: HTTP "
+                             f"{exc.code} {exc.reason}: the store refused the credentials of "
+                             f"{user!r}", fix="check --user, --password and --auth") from exc
+    except OSError:
+        pass
+    request.add_unredirected_header("Authorization", header(request))
 
 
 def count_triples(query_endpoint: str, graph: str, opener: urllib.request.OpenerDirector,
