@@ -216,3 +216,11 @@ def test_oxigraph_reads_the_nquads(built: Path, oxigraph: Store, graph: str) -> 
     _no_auth().open(request, timeout=60).close()
     assert count_triples(oxigraph.query, graph, _no_auth()) == body.count(b"\n")
     _load_by_cli(built, oxigraph)
+
+
+def test_basic_credentials_are_sent_with_the_upload(built: Path, oxigraph: Store) -> None:
+    """Oxigraph asks for no credentials; sending basic ones must not get in the way."""
+    result = CliRunner().invoke(main, ["load", "--root", str(built), "--endpoint", oxigraph.gsp,
+                                       "--user", "reader", "--password", "pw", "--auth", "basic"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("loaded ")
