@@ -21,12 +21,14 @@ from .claims import Monograph, load_monograph
 from .config import Publication, load_publication
 from .coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage, \
     write_coverage
+from .dataset import write_bulk_files, write_manifest, write_metadata
 from .errors import Finding, InputError, InputErrors, NonConformance
 from .export import to_turtle, write_release
 from .graph import check_links, to_graph
 from .mappings import MappingSet, load_local_concepts, load_mapping_set
 from .paths import ProjectPaths
 from .reason import check_consistency
+from .site import write_site
 from .validate import check_shapes, load_rdf, load_shapes
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -44,6 +46,7 @@ class Release:
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     coverage: list[Coverage] = field(default_factory=list)
+    paths: ProjectPaths | None = None
 
     @property
     def claim_count(self) -> int:
@@ -139,7 +142,7 @@ def assemble(paths: ProjectPaths) -> Release:
         graph = to_graph(monographs, mapping_sets, extra)
         shapes = load_shapes(paths.shapes)
     return Release(publication, monographs, graph, vocabulary.ontology, shapes, timings=timings,
-                   coverage=coverage)
+                   coverage=coverage, paths=paths)
 
 
 def check(release: Release, lang: str = "en") -> None:
@@ -170,6 +173,12 @@ def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
 RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
     write_graph_files,
     write_coverage,
+    write_bulk_files,
+    # Describes (size, sha256) the top-level files the writers above wrote.
+    write_metadata,
+    write_site,
+    # Lists every file written: keep it last.
+    write_manifest,
 )
 
 
