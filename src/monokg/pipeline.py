@@ -24,6 +24,7 @@ from .export import to_turtle, write_release
 from .graph import check_links, to_graph
 from .mappings import MappingSet, load_local_concepts, load_mapping_set
 from .paths import ProjectPaths
+from .product_validate import write_product_pages
 from .reason import check_consistency
 from .validate import check_shapes, load_rdf, load_shapes
 from .vocabulary import Vocabulary, load_vocabulary
@@ -144,6 +145,7 @@ def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
 #: publishing surface adds its writer here; each writes only below its own file names.
 RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
     write_graph_files,
+    write_product_pages,
 )
 
 
