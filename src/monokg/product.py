@@ -445,7 +445,9 @@ def to_jsonld(product_graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
     from pyld import jsonld
 
     loader = offline_loader(context)
-    nquads = product_graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    # Sorted lines: rdflib's own order varies between runs, and pyld keeps the order it reads.
+    lines = product_graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    nquads = "\n".join(sorted(line for line in lines if line.strip())) + "\n"
     expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads",
                                         "useNativeTypes": True})
     frame = {"@context": CONTEXT_URL, "@type": "Product"}
@@ -469,6 +471,9 @@ def _spelled_out(value: Any) -> Any:
     out = {}
     for key, item in value.items():
         key = {"id": "@id", "type": "@type"}.get(key, key)
+        if key == "@type" and isinstance(item, list) and "Product" in item:
+            # Product first: tools that read one type of an array read the first.
+            item = ["Product"] + sorted(t for t in item if t != "Product")
         if key == "@id" and isinstance(item, str) and item.startswith("schema:"):
             item = str(S) + item[len("schema:"):]
         out[key] = _spelled_out(item)
@@ -498,7 +503,7 @@ def from_jsonld(document: Any, context: dict[str, Any]) -> Graph:
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads",
                                       "documentLoader": offline_loader(context)})
     graph = Graph()
-    graph.parse(data=nquads, format="nquads")
+    graph.parse(data=nquads, format="nt")  # the default graph only: JSON-LD pages name none
     return graph
 
 
