@@ -53,13 +53,19 @@ def _product_file(folder: Path, slug: str, **changes: object) -> Path:
 EXAMPLE_TEXT = (Path(__file__).resolve().parents[1] / EXAMPLE).read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
+_VARIANTS: dict[Path, Path] = {}
+
+
+@pytest.fixture(scope="session")
 def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project whose monograph has no dose claim, plus an indication and a hostile handling
-    claim, and an English product file; built once."""
-    from .conftest import copy_project
+    claim, and an English product file; built once per session (the browser tests share it)."""
     from monokg.pipeline import build
 
+    from .conftest import copy_project
+
+    if tmp_path_factory.getbasetemp() in _VARIANTS:
+        return _VARIANTS[tmp_path_factory.getbasetemp()]
     root = copy_project(tmp_path_factory.mktemp("variant") / "project")
     claims_dir = next((root / "data" / "monographs").glob("*/claims"))
     for path in claims_dir.glob("*.yaml"):
@@ -75,6 +81,7 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
                   name="L-Glutamine powder <b>500 g</b> & more",
                   url="https://shop.example/p/hostile-en")
     build(ProjectPaths(root))
+    _VARIANTS[tmp_path_factory.getbasetemp()] = root
     return root
 
 
@@ -272,8 +279,8 @@ def test_a_shops_own_jsonld_validates(tmp_path: Path) -> None:
     ({"offers": {"@type": "Offer", "@id": "https://s.example/p#o", "price": "9.99"}},
      "three-letter ISO 4217 code"),
     ({"colour": "red"}, "no property 'colour'"),
-    ({"doseUnit": "g"}, "'doseUnit' is used on Product, but schema.org allows it only on "
-     "DoseSchedule"),
+    ({"doseUnit": "g"}, ("'doseUnit' is used on Product, but schema.org allows it only on "
+                         "DoseSchedule")),
     ({"@type": ["Product", "Pill"]}, "schema.org has no type 'Pill'"),
     ({"brand": {"@type": "Offer", "@id": "https://s.example/p#b"}},
      "is a Offer, but schema.org expects Brand, Organization"),

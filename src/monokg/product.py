@@ -212,7 +212,7 @@ def load_context(schemaorg: Path) -> dict[str, Any]:
 
 def offline_loader(context: dict[str, Any]):  # type: ignore[no-untyped-def]
     """A pyld document loader: the vendored context for schema.org URLs, refusal for all else."""
-    from pyld import jsonld
+    from pyld import jsonld  # type: ignore[import-untyped]
 
     def load(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
         if _SCHEMA_URL.fullmatch(url):
@@ -254,11 +254,11 @@ def _claims(graph: Graph, ontology: Graph, mkg: Namespace, monograph: URIRef, la
     kinds = {c for c in ontology.transitive_subjects(RDFS.subClassOf, mkg.Claim)
              if c != mkg.Claim}
     found = []
-    for claim in sorted(set(graph.subjects(mkg.monograph, monograph))):
+    for claim in sorted(set(graph.subjects(mkg.monograph, monograph)), key=str):
         classes = [c for c in graph.objects(claim, RDF.type) if c in kinds]
         if not classes or not isinstance(claim, URIRef):
             continue
-        kind = _local(sorted(classes)[0], str(mkg)).removesuffix("Claim")
+        kind = _local(min(classes, key=str), str(mkg)).removesuffix("Claim")
         relation = _local(graph.value(claim, mkg.relation), str(mkg))
         qualifiers = {_local(p, str(mkg)) for p, _ in graph.predicate_objects(claim)}
         if policy.omit_with_curator_note and "curatorNote" in qualifiers:
@@ -323,8 +323,8 @@ def _dose_schedule(graph: Graph, ontology: Graph, mkg: Namespace, out: Graph, no
         parts.append(words["portions"].format(n=graph.value(dose, mkg.portions)))
     elif graph.value(dose, mkg.dividedDoses) == Literal(True):
         parts.append(words["divided"])
-    for timing in sorted(graph.objects(dose, mkg.timing)):
-        label = _text(ontology, timing, lang, RDFS.label)
+    for timing in sorted(graph.objects(dose, mkg.timing), key=str):
+        label = _text(ontology, URIRef(str(timing)), lang, RDFS.label)
         if label:
             offset = graph.value(dose, mkg.minimumOffset)
             minutes = re.fullmatch(r"PT(\d+)M", str(offset)) if offset is not None else None
@@ -346,7 +346,7 @@ def _substance_codes(graph: Graph, substance: URIRef) -> list[tuple[str, str, UR
         for prop in (SKOS.exactMatch, SKOS.closeMatch):
             for term in graph.objects(mention, prop):
                 if str(term).startswith(str(MESH)):
-                    codes.append(("MeSH", str(term)[len(str(MESH)):], URIRef(term)))
+                    codes.append(("MeSH", str(term)[len(str(MESH)):], URIRef(str(term))))
     return sorted(set(codes))
 
 
@@ -442,7 +442,7 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
 
 def to_jsonld(product_graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
     """The product graph framed around the Product node and compacted with schema.org terms."""
-    from pyld import jsonld
+    from pyld import jsonld  # type: ignore[import-untyped]
 
     loader = offline_loader(context)
     # Sorted lines: rdflib's own order varies between runs, and pyld keeps the order it reads.
@@ -498,7 +498,7 @@ def to_snippet(document: dict[str, Any]) -> str:
 
 def from_jsonld(document: Any, context: dict[str, Any]) -> Graph:
     """Read JSON-LD (a parsed document) into a graph, loading only the vendored context."""
-    from pyld import jsonld
+    from pyld import jsonld  # type: ignore[import-untyped]
 
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads",
                                       "documentLoader": offline_loader(context)})
@@ -518,15 +518,16 @@ def to_page(product: Product, product_graph: Graph, snippet: str, policy: Policy
     e = html.escape
     body = [f"<h1>{e(product.name)}</h1>",
             f'<p class="brand">{e(product.brand)} · {e(product.size)} · GTIN {e(product.gtin)}</p>',
-            f'<p class="price">{e(words["price"])}: <span>{e(product.currency)} '
-            f"{e(product.price)}</span> · {e(words['in_stock'])}: {e(product.availability)}</p>"]
+            (f'<p class="price">{e(words["price"])}: <span>{e(product.currency)} '
+             f"{e(product.price)}</span> · {e(words['in_stock'])}: {e(product.availability)}</p>")]
     for name in _values(g, item, S.activeIngredient):
-        codes = ", ".join(str(g.value(c, S.codeValue)) for c in sorted(g.objects(item, S.code)))
+        codes = ", ".join(f"{g.value(c, S.codingSystem)} {g.value(c, S.codeValue)}"
+                          for c in sorted(g.objects(item, S.code), key=str))
         body.append(f'<p class="ingredient">{e(words["ingredient"])}: {e(name)} ({e(codes)})</p>')
     for description in _values(g, item, S.description):
         body.append(f'<p class="disclaimer"><strong>{e(description)}</strong></p>')
     schedules = sorted(set(g.objects(item, S.recommendedIntake))
-                       | set(g.objects(item, S.maximumIntake)))
+                       | set(g.objects(item, S.maximumIntake)), key=str)
     if schedules:
         body.append(f"<h2>{e(words['dose'])}</h2><ul class=\"dose\">")
         for node in schedules:
@@ -541,14 +542,15 @@ def to_page(product: Product, product_graph: Graph, snippet: str, policy: Policy
         body.append(f"<h2>{e(words['safety'])}</h2><ul class=\"safety\">")
         body += [f"<li>{e(text)}</li>" for text in safety]
         body.append("</ul>")
-    claims = sorted(c for c in g.objects(item, S.subjectOf) if (c, RDF.type, S.Claim) in g)
+    claims = sorted((c for c in g.objects(item, S.subjectOf) if (c, RDF.type, S.Claim) in g),
+                    key=str)
     flagged = [c for c in claims if str(g.value(c, S.additionalType)).endswith("/IndicationClaim")]
     if flagged:
         body.append(f"<h2>{e(words['indications'])}</h2><ul class=\"indications\">")
         body += [f"<li>{e(str(g.value(c, S.text)))}</li>" for c in flagged]
         body.append("</ul>")
     body.append(f"<h2>{e(words['sources'])}</h2><ul class=\"sources\">")
-    for work in sorted(set(g.objects(item, S.subjectOf)) - set(claims)):
+    for work in sorted(set(g.objects(item, S.subjectOf)) - set(claims), key=str):
         body.append(f'<li><a class="monograph" href="{e(str(work))}">{e(words["monograph"])}: '
                     f"{e(str(g.value(work, S.name) or work))}</a></li>")
     body += [f'<li><a class="claim" href="{e(str(c))}">{e(str(g.value(c, S.text)))}</a></li>'

@@ -21,8 +21,16 @@ from .config import Publication
 from .errors import Finding, InputError, NonConformance
 from .namespaces import MKG, SCHEMA_PAGE
 from .paths import ProjectPaths
-from .product import (Policy, ProductPage, from_jsonld, load_context, load_currencies,
-                      load_policy, load_product, to_product_page)
+from .product import (
+    Policy,
+    ProductPage,
+    from_jsonld,
+    load_context,
+    load_currencies,
+    load_policy,
+    load_product,
+    to_product_page,
+)
 
 S = str(SCHEMA_PAGE)
 S_HTTPS = "https://schema.org/"
@@ -52,7 +60,7 @@ class SchemaVocabulary:
         return set().union(*(self.supertypes.get(t, {t}) for t in types)) if types else set()
 
     def local(self, iri: str) -> str:
-        return iri[len(S):] if iri.startswith(S) else iri
+        return iri.removeprefix(S)
 
 
 def load_schema_vocabulary(schemaorg: Path) -> SchemaVocabulary:
@@ -64,7 +72,8 @@ def load_schema_vocabulary(schemaorg: Path) -> SchemaVocabulary:
         raise InputError("the vendored schema.org vocabulary is missing", path,
                          fix="restore vendor/schemaorg-30.0/ from the repository")
     rdf_type, sub = str(RDF.type), str(RDFS.subClassOf)
-    classes, parents = set(), {}
+    classes: set[str] = set()
+    parents: dict[str, set[str]] = {}
     types_of: dict[str, set[str]] = {}
     vocab = SchemaVocabulary()
     with path.open("rb") as handle:
@@ -219,7 +228,7 @@ def check_policy(graph: Graph, policy: Policy, mkg: str) -> list[Finding]:
 
 def load_product_jsonld(path: Path, context: dict[str, Any]) -> Graph:
     """Read a product page's JSON-LD file; only the schema.org context may be referenced."""
-    from pyld.jsonld import JsonLdError
+    from pyld.jsonld import JsonLdError  # type: ignore[import-untyped]
 
     try:
         text = path.read_bytes().decode("utf-8")
