@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from monokg.cli import main
 
+from .test_exports import release_files
+
 CLAIMS = Path("data/monographs/l-glutamine-nl/claims")
 DOSERING = CLAIMS / "10-dosering.yaml"
 
@@ -23,7 +25,7 @@ def previous_build(project: Path) -> dict[str, bytes]:
     """A project with a good build in place; returns its bytes to compare after a failure."""
     code, output = _run_build(project)
     assert code == 0, output
-    return {p.name: p.read_bytes() for p in (project / "build").iterdir()}
+    return release_files(project / "build")
 
 
 def _edit(project: Path, relative: Path, old: str, new: str) -> None:
@@ -109,7 +111,7 @@ def test_bad_input_is_refused_clearly_and_loses_nothing(
     for fragment in expected:
         assert fragment in output, f"{fragment!r} missing from:\n{output}"
     assert "fix:" in output
-    after = {p.name: p.read_bytes() for p in (project / "build").iterdir()}
+    after = release_files(project / "build")
     assert after == previous_build
     assert not list(project.glob(".build-*")), "a failed build left its staging folder"
 
