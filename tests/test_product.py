@@ -235,6 +235,28 @@ def test_policy_is_data(variant: Path) -> None:
         policy.write_text(original, encoding="utf-8")
 
 
+@pytest.mark.parametrize("kind, relation, qualifiers, topic, default, flagged", [
+    ("Dosage", "hasDosage", set(), "dose", True, True),
+    ("Dosage", "hasDosage", {"population"}, "disease", False, True),  # a dose in AIDS patients
+    ("Dosage", "hasDosage", {"context"}, "disease", False, True),
+    ("Description", "mostAbundantIn", {"context"}, "disease", False, True),
+    ("Safety", "cautionWith", {"population"}, "safety", True, True),  # warnings stay
+    ("Handling", "incompatibleWith", set(), "handling", True, True),
+    ("Contraindication", "hasContraindication", set(), "safety", True, True),
+    ("Indication", "indicatedFor", set(), "disease", False, True),
+    ("Mechanism", "stimulates", set(), "health", False, True),
+    ("Description", "reducesRiskOf", set(), "disease", False, True),
+    ("Novel", "stimulates", set(), None, False, False),  # a kind the policy does not list
+])
+def test_the_shipped_policy(kind: str, relation: str, qualifiers: set[str], topic: str | None,
+                            default: bool, flagged: bool) -> None:
+    from monokg.product import load_policy
+    policy = load_policy(Path(__file__).resolve().parents[1] / "data/policy/product-claims.yaml")
+    assert policy.topic(kind, relation, qualifiers) == topic
+    assert policy.admits(topic, include_flagged=False) is default
+    assert policy.admits(topic, include_flagged=True) is flagged
+
+
 # ------------------------------------------------------------------------- escaping
 
 

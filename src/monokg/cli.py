@@ -194,7 +194,7 @@ def product_page(product_file: Path, include_indications: bool, out_dir: Path | 
     page = make_product_page(_paths(root), product_file, include_indications, lang)
     if include_indications:
         click.echo("note: informational, non-commercial page: indications and disease-related "
-                   "claims included, with the disclaimer", err=True)
+                   "claims allowed; if any is shown, the page carries the disclaimer", err=True)
     if out_dir is None:
         click.echo(to_text(page.document), nl=False)
         return

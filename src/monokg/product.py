@@ -79,7 +79,8 @@ class Policy:
     allowed: frozenset[str]
     with_flag: frozenset[str]
     disease_relations: frozenset[str]
-    disease_dose_qualifiers: frozenset[str]
+    qualified_topics: frozenset[str]
+    disease_qualifiers: frozenset[str]
     omit_with_curator_note: bool
     dose_kinds: dict[str, str]
     texts: dict[str, dict[str, str]]
@@ -89,7 +90,7 @@ class Policy:
         topic = self.kinds.get(kind)
         if relation in self.disease_relations:
             return "disease"
-        if topic == "dose" and qualifiers & self.disease_dose_qualifiers:
+        if topic in self.qualified_topics and qualifiers & self.disease_qualifiers:
             return "disease"
         return topic
 
@@ -195,7 +196,8 @@ def load_policy(path: Path) -> Policy:
             kinds={str(k): str(v) for k, v in node["kinds"].items()},
             allowed=frozenset(node["allowed"]), with_flag=frozenset(node["with_flag"]),
             disease_relations=frozenset(node["disease_relations"]),
-            disease_dose_qualifiers=frozenset(node["disease_dose_qualifiers"]),
+            qualified_topics=frozenset(node["qualified_is_disease"]["topics"]),
+            disease_qualifiers=frozenset(node["qualified_is_disease"]["qualifiers"]),
             omit_with_curator_note=bool(node["omit_with_curator_note"]),
             dose_kinds={str(k): str(v) for k, v in node["dose_kinds"].items()},
             texts=texts)
@@ -411,6 +413,7 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
     out.add((monograph, S.url, monograph))
 
     flagged = False
+    safety: set[str] = set()
     for claim in _claims(graph, ontology, mkg, monograph, lang, policy):
         if not policy.admits(claim.topic, include_flagged):
             continue
@@ -423,7 +426,7 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
         out.add((claim.iri, S.isBasedOn, monograph))
         out.add((claim.iri, S.url, claim.iri))
         if claim.topic in ("safety", "handling"):
-            out.add((item, S.safetyConsideration, Literal(claim.text)))
+            safety.add(claim.text)
         if claim.topic == "dose" and claim.dose is not None:
             dose_kind = _local(graph.value(claim.dose, mkg.doseKind), str(mkg))
             prop = policy.dose_kinds.get(dose_kind)
@@ -432,6 +435,11 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
                 out.add((item, S[prop], schedule))
                 _dose_schedule(graph, ontology, mkg, out, schedule, claim.dose, prop, lang, words)
                 out.add((schedule, S.description, Literal(claim.text)))
+    # A quote that is part of a longer quote shown anyway (one adverse effect of a list) would
+    # only repeat it.
+    for text in safety:
+        if not any(text != other and text in other for other in safety):
+            out.add((item, S.safetyConsideration, Literal(text)))
     if flagged:
         out.add((item, S.description, Literal(words["disclaimer"])))
     return out
@@ -544,7 +552,9 @@ def to_page(product: Product, product_graph: Graph, snippet: str, policy: Policy
         body.append("</ul>")
     claims = sorted((c for c in g.objects(item, S.subjectOf) if (c, RDF.type, S.Claim) in g),
                     key=str)
-    flagged = [c for c in claims if str(g.value(c, S.additionalType)).endswith("/IndicationClaim")]
+    # Claims whose kind is outside the default policy are shown apart, under the disclaimer.
+    flagged = [c for c in claims if policy.kinds.get(str(g.value(c, S.additionalType)).rsplit(
+        "/", 1)[-1].removesuffix("Claim")) not in policy.allowed]
     if flagged:
         body.append(f"<h2>{e(words['indications'])}</h2><ul class=\"indications\">")
         body += [f"<li>{e(str(g.value(c, S.text)))}</li>" for c in flagged]
