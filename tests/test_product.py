@@ -317,6 +317,11 @@ def test_a_shops_own_jsonld_validates(tmp_path: Path) -> None:
     ({"name": None}, "needs a name"),
     ({"offers": {"@type": "Offer", "@id": "https://s.example/p#o", "price": "9.99"}},
      "three-letter ISO 4217 code"),
+    ({"offers": {"@type": "Offer", "@id": "https://s.example/p#o", "price": "9,99",
+                 "priceCurrency": "EUR"}}, "exactly one price written as digits"),
+    ({"offers": {"@type": "Offer", "@id": "https://s.example/p#o", "price": "9.99",
+                 "priceCurrency": "EUR", "availability": "InStock"}},
+     "must be one schema.org ItemAvailability IRI"),
     ({"colour": "red"}, "no property 'colour'"),
     ({"doseUnit": "g"}, ("'doseUnit' is used on Product, but schema.org allows it only on "
                          "DoseSchedule")),

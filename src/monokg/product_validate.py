@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -31,6 +31,9 @@ from .product import (
     load_product,
     to_product_page,
 )
+
+if TYPE_CHECKING:
+    from .pipeline import Release
 
 S = str(SCHEMA_PAGE)
 S_HTTPS = "https://schema.org/"
@@ -340,7 +343,7 @@ def check_product_file(paths: ProjectPaths, path: Path, lang: str = "en") -> lis
     return check_product_graph(graph, kit.vocabulary, kit.shapes, kit.policy, kit.mkg, lang)
 
 
-def write_product_pages(release: Any, out_dir: Path) -> list[Path]:
+def write_product_pages(release: Release, out_dir: Path) -> list[Path]:
     """Release writer: every data/products/*.yaml as build/product/<slug>.jsonld (+ snippet)
     and build/site/product/<slug>.html, each checked before it is written."""
     from .product import write_product_page
