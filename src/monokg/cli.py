@@ -94,16 +94,20 @@ def check(root: Path | None, lang: str) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @root_option
 @lang_option
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the full SHACL report graph (Turtle) to this file.")
+@click.option("--product", type=click.Path(dir_okay=False, path_type=Path),
+              help="Validate this product-page JSON-LD instead (product shapes, schema.org "
+              "vocabulary, claims policy).")
 @_fail_cleanly
 def validate(files: tuple[Path, ...], root: Path | None, lang: str,
-             report: Path | None) -> None:
+             report: Path | None, product: Path | None) -> None:
     """Validate Turtle, N-Triples or JSON-LD files against the project's shapes."""
+    if product is not None or not files:
+        return _validate_product(product, files, root, lang)
     from rdflib import Graph
 
     from .errors import NonConformance
@@ -233,3 +237,49 @@ def load(root: Path | None, endpoint: str, graph: str | None, query_endpoint: st
         sys.exit(1)
     click.echo(f"loaded {report.found} triples into <{report.graph}> at {report.endpoint} "
                f"(checked with {report.query_endpoint})")
+
+
+def _validate_product(product: Path | None, files: tuple[Path, ...], root: Path | None,
+                      lang: str) -> None:
+    """`validate --product FILE`: one product-page JSON-LD file, nothing else."""
+    from .errors import InputError, NonConformance
+    from .product_validate import check_product_file
+    if product is None or files:
+        raise InputError("give data files, or one --product FILE, not both or neither",
+                         fix="monokg validate build/monokg.ttl  or  "
+                         "monokg validate --product page.jsonld")
+    findings = check_product_file(_paths(root), product, lang)
+    for finding in findings:
+        if finding.severity != "Violation":
+            click.echo(f"warning: {finding}", err=True)
+    violations = [f for f in findings if f.severity == "Violation"]
+    if violations:
+        raise NonConformance(f"product page {product}", violations)
+    click.echo(f"conforms: {product} (product shapes, schema.org vocabulary, claims policy)")
+
+
+@main.command("product-page")
+@click.argument("product_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--include-indications", is_flag=True,
+              help="Also show indications and disease-related claims, for an informational, "
+              "non-commercial page (the page then says so).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write <slug>.jsonld, <slug>.snippet.html and <slug>.html here "
+              "(default: print the JSON-LD).")
+@root_option
+@lang_option
+@_fail_cleanly
+def product_page(product_file: Path, include_indications: bool, out_dir: Path | None,
+                 root: Path | None, lang: str) -> None:
+    """Make a product page's schema.org JSON-LD from the built graph and a product file."""
+    from .product import to_text, write_product_page
+    from .product_validate import make_product_page
+    page = make_product_page(_paths(root), product_file, include_indications, lang)
+    if include_indications:
+        click.echo("note: informational, non-commercial page: indications and disease-related "
+                   "claims allowed; if any is shown, the page carries the disclaimer", err=True)
+    if out_dir is None:
+        click.echo(to_text(page.document), nl=False)
+        return
+    for path in write_product_page(page, out_dir, out_dir):
+        click.echo(str(path))

@@ -27,6 +27,7 @@ from .export import to_turtle, write_release
 from .graph import check_links, to_graph
 from .mappings import MappingSet, load_local_concepts, load_mapping_set
 from .paths import ProjectPaths
+from .product_validate import write_product_pages
 from .reason import check_consistency
 from .site import write_site
 from .validate import check_shapes, load_rdf, load_shapes
@@ -177,6 +178,7 @@ RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
     # Describes (size, sha256) the top-level files the writers above wrote.
     write_metadata,
     write_site,
+    write_product_pages,
     # Lists every file written: keep it last.
     write_manifest,
 )
