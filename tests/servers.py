@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -165,7 +166,27 @@ def plain(binding: dict | None) -> str | None:
             return value
     if datatype == XSD + "boolean":
         return "true" if value in ("true", "1") else "false"
+    if datatype == XSD + "duration":
+        return _duration_seconds(value)
     return value
+
+
+_DAY_TIME = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?")
+
+
+def _duration_seconds(value: str) -> str:
+    """A day-time xsd:duration as seconds: Virtuoso stores durations as a number of seconds
+    ("P1D" comes back as "86400.0"), so both spellings are compared as seconds."""
+    match = _DAY_TIME.fullmatch(value)
+    if match and value not in ("P", "PT"):
+        days, hours, minutes, seconds = (Decimal(g or 0) for g in match.groups())
+        total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+    else:
+        try:
+            total = Decimal(value)
+        except InvalidOperation:
+            return value
+    return format(total.normalize(), "f")
 
 
 def rows_of(answer: dict) -> set[tuple[str | None, ...]]:
