@@ -109,7 +109,9 @@ def test_a_comment_mentioning_an_update_keyword_is_no_update(server: MonokgServe
 
 
 def test_select_results_in_each_media_type(server: MonokgServer, embedded: ox.Store) -> None:
-    query = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    # Paragraph labels: a few dozen rows, well under the result cap of the test server.
+    query = ("SELECT ?s ?label WHERE { ?s a <https://w3id.org/monokg/ontology/Paragraph> ; "
+             "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
     expected = len(list(embedded.query(query)))
     url = sparql_url(server, query)
     status, headers, body = fetch(url, "application/sparql-results+json")
@@ -139,7 +141,8 @@ def test_ask_answers_a_boolean(server: MonokgServer) -> None:
                                        ("application/ld+json", ox.RdfFormat.JSON_LD)])
 def test_construct_in_each_rdf_media_type(server: MonokgServer, embedded: ox.Store,
                                           media: str, fmt: ox.RdfFormat) -> None:
-    query = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }"
+    query = ("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c , "
+             "<https://w3id.org/monokg/ontology/Section> }")
     status, headers, body = fetch(sparql_url(server, query), media)
     assert status == 200 and headers["Content-Type"].startswith(media)
     expected = set(embedded.query(query))
