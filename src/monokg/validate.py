@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from .errors import Finding, InputError
-from .namespaces import SH
+from .namespaces import SH, prefixes
 
 #: File suffix -> rdflib parser name, for the formats `monokg validate` reads.
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",
@@ -77,11 +77,19 @@ def _message(graph: Graph, result: URIRef, lang: str) -> str:
     return str(messages[0]) if messages else "does not conform"
 
 
-def _short(data: Graph, node: object) -> str:
-    if isinstance(node, URIRef):
-        qname = data.namespace_manager.normalizeUri(node)
-        return qname if not qname.startswith("<") else str(node)
-    return str(node)
+def compact(node: object, graph: Graph | None = None) -> str:
+    """A short name for a node: a CURIE with the longest matching project prefix (or one
+    the graph binds), e.g. claim:l-glutamine-nl/dose-commonly-used; else the full IRI."""
+    if not isinstance(node, URIRef):
+        return str(node)
+    text = str(node)
+    candidates = dict(prefixes())
+    if graph is not None:
+        candidates.update({p: str(ns) for p, ns in graph.namespaces()
+                           if p and p not in candidates})
+    best = max(((p, ns) for p, ns in candidates.items() if text.startswith(ns)
+                and len(text) > len(ns)), key=lambda item: len(item[1]), default=None)
+    return f"{best[0]}:{text[len(best[1]):]}" if best else text
 
 
 def to_findings(report: Graph, data: Graph, lang: str = "en") -> list[Finding]:
@@ -90,12 +98,12 @@ def to_findings(report: Graph, data: Graph, lang: str = "en") -> list[Finding]:
     for result in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(result, SH.resultSeverity)
         findings.append(Finding(
-            focus=_short(data, report.value(result, SH.focusNode)),
-            path=_short(data, report.value(result, SH.resultPath))
+            focus=compact(report.value(result, SH.focusNode), data),
+            path=compact(report.value(result, SH.resultPath), data)
             if report.value(result, SH.resultPath) is not None else None,
             message=_message(report, result, lang),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            shape=_short(data, report.value(result, SH.sourceShape)),
+            shape=compact(report.value(result, SH.sourceShape), data),
         ))
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or "",
