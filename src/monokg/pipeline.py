@@ -19,6 +19,7 @@ from rdflib.namespace import OWL
 
 from .claims import Monograph, load_monograph
 from .config import Publication, load_publication
+from .docs import write_ontology_docs
 from .errors import Finding, InputError, InputErrors, NonConformance
 from .export import to_turtle, write_release
 from .graph import check_links, to_graph
@@ -144,6 +145,7 @@ def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
 #: publishing surface adds its writer here; each writes only below its own file names.
 RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
     write_graph_files,
+    write_ontology_docs,
 )
 
 
