@@ -1,4 +1,4 @@
-"""The ontology documentation in build/ontology/: every term, both languages, self-contained."""
+"""The ontology documentation in build/: every term, both languages, self-contained."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from monokg.docs import PAGES, to_ontology_html
+from monokg.docs import page_names, to_ontology_html
 
 from .conftest import ROOT
 
+PAGES = page_names("monokg")
 ONTOLOGY = Graph().parse(ROOT / "ontology" / "monokg.ttl", format="turtle")
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 TERMS = sorted({s for k in KINDS for s in ONTOLOGY.subjects(RDF.type, k)
@@ -36,7 +37,7 @@ class _Tags(HTMLParser):
 
 @pytest.mark.parametrize("lang", sorted(PAGES))
 def test_page_lists_every_class_and_property_in_its_language(built: Path, lang: str) -> None:
-    page = (built / "build" / "ontology" / PAGES[lang]).read_text(encoding="utf-8")
+    page = (built / "build" / PAGES[lang]).read_text(encoding="utf-8")
     missing = []
     for term in TERMS:
         block = f"<code>{html.escape(str(term))}</code>"
@@ -50,7 +51,7 @@ def test_page_lists_every_class_and_property_in_its_language(built: Path, lang: 
 def test_pages_link_to_each_other_and_fetch_nothing(built: Path) -> None:
     for lang, name in PAGES.items():
         parser = _Tags()
-        parser.feed((built / "build" / "ontology" / name).read_text(encoding="utf-8"))
+        parser.feed((built / "build" / name).read_text(encoding="utf-8"))
         other = PAGES["nl" if lang == "en" else "en"]
         assert ("a", {"href": other, "hreflang": "nl" if lang == "en" else "en"}) in parser.tags
         assert not [t for t, a in parser.tags if t in ("script", "img", "iframe")]

@@ -1,7 +1,8 @@
 """Readable documentation of the ontology: one self-contained HTML page per language.
 
-Written by the build into ``build/ontology/`` (``index.html`` in English, ``index.nl.html`` in
-Dutch, each linking to the other). Every class, property and named individual of the ontology
+Written by the build into ``build/`` as ``<dataset>.ontology.html`` (English) and
+``<dataset>.ontology.nl.html`` (Dutch), each linking to the other; flat files, like every other
+release file. Every class, property and named individual of the ontology
 is listed with its label, definition, comment, super- and subclasses, domain and range, and a
 table shows how a claim hangs together. Everything comes from the ontology graph; nothing is
 fetched (no external CSS or scripts), every text is escaped, and the output is sorted, so two
@@ -23,7 +24,12 @@ from .validate import compact
 if TYPE_CHECKING:
     from .pipeline import Release
 
-PAGES = {"en": "index.html", "nl": "index.nl.html"}
+LANGS = ("en", "nl")
+
+
+def page_names(dataset: str) -> dict[str, str]:
+    """File name of the documentation page per language."""
+    return {"en": f"{dataset}.ontology.html", "nl": f"{dataset}.ontology.nl.html"}
 KINDS = (("classes", OWL.Class), ("object_properties", OWL.ObjectProperty),
          ("datatype_properties", OWL.DatatypeProperty),
          ("annotation_properties", OWL.AnnotationProperty))
@@ -173,8 +179,10 @@ def _sorted_terms(page: _Page, nodes: set[URIRef]) -> list[URIRef]:
     return sorted(nodes, key=lambda n: (page.label(n).lower(), str(n)))
 
 
-def to_ontology_html(ontology: Graph, lang: str, version: str = "") -> str:
+def to_ontology_html(ontology: Graph, lang: str, version: str = "",
+                     dataset: str = "monokg") -> str:
     """The documentation page of the ontology in one language (en or nl)."""
+    pages = page_names(dataset)
     g = ontology
     onto = next((s for s in g.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef)), None)
     kinds = {name: {s for s in g.subjects(RDF.type, cls) if isinstance(s, URIRef)}
@@ -188,9 +196,9 @@ def to_ontology_html(ontology: Graph, lang: str, version: str = "") -> str:
     other = "nl" if lang == "en" else "en"
     out = ["<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
            f"<title>{html.escape(title)}</title>",
-           f'<link rel="alternate" hreflang="{other}" href="{PAGES[other]}">',
+           f'<link rel="alternate" hreflang="{other}" href="{pages[other]}">',
            f"<style>{STYLE}</style>", "</head>", "<body>",
-           f'<p><a href="{PAGES[other]}" hreflang="{other}">{c["other"]}</a></p>',
+           f'<p><a href="{pages[other]}" hreflang="{other}">{c["other"]}</a></p>',
            f"<h1>{html.escape(title)}</h1>"]
     if onto is not None:
         description = _text(g, onto, DCTERMS.description, lang)
@@ -241,14 +249,13 @@ def to_ontology_html(ontology: Graph, lang: str, version: str = "") -> str:
 
 
 def write_ontology_docs(release: Release, out_dir: Path) -> list[Path]:
-    """build/ontology/index.html (English) and index.nl.html (Dutch)."""
+    """<dataset>.ontology.html (English) and <dataset>.ontology.nl.html (Dutch)."""
     pub = release.publication
     ontology = pub.rebase(release.ontology) if pub.base != DEFAULT_BASE else release.ontology
-    folder = out_dir / "ontology"
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for lang, name in PAGES.items():
-        path = folder / name
-        path.write_text(to_ontology_html(ontology, lang, pub.version), encoding="utf-8")
+    for lang, name in page_names(pub.dataset).items():
+        path = out_dir / name
+        path.write_text(to_ontology_html(ontology, lang, pub.version, pub.dataset),
+                        encoding="utf-8")
         written.append(path)
     return written
