@@ -24,6 +24,12 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def release_files(folder: Path) -> dict[str, bytes]:
+    """Every file below a release folder, by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A private, writable copy of the project's inputs."""

@@ -68,6 +68,9 @@ def build(root: Path | None, lang: str) -> None:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"built {release.claim_count} claims, {len(release.graph)} triples, "
                f"{len(release.files)} files in {time.perf_counter() - started:.2f} s")
+    covered, total = release.sentences_covered
+    click.echo(f"coverage: {covered} of {total} body sentences covered by a claim "
+               f"({100 * covered / max(total, 1):.1f} %)")
     click.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in release.timings.items()))
 
 

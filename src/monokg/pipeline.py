@@ -19,6 +19,8 @@ from rdflib.namespace import OWL
 
 from .claims import Monograph, load_monograph
 from .config import Publication, load_publication
+from .coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage, \
+    write_coverage
 from .docs import write_ontology_docs
 from .errors import Finding, InputError, InputErrors, NonConformance
 from .export import to_turtle, write_release
@@ -42,10 +44,16 @@ class Release:
     warnings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
 
     @property
     def claim_count(self) -> int:
         return sum(len(m.claims) for m in self.monographs)
+
+    @property
+    def sentences_covered(self) -> tuple[int, int]:
+        """(body sentences covered by a claim, body sentences)."""
+        return summary(self.coverage)
 
 
 @contextmanager
@@ -91,6 +99,20 @@ def _load_mappings(monographs: list[Monograph],
     return sets
 
 
+def _coverage(monographs: list[Monograph]) -> list[Coverage]:
+    out, errors = [], []
+    for mono in monographs:
+        try:
+            out.append(to_coverage(mono, load_exclusions(mono.file.with_name(EXCLUSIONS_FILE))))
+        except InputError as exc:
+            errors.append(exc)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise InputErrors(errors)
+    return out
+
+
 def released_ontology(ontology: Graph, publication: Publication) -> Graph:
     """The ontology as published: rebased, with a version IRI and version info added."""
     released = publication.rebase(ontology)
@@ -107,6 +129,8 @@ def assemble(paths: ProjectPaths) -> Release:
     with _timed(timings, "sources+claims"):
         vocabulary = load_vocabulary(paths.ontology, paths.data / "units.tsv")
         monographs = _load_monographs(paths, vocabulary)
+    with _timed(timings, "coverage"):
+        coverage = _coverage(monographs)
     with _timed(timings, "mappings"):
         mapping_sets = _load_mappings(monographs, vocabulary)
         extra = [load_local_concepts(paths.mappings / "local-concepts.ttl")]
@@ -115,7 +139,8 @@ def assemble(paths: ProjectPaths) -> Release:
     with _timed(timings, "graph"):
         graph = to_graph(monographs, mapping_sets, extra)
         shapes = load_shapes(paths.shapes)
-    return Release(publication, monographs, graph, vocabulary.ontology, shapes, timings=timings)
+    return Release(publication, monographs, graph, vocabulary.ontology, shapes, timings=timings,
+                   coverage=coverage)
 
 
 def check(release: Release, lang: str = "en") -> None:
@@ -145,6 +170,7 @@ def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
 #: publishing surface adds its writer here; each writes only below its own file names.
 RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
     write_graph_files,
+    write_coverage,
     write_ontology_docs,
 )
 
