@@ -69,8 +69,10 @@ BAD_JSONLD = """{
 
 
 @pytest.mark.parametrize("name,text,where,what", [
-    ("kapot.ttl", BAD_TURTLE, ":2:24:", "not valid turtle: newline found in string literal"),
-    ("kapot.jsonld", BAD_JSONLD, ":3:33:", "not valid json-ld: Expecting value"),
+    ("kapot.ttl", BAD_TURTLE, ":2:24:",
+     "not valid turtle at line 2, column 24: newline found in string literal"),
+    ("kapot.jsonld", BAD_JSONLD, ":3:33:",
+     "not valid json-ld at line 3, column 33: Expecting value"),
     ("extern.jsonld", '{"@context": "https://schema.org/", "@id": "http://example.org/a"}',
      ": ", "would be fetched from the network"),
     ("leeg.xyz", "", ": ", "unknown file type"),

@@ -46,7 +46,8 @@ def load_rdf(path: Path) -> Graph:
         graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib's parsers raise many unrelated exception types
         line, column, why = _position(exc)
-        raise InputError(f"not valid {fmt}: {why}", path, line, column,
+        where = f" at line {line}" + (f", column {column}" if column else "") if line else ""
+        raise InputError(f"not valid {fmt}{where}: {why}", path, line, column,
                          fix="correct the syntax at that place") from exc
     return graph
 
@@ -57,7 +58,8 @@ def _refuse_remote_contexts(data: bytes, path: Path) -> None:
     try:
         document = json.loads(data)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid json-ld: {exc.msg}", path, exc.lineno, exc.colno,
+        raise InputError(f"not valid json-ld at line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}", path, exc.lineno, exc.colno,
                          fix="correct the syntax at that place") from exc
     stack = [document]
     while stack:
