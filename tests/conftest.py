@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What a project consists of (everything the build reads).
-PROJECT_PARTS = ("monokg.toml", "ontology", "shapes", "data", "queries")
+PROJECT_PARTS = ("monokg.toml", "ontology", "shapes", "data", "queries", "vendor")
 
 
 def copy_project(target: Path) -> Path:

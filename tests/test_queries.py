@@ -7,6 +7,7 @@ compared as sets of rows so that row order does not matter where the query does 
 from __future__ import annotations
 
 import csv
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -154,3 +155,14 @@ def test_claims_per_section_counts_every_section(ask) -> None:  # type: ignore[n
 
 
 TESTED = ("claims-per-section", "indications", "doses", "safety", "about-term", "hedged-claims", "local-concepts")
+
+
+UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
+
+
+@pytest.mark.parametrize("query", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.name)
+def test_comments_do_not_read_as_an_update_to_common_clients(query: Path) -> None:
+    """SPARQLWrapper guesses the query type from the first keyword, comments included."""
+    comments = "\n".join(line for line in query.read_text(encoding="utf-8").splitlines()
+                         if line.lstrip().startswith("#"))
+    assert not UPDATE_WORDS.search(comments), f"reword the comment in {query.name}"

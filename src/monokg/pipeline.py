@@ -21,13 +21,16 @@ from .claims import Monograph, load_monograph
 from .config import Publication, load_publication
 from .coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage, \
     write_coverage
+from .dataset import write_bulk_files, write_manifest, write_metadata
 from .docs import write_ontology_docs
 from .errors import Finding, InputError, InputErrors, NonConformance
 from .export import to_turtle, write_release
 from .graph import check_links, to_graph
 from .mappings import MappingSet, load_local_concepts, load_mapping_set
 from .paths import ProjectPaths
+from .product_validate import write_product_pages
 from .reason import check_consistency
+from .site import write_site
 from .validate import check_shapes, load_rdf, load_shapes
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -45,6 +48,7 @@ class Release:
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     coverage: list[Coverage] = field(default_factory=list)
+    paths: ProjectPaths | None = None
 
     @property
     def claim_count(self) -> int:
@@ -140,7 +144,7 @@ def assemble(paths: ProjectPaths) -> Release:
         graph = to_graph(monographs, mapping_sets, extra)
         shapes = load_shapes(paths.shapes)
     return Release(publication, monographs, graph, vocabulary.ontology, shapes, timings=timings,
-                   coverage=coverage)
+                   coverage=coverage, paths=paths)
 
 
 def check(release: Release, lang: str = "en") -> None:
@@ -172,6 +176,13 @@ RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
     write_graph_files,
     write_coverage,
     write_ontology_docs,
+    write_bulk_files,
+    # Describes (size, sha256) the top-level files the writers above wrote.
+    write_metadata,
+    write_site,
+    write_product_pages,
+    # Lists every file written: keep it last.
+    write_manifest,
 )
 
 
