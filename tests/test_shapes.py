@@ -42,9 +42,9 @@ def expectations(fixture: Path) -> list[tuple[str, str]]:
             break
         key, _, value = line[1:].strip().partition(":")
         if key == "expect-focus":
-            focus.append(value.strip())
+            focus.append(value.strip().strip("<>"))
         elif key == "expect-shape":
-            shape.append(value.strip())
+            shape.append(value.strip().strip("<>"))
     assert len(focus) == len(shape), f"{fixture}: expect-focus and expect-shape come in pairs"
     return list(zip(focus, shape))
 
