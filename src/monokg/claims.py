@@ -30,7 +30,7 @@ _DURATION = re.compile(r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)
 QUALIFIERS = {"population": MKG.population, "context": MKG.context,
               "setting": MKG.studySetting, "location": MKG.location}
 CLAIM_KEYS = {"id", "kind", "subject", "relation", "object", "statement", "quote", "modality",
-              "negated", "note", "occurrence", "dose", "quantity", *QUALIFIERS}
+              "negated", "note", "occurrence", "dose", "quantity", "scope", *QUALIFIERS}
 QUANTITY_KEYS = {"value", "min", "max", "unit", "per_body_mass", "period", "duration",
                  "portions", "divided", "timing", "min_offset", "kind"}
 
@@ -86,6 +86,8 @@ class Claim:
     note: str | None = None
     qualifiers: dict[URIRef, list[URIRef]] = field(default_factory=dict)
     quantity: Quantity | None = None
+    #: ids of the dosage claims whose dose limits this one ("in de aangegeven dosering")
+    scope: list[str] = field(default_factory=list)
     file: Path = Path()
     line: int = 0
 
@@ -199,9 +201,28 @@ def load_claims(folder: Path, source: Source, vocabulary: Vocabulary, about: URI
                 continue
             seen[claim.id] = (file, claim.line)
             claims.append(claim)
+    errors += check_scopes(claims)
     if errors:
         raise InputErrors(errors)
     return claims
+
+
+def check_scopes(claims: list[Claim]) -> list[InputError]:
+    """A claim's 'scope' must name dosage claims of the same monograph."""
+    kinds = {c.id: c.kind for c in claims}
+    errors = []
+    for claim in claims:
+        for target in claim.scope:
+            if target not in kinds:
+                errors.append(InputError(
+                    f"claim {claim.id!r}: scope {target!r} is not a claim of this monograph",
+                    claim.file, claim.line, fix="name the id of the dosage claim whose dose "
+                    "the text refers to ('in de aangegeven dosering')"))
+            elif kinds[target] != MKG.DosageClaim:
+                errors.append(InputError(
+                    f"claim {claim.id!r}: scope {target!r} is not a Dosage claim", claim.file,
+                    claim.line, fix="a scope names a claim of kind Dosage"))
+    return errors
 
 
 def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: Vocabulary,
@@ -240,6 +261,11 @@ def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: 
         if key in item:
             quantity = _quantity(item[key], key == "dose", vocabulary, file,
                                  item.line_of(key), what)
+    scope = item.get("scope", [])
+    scope = scope if isinstance(scope, list) else [scope]
+    if not all(isinstance(s, str) and _ID.fullmatch(s) for s in scope):
+        raise InputError(f"{what}: 'scope' must be claim ids", file, item.line_of("scope"),
+                         fix="e.g. scope: dose-commonly-used  or  scope: [id-1, id-2]")
     negated = item.get("negated", False)
     if not isinstance(negated, bool):
         raise InputError(f"{what}: 'negated' must be true or false", file,
@@ -260,7 +286,7 @@ def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: 
                                  item.line_of("modality"), "modality"),
         evidence=evidence, negated=negated,
         note=str(item["note"]).strip() if item.get("note") else None,
-        qualifiers=qualifiers, quantity=quantity, file=file, line=item.line,
+        qualifiers=qualifiers, quantity=quantity, scope=scope, file=file, line=item.line,
     )
 
 

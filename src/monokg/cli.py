@@ -105,29 +105,26 @@ def check(root: Path | None, lang: str) -> None:
 @_fail_cleanly
 def validate(files: tuple[Path, ...], root: Path | None, lang: str,
              report: Path | None, product: Path | None) -> None:
-    """Validate Turtle, N-Triples or JSON-LD files against the project's shapes."""
+    """Validate Turtle, N-Triples or JSON-LD files against the project's shapes.
+
+    Exit 0 when they conform, 1 with one line per problem (focus node, path, message in
+    --lang), 2 when a file cannot be read (with the parser's line and column).
+    """
     if product is not None or not files:
         return _validate_product(product, files, root, lang)
-    from rdflib import Graph
-
     from .errors import NonConformance
-    from .validate import check_shapes, load_rdf, load_shapes
-    from .vocabulary import load_vocabulary
+    from .validate import check_files, write_report
     paths = _paths(root)
-    data = Graph()
-    for file in files:
-        data += load_rdf(file)
-    ontology = load_vocabulary(paths.ontology, paths.data / "units.tsv").ontology
-    findings, report_graph = check_shapes(data, load_shapes(paths.shapes), ontology, lang)
+    outcome = check_files(list(files), paths.ontology, paths.data / "units.tsv", paths.shapes,
+                          lang)
     if report is not None:
-        report.write_bytes(report_graph.serialize(format="turtle", encoding="utf-8"))
-    violations = [f for f in findings if f.severity == "Violation"]
-    for finding in findings:
+        write_report(outcome.report, report)
+    for finding in outcome.findings:
         if finding.severity != "Violation":
             click.echo(f"warning: {finding}", err=True)
-    if violations:
-        raise NonConformance("validation (SHACL)", violations)
-    click.echo(f"conforms: {len(data)} triples in {len(files)} file(s)")
+    if outcome.violations:
+        raise NonConformance("validation (SHACL)", outcome.violations)
+    click.echo(f"conforms: {outcome.triples} triples in {len(files)} file(s)")
 
 
 @main.command()

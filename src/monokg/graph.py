@@ -128,6 +128,8 @@ def add_claim(graph: Graph, mono: Monograph, claim: Claim, md5: str) -> None:
     graph.add((node, MKG.evidence, claim.evidence))
     if claim.note:
         graph.add((node, MKG.curatorNote, Literal(claim.note, lang="en")))
+    for target in claim.scope:
+        graph.add((node, MKG.scopedByDose, iri(f"claim/{mono.id}/{target}")))
     for prop, values in claim.qualifiers.items():
         for value in values:
             graph.add((node, prop, value))

@@ -22,6 +22,7 @@ from .config import Publication, load_publication
 from .coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage, \
     write_coverage
 from .dataset import write_bulk_files, write_manifest, write_metadata
+from .docs import write_ontology_docs
 from .errors import Finding, InputError, InputErrors, NonConformance
 from .export import to_turtle, write_release
 from .graph import check_links, to_graph
@@ -174,6 +175,7 @@ def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
 RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
     write_graph_files,
     write_coverage,
+    write_ontology_docs,
     write_bulk_files,
     # Describes (size, sha256) the top-level files the writers above wrote.
     write_metadata,

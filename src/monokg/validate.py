@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 
 from .errors import Finding, InputError
-from .namespaces import SH
+from .namespaces import SH, prefixes
 
 #: File suffix -> rdflib parser name, for the formats `monokg validate` reads.
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",
@@ -39,63 +39,128 @@ def load_rdf(path: Path) -> Graph:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(f"not UTF-8 (byte {exc.start})", path, line,
                          fix="save the file as UTF-8") from exc
+    if fmt == "json-ld":
+        _refuse_remote_contexts(data, path)
     graph = Graph()
     try:
         graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib's parsers raise many unrelated exception types
-        line, column = _position(exc)
-        raise InputError(f"not valid {fmt}: {_first_line(exc)}", path, line, column,
+        line, column, why = _position(exc)
+        where = f" at line {line}" + (f", column {column}" if column else "") if line else ""
+        raise InputError(f"not valid {fmt}{where}: {why}", path, line, column,
                          fix="correct the syntax at that place") from exc
     return graph
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+def _refuse_remote_contexts(data: bytes, path: Path) -> None:
+    """A JSON-LD context given by URL would be fetched from the network: refuse it."""
+    import json
+    try:
+        document = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid json-ld at line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}", path, exc.lineno, exc.colno,
+                         fix="correct the syntax at that place") from exc
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            context = node.get("@context")
+            for item in context if isinstance(context, list) else [context]:
+                if isinstance(item, str):
+                    raise InputError(f"remote JSON-LD context {item!r} would be fetched from "
+                                     "the network", path, fix="put the context inline "
+                                     "(monokg never fetches anything while validating)")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
-def _position(exc: Exception) -> tuple[int | None, int | None]:
-    """Line (and column) from an rdflib or json parser error, where it says them."""
+def _position(exc: Exception) -> tuple[int | None, int | None, str]:
+    """Line, column and reason from an rdflib or json parser error, where it says them."""
     import re
-    line = getattr(exc, "lines", None) or getattr(exc, "lineno", None)
+    argstr, offset = getattr(exc, "_str", None), getattr(exc, "_i", None)
+    if isinstance(argstr, bytes | str) and isinstance(offset, int):
+        # rdflib's Turtle parser (BadSyntax): the offending offset in the document text.
+        text = argstr.decode("utf-8", "replace") if isinstance(argstr, bytes) else argstr
+        before = text[:offset]
+        return (before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1,
+                str(getattr(exc, "_why", "bad syntax")))
+    line = getattr(exc, "lineno", None)
     column = getattr(exc, "colno", None)
+    text = str(exc).strip().splitlines()
+    why = getattr(exc, "msg", None) or (text[0] if text else type(exc).__name__)
     if line is None:
-        match = re.search(r"line (\d+)", str(exc))
+        match = re.search(r"line:? (\d+)", str(exc))
         line = int(match.group(1)) if match else None
     if column is None:
-        match = re.search(r"col(?:umn)? (\d+)", str(exc))
+        match = re.search(r"col(?:umn)?:? (\d+)", str(exc))
         column = int(match.group(1)) if match else None
-    return line, column
+    return line, column, str(why)
 
 
-def _message(graph: Graph, result: URIRef, lang: str) -> str:
-    messages = list(graph.objects(result, SH.resultMessage))
-    for wanted in (lang, "en", None):
-        for m in messages:
-            if isinstance(m, Literal) and m.language == wanted:
-                return str(m)
-    return str(messages[0]) if messages else "does not conform"
+def _message(report: Graph, result: object, lang: str, shapes: Graph | None) -> str:
+    """The result's message in the chosen language; pySHACL drops the language tags of a
+    SPARQL constraint's messages, so those are looked up on the shape."""
+    candidates = [list(report.objects(result, SH.resultMessage))]
+    shape = report.value(result, SH.sourceShape)
+    if shapes is not None and shape is not None:
+        candidates.append(list(shapes.objects(shape, SH.message)))
+    for messages in candidates:
+        for wanted in (lang, "en"):
+            for m in messages:
+                if isinstance(m, Literal) and m.language == wanted:
+                    return str(m)
+    plain = candidates[0]
+    return str(plain[0]) if plain else "does not conform"
 
 
-def _short(data: Graph, node: object) -> str:
-    if isinstance(node, URIRef):
-        qname = data.namespace_manager.normalizeUri(node)
-        return qname if not qname.startswith("<") else str(node)
-    return str(node)
+def _path(report: Graph, path: object, data: Graph) -> str | None:
+    """A result path in SPARQL property-path notation (^p for an inverse path)."""
+    if path is None:
+        return None
+    inverse = report.value(path, SH.inversePath) if not isinstance(path, URIRef) else None
+    return f"^{compact(inverse, data)}" if inverse is not None else compact(path, data)
 
 
-def to_findings(report: Graph, data: Graph, lang: str = "en") -> list[Finding]:
-    """One finding per SHACL result: focus node, path and the shape's message."""
+def _value(report: Graph, result: object, focus: object, data: Graph) -> str:
+    value = report.value(result, SH.value)
+    if value is None or value == focus or not isinstance(value, URIRef | Literal):
+        return ""
+    text = compact(value, data)
+    return f" (value: {text[:60] + '...' if len(text) > 60 else text})"
+
+
+def compact(node: object, graph: Graph | None = None) -> str:
+    """A short name for a node: a CURIE with the longest matching project prefix (or one
+    the graph binds), e.g. claim:l-glutamine-nl/dose-commonly-used; else the full IRI."""
+    if not isinstance(node, URIRef):
+        return str(node)
+    text = str(node)
+    candidates = dict(prefixes())
+    if graph is not None:
+        candidates.update({p: str(ns) for p, ns in graph.namespaces()
+                           if p and p not in candidates})
+    best = max(((p, ns) for p, ns in candidates.items() if text.startswith(ns)
+                and len(text) > len(ns)), key=lambda item: len(item[1]), default=None)
+    return f"{best[0]}:{text[len(best[1]):]}" if best else text
+
+
+def to_findings(report: Graph, data: Graph, lang: str = "en",
+                shapes: Graph | None = None) -> list[Finding]:
+    """One finding per SHACL result: focus node, path, the shape's message and the value."""
     findings = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    # Top-level results only: the sh:detail results of a nested sh:node or sh:or would repeat
+    # one problem in words meant for the shape's author.
+    for result in report.objects(None, SH.result):
         severity = report.value(result, SH.resultSeverity)
+        focus = report.value(result, SH.focusNode)
         findings.append(Finding(
-            focus=_short(data, report.value(result, SH.focusNode)),
-            path=_short(data, report.value(result, SH.resultPath))
-            if report.value(result, SH.resultPath) is not None else None,
-            message=_message(report, result, lang),
+            focus=compact(focus, data),
+            path=_path(report, report.value(result, SH.resultPath), data),
+            message=_message(report, result, lang, shapes) + _value(report, result, focus, data),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            shape=_short(data, report.value(result, SH.sourceShape)),
+            shape=compact(report.value(result, SH.sourceShape), data),
         ))
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or "",
@@ -117,6 +182,53 @@ def check_shapes(data: Graph, shapes: Graph, ontology: Graph,
         combined.bind(prefix, namespace)
     combined += data
     combined += ontology
-    _, report, _ = validate(combined, shacl_graph=shapes, inference="none", advanced=True,
-                            allow_warnings=True)
-    return to_findings(report, data, lang), report
+    # inplace: `combined` is ours, so pySHACL need not copy it first (a second per 10 k triples).
+    try:
+        _, report, _ = validate(combined, shacl_graph=shapes, inference="none", advanced=True,
+                                allow_warnings=True, inplace=True)
+    except Exception as exc:  # pySHACL reports data it cannot evaluate as runtime errors
+        raise InputError(f"the data could not be validated: {str(exc).strip()[:300]}", None,
+                         fix="check the data for values of the wrong kind (e.g. a literal "
+                         "where an IRI is expected)") from exc
+    return to_findings(report, data, lang, shapes), report
+
+
+@dataclass
+class Validation:
+    """The outcome of validating third-party files: findings, report graph, size."""
+
+    findings: list[Finding]
+    report: Graph
+    triples: int
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+
+def check_files(files: list[Path], ontology_path: Path, units_path: Path, shapes_dir: Path,
+                lang: str = "en") -> Validation:
+    """Read RDF files (any supported format) and validate them, with the ontology, against
+    the project's shapes; unreadable input raises InputError naming file, line and column."""
+    from .vocabulary import load_vocabulary
+
+    data = Graph()
+    for prefix, namespace in prefixes().items():
+        data.bind(prefix, namespace)
+    for file in files:
+        data += load_rdf(file)
+    ontology = load_vocabulary(ontology_path, units_path).ontology
+    findings, report = check_shapes(data, load_shapes(shapes_dir), ontology, lang)
+    return Validation(findings, report, len(data))
+
+
+def write_report(report: Graph, path: Path) -> Path:
+    """The full SHACL report graph as Turtle, for tools."""
+    for prefix, namespace in prefixes().items():
+        report.bind(prefix, namespace)
+    try:
+        path.write_bytes(report.serialize(format="turtle", encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror}", path,
+                         fix="choose a writable path") from exc
+    return path
