@@ -140,6 +140,19 @@ def _extra(paths: ProjectPaths) -> Graph:
     return extra
 
 
+def _add_pyshacl_system_triples(shapes: Graph) -> None:
+    """Add the two triples pySHACL adds to every shapes graph it validates with.
+
+    pySHACL writes them into the graph it is given; the release's shapes file has always been
+    written after an in-process validation and so holds them. Validation now runs in workers
+    too, so they are added here, the same for every run, keeping the release as it was.
+    (Importing pySHACL here also lets forked workers inherit it instead of importing it.)"""
+    from pyshacl.shapes_graph import ShapesGraph
+
+    for triple in getattr(ShapesGraph, "system_triples", ()):
+        shapes.add(triple)
+
+
 def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
              use_cache: bool = True) -> Release:
     """Load every input and assemble the graph; raise InputError(s) on bad input.
@@ -153,6 +166,7 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         vocabulary = load_vocabulary(paths.ontology, paths.data / "units.tsv")
         extra = _extra(paths)
         shapes = load_shapes(paths.shapes)
+        _add_pyshacl_system_triples(shapes)
         folders = paths.monograph_dirs()
         if not folders:
             raise InputError("no monograph found", paths.monographs,

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from .claims import Monograph, find_span, load_monograph
+from .claims import Monograph, find_span, load_monograph, normalise_quote
 from .mappings import _split_header
 from .namespaces import prefixes
 from .paths import ProjectPaths
@@ -223,7 +223,7 @@ def _write_monograph(root: Path, template: Template, k: int, seed: int, words: l
                              str(item["id"]))
             # A third of the quotes are copied with the PDF's line breaks, as curators do.
             exact = span.exact
-            claim["quote"] = exact if "\n" in exact and "-\n" not in exact \
+            claim["quote"] = exact if "\n" in exact and normalise_quote(exact) == sentence \
                 and rng.random() < 0.34 else sentence
             claim["statement"] = (f"{title}: synthetic {item['kind']} claim "
                                   f"'{item['id']}' ({item['relation']}).")
