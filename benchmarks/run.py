@@ -46,10 +46,21 @@ PROJECT_PARTS = ("monokg.toml", "ontology", "shapes", "data", "queries")
 SEED = 7
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size (bytes): resident memory with pages shared between processes
+    (forked workers) divided among them, so a sum over processes counts each page once."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    """Memory (PSS, bytes) of a process and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -57,13 +68,12 @@ def _tree_rss(pid: int) -> int:
             stat = (entry / "stat").read_text()
             fields = stat[stat.rindex(")") + 2:].split()
             children.setdefault(int(fields[1]), []).append(int(entry.name))
-            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, ValueError, IndexError):
             continue
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        total += _pss(current)
         todo += children.get(current, [])
     return total
 
@@ -73,7 +83,7 @@ def run_measured(command: list[str], timeout: float) -> dict[str, object]:
     process (GNU time), and its output."""
     report = Path(tempfile.mkstemp(suffix=".time")[1])
     started = time.perf_counter()
-    process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(report), *command],
+    process = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", str(report), *command],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     peak = 0
@@ -98,11 +108,14 @@ def run_measured(command: list[str], timeout: float) -> dict[str, object]:
     stop.set()
     poller.join()
     try:
-        largest = int(report.read_text().strip().splitlines()[-1]) * 1024
+        fields = report.read_text().strip().splitlines()[-1].split()
+        largest, cpu = int(fields[0]) * 1024, float(fields[1]) + float(fields[2])
     except (OSError, ValueError, IndexError):
-        largest = 0
+        largest, cpu = 0, 0.0
     report.unlink(missing_ok=True)
-    return {"wall": wall, "rc": process.returncode, "timed_out": timed_out,
+    # CPU seconds (user + system, the process and every child it waited for: workers, JVMs)
+    # show the work done whatever else the machine was running at the time.
+    return {"wall": wall, "cpu": cpu, "rc": process.returncode, "timed_out": timed_out,
             "peak_tree_rss": peak, "peak_process_rss": largest, "stdout": out, "stderr": err}
 
 
@@ -246,6 +259,8 @@ def main() -> None:
                         help="runs of the naive pipeline (default: --repeat, 1 at 1m)")
     parser.add_argument("--baseline-timeout", type=float, default=1800)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--json", type=Path, default=RESULTS / "latest.json",
+                        help="where to write the figures (default benchmarks/results/latest.json)")
     args = parser.parse_args()
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     per = triples_per_monograph() if any(s in SIZES for s in sizes) else 0
@@ -269,6 +284,7 @@ def main() -> None:
             "claims": timings.get("claims"),
             "build_s": median([float(r["wall"]) for r in ok]),
             "build_runs_s": [round(float(r["wall"]), 3) for r in cold],
+            "build_cpu_s": median([float(r["cpu"]) for r in ok]),
             "build_peak_tree_rss_mb": max(int(r["peak_tree_rss"]) for r in cold) / 2**20,
             "build_peak_process_rss_mb": max(int(r["peak_process_rss"]) for r in cold) / 2**20,
             "build_rc": [r["rc"] for r in cold], "build_warnings": cold[-1]["warnings"],
@@ -285,6 +301,7 @@ def main() -> None:
             base = [baseline_once(folder, args.baseline_timeout) for _ in range(repeat)]
             good = [b for b in base if b["rc"] == 0]
             row["baseline_s"] = median([float(b["wall"]) for b in good]) if good else None
+            row["baseline_cpu_s"] = median([float(b["cpu"]) for b in good]) if good else None
             row["baseline_timed_out"] = any(b["timed_out"] for b in base)
             row["baseline_peak_tree_rss_mb"] = max(int(b["peak_tree_rss"]) for b in base) / 2**20
             if good:
@@ -319,11 +336,10 @@ def main() -> None:
             (x - mean_x) ** 2 for x in xs)
         report["slope_s_per_million_triples"] = slope
         report["intercept_s"] = mean_y - slope * mean_x
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / "latest.json"
-    out.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     print_table(report)
-    print(f"\n(JSON: {out.relative_to(ROOT)})")
+    print(f"\n(JSON: {args.json})")
 
 
 def print_table(report: dict[str, object]) -> None:
@@ -331,16 +347,20 @@ def print_table(report: dict[str, object]) -> None:
     rows = report["rows"]
     assert isinstance(rows, list)
     print(f"\nmeasured {report['date']}, {report['machine']}, median of {report['repeat']}")
-    print("\n| corpus | monographs | triples | build (s) | triples/s | peak RSS tree / largest "
-          "(MB) | warm rebuild (s) | naive (s) | naive / build | raw floor (s) | isomorphic, "
-          "same verdicts |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(f"load average at the end: {report['load_average_at_end']}")
+    print("\n| corpus | monographs | triples | build (s) | build CPU (s) | triples/s | peak memory "
+          "(MB): PSS tree / largest RSS | warm rebuild (s) | naive (s) | naive CPU (s) | naive / build | "
+          "raw floor (s) | isomorphic, same verdicts |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         base = r.get("baseline_s")
+        base_cpu = r.get("baseline_cpu_s")
         print(f"| {r['size']} | {r['monographs']} | {r['triples']:,} | {r['build_s']:.2f} | "
+              f"{r['build_cpu_s']:.1f} | "
               f"{r['triples_per_s']:,.0f} | {r['build_peak_tree_rss_mb']:.0f} / "
               f"{r['build_peak_process_rss_mb']:.0f} | {r['warm_rebuild_s']:.2f} | "
               f"{'%.1f' % base if base else 'n/a'} | "
+              f"{'%.1f' % base_cpu if base_cpu else 'n/a'} | "
               f"{'%.1fx' % r['ratio'] if r.get('ratio') else 'n/a'} | "
               f"{r['raw_floor_s']:.2f} | {r.get('isomorphic', 'n/a')}, "
               f"{r.get('same_verdict', 'n/a')} |")

@@ -140,6 +140,18 @@ def triples_of(lines: Sequence[str]) -> list[Triple]:
             node = iris[value] = URIRef(value)
         return node
 
+    literals: dict[tuple[str, str | None, str | None], Literal] = {}
+    xsd_string = str(XSD.string)
+
+    def literal(value: str, language: str | None, datatype: str | None) -> Literal:
+        # rdflib converts every lexical form to a value: do it once per distinct literal.
+        key = (value, language, datatype)
+        node = literals.get(key)
+        if node is None:
+            node = literals[key] = Literal(value, lang=language) if language else \
+                Literal(value, datatype=iri(datatype) if datatype else None)
+        return node
+
     def term(node: object, line: str) -> Node:
         if isinstance(node, ox.NamedNode):
             return iri(node.value)
@@ -147,12 +159,12 @@ def triples_of(lines: Sequence[str]) -> list[Triple]:
             return BNode(node.value)
         assert isinstance(node, ox.Literal)
         if node.language:
-            return Literal(node.value, lang=node.language)
+            return literal(node.value, node.language, None)
         datatype = node.datatype.value
         # N-Triples has no plain/xsd:string distinction for pyoxigraph, but rdflib keeps one.
-        if datatype == str(XSD.string) and not line.rstrip().endswith(_XSD_STRING_SUFFIX):
-            return Literal(node.value)
-        return Literal(node.value, datatype=iri(datatype))
+        if datatype == xsd_string and not line.endswith(_XSD_STRING_SUFFIX):
+            return literal(node.value, None, None)
+        return literal(node.value, None, datatype)
 
     text = "\n".join(lines) + "\n"
     quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)

@@ -110,6 +110,8 @@ def _executor(jobs: int) -> Executor:
         return _InProcess()
     import multiprocessing
 
+    import pyshacl  # noqa: F401 - imported once here, inherited by every forked worker
+
     # Fork: workers inherit the loaded ontology, shapes and imported libraries for free.
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
@@ -145,8 +147,8 @@ def _add_pyshacl_system_triples(shapes: Graph) -> None:
 
     pySHACL writes them into the graph it is given; the release's shapes file has always been
     written after an in-process validation and so holds them. Validation now runs in workers
-    too, so they are added here, the same for every run, keeping the release as it was.
-    (Importing pySHACL here also lets forked workers inherit it instead of importing it.)"""
+    too (or not at all, when cached), so they are added here, the same for every run, keeping
+    the release as it was."""
     from pyshacl.shapes_graph import ShapesGraph
 
     for triple in getattr(ShapesGraph, "system_triples", ()):
@@ -166,7 +168,6 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         vocabulary = load_vocabulary(paths.ontology, paths.data / "units.tsv")
         extra = _extra(paths)
         shapes = load_shapes(paths.shapes)
-        _add_pyshacl_system_triples(shapes)
         folders = paths.monograph_dirs()
         if not folders:
             raise InputError("no monograph found", paths.monographs,
@@ -333,6 +334,7 @@ def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
     files = write_release_lines(lines, bindings, out_dir, pub.dataset, release.timings)
     ontology = out_dir / f"{pub.dataset}.owl.ttl"
     ontology.write_bytes(to_turtle(released_ontology(release.ontology, pub)))
+    _add_pyshacl_system_triples(release.shapes)
     shapes = out_dir / f"{pub.dataset}.shacl.ttl"
     shapes.write_bytes(to_turtle(pub.rebase(release.shapes)))
     return files + [ontology, shapes]
