@@ -31,7 +31,7 @@ from . import parts as _parts
 from .cache import digest_of, files_digest
 from .claims import Monograph
 from .config import Publication, load_publication
-from .errors import Finding, InputError, InputErrors, NonConformance
+from .errors import Finding, InputError, NonConformance
 from .export import ntriples_lines, to_turtle, write_release_lines
 from .graph import new_graph
 from .mappings import load_local_concepts
@@ -68,7 +68,13 @@ class Release:
 
     @property
     def triple_count(self) -> int:
-        return len(self.lines)
+        return len(self.ntriples())
+
+    def ntriples(self) -> list[str]:
+        """The data graph as sorted N-Triples lines (made from ``graph`` if given only that)."""
+        if not self.lines and getattr(self, "_graph", None) is not None:
+            self.lines = ntriples_lines(self._graph)  # type: ignore[attr-defined]
+        return self.lines
 
 
 def _get_graph(self: Release) -> Graph:
@@ -329,7 +335,7 @@ def check(release: Release, lang: str = "en") -> None:
 def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
     """The data graph in every format, the released ontology and the shapes."""
     pub = release.publication
-    lines = rebase_lines(release.lines, pub)
+    lines = rebase_lines(release.ntriples(), pub)
     bindings = [(p, str(n)) for p, n in pub.rebase(new_graph()).namespaces()]
     files = write_release_lines(lines, bindings, out_dir, pub.dataset, release.timings)
     ontology = out_dir / f"{pub.dataset}.owl.ttl"

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from .claims import Monograph, find_span, load_monograph, normalise_quote
-from .mappings import _split_header
+from .mappings import _split_header  # the SSSOM header reader, reused as is
 from .namespaces import prefixes
 from .paths import ProjectPaths
 from .sources import SectionSpec, load_source_meta, segment
@@ -95,7 +95,7 @@ def _load_templates(paths: ProjectPaths) -> list[Template]:
     return templates
 
 
-def _all_terms(paths: ProjectPaths, templates: list[Template]) -> list[str]:
+def _all_terms(templates: list[Template]) -> list[str]:
     """Every CHEBI/MESH/concept CURIE the real inputs use, sorted (their index is stable)."""
     found: set[str] = set()
     for t in templates:
@@ -318,7 +318,7 @@ def write_corpus(project: ProjectPaths, out: Path, monographs: int, seed: int) -
         from .errors import InputError
         raise InputError("no monograph to copy the shape of", project.monographs,
                          fix="run in a project with at least one monograph")
-    terms = _all_terms(project, templates)
+    terms = _all_terms(templates)
     words = sorted({w for t in templates for w in _WORDS.findall(t.mono.source.text.lower())})
     for part in ("data/sources", "data/monographs", "data/mappings"):
         (out / part).mkdir(parents=True, exist_ok=True)
