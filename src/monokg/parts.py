@@ -172,7 +172,9 @@ def build_part(folder: Path, validate: bool, use_cache: bool = True
     files = _monograph_files(paths, folder)
     key = None
     if files is not None:
-        key = digest_of([ctx.digest, str(validate), ctx.lang, files_digest(files),
+        # The root is part of the key: a cached monograph holds absolute paths of its files.
+        key = digest_of([ctx.digest, str(validate), ctx.lang, str(paths.root.resolve()),
+                         files_digest(files),
                          "\0".join(str(f.relative_to(paths.root)) for f in files)])
         cached = cache.get("part", key)
         if isinstance(cached, Part):
