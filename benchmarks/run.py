@@ -259,6 +259,8 @@ def main() -> None:
                         help="runs of the naive pipeline (default: --repeat, 1 at 1m)")
     parser.add_argument("--baseline-timeout", type=float, default=1800)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-warm", action="store_true",
+                        help="skip the cached rebuild (it costs two more builds)")
     parser.add_argument("--json", type=Path, default=RESULTS / "latest.json",
                         help="where to write the figures (default benchmarks/results/latest.json)")
     args = parser.parse_args()
@@ -273,8 +275,10 @@ def main() -> None:
         cold = [build_once(folder, False, 3600) for _ in range(args.repeat)]
         if any(r["rc"] != 0 for r in cold):
             print(cold[-1]["stderr"], file=sys.stderr)
-        build_once(folder, True, 3600)  # fills the cache
-        warm = build_once(folder, True, 3600)
+        warm = None
+        if not args.no_warm:
+            build_once(folder, True, 3600)  # fills the cache
+            warm = build_once(folder, True, 3600)
         ok = [r for r in cold if r["rc"] == 0]
         timings = ok[-1]["timings"] if ok else {}
         triples = int(timings.get("triples", 0))
@@ -291,7 +295,7 @@ def main() -> None:
             "stages_s": {k: median([float(r["timings"]["stages"][k]) for r in ok
                                     if k in r["timings"]["stages"]])
                          for k in timings.get("stages", {})},
-            "warm_rebuild_s": warm["wall"],
+            "warm_rebuild_s": warm["wall"] if warm else None,
         }
         row["triples_per_s"] = triples / float(row["build_s"]) if triples else 0
         row["raw_floor_s"] = raw_floor(nt, args.repeat) if nt.is_file() else None
@@ -358,7 +362,8 @@ def print_table(report: dict[str, object]) -> None:
         print(f"| {r['size']} | {r['monographs']} | {r['triples']:,} | {r['build_s']:.2f} | "
               f"{r['build_cpu_s']:.1f} | "
               f"{r['triples_per_s']:,.0f} | {r['build_peak_tree_rss_mb']:.0f} / "
-              f"{r['build_peak_process_rss_mb']:.0f} | {r['warm_rebuild_s']:.2f} | "
+              f"{r['build_peak_process_rss_mb']:.0f} | "
+              f"{'%.2f' % r['warm_rebuild_s'] if r['warm_rebuild_s'] else 'n/a'} | "
               f"{'%.1f' % base if base else 'n/a'} | "
               f"{'%.1f' % base_cpu if base_cpu else 'n/a'} | "
               f"{'%.1fx' % r['ratio'] if r.get('ratio') else 'n/a'} | "
