@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What a project consists of (everything the build reads).
-PROJECT_PARTS = ("monokg.toml", "ontology", "shapes", "data", "queries")
+PROJECT_PARTS = ("monokg.toml", "ontology", "shapes", "data", "queries", "vendor")
 
 
 def copy_project(target: Path) -> Path:
@@ -22,6 +22,12 @@ def copy_project(target: Path) -> Path:
         elif source.is_file():
             shutil.copy2(source, target / part)
     return target
+
+
+def release_files(folder: Path) -> dict[str, bytes]:
+    """Every file below a release folder, by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
 
 
 @pytest.fixture

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from monokg.cli import main
+
+from .conftest import release_files
 
 CLAIMS = Path("data/monographs/l-glutamine-nl/claims")
 DOSERING = CLAIMS / "10-dosering.yaml"
@@ -19,11 +22,15 @@ def _run_build(project: Path) -> tuple[int, str]:
 
 
 @pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    """A private copy of a project that has a good build in place."""
+    return Path(shutil.copytree(built, tmp_path / "project"))
+
+
+@pytest.fixture
 def previous_build(project: Path) -> dict[str, bytes]:
-    """A project with a good build in place; returns its bytes to compare after a failure."""
-    code, output = _run_build(project)
-    assert code == 0, output
-    return {p.name: p.read_bytes() for p in (project / "build").iterdir()}
+    """The bytes of the good build, to compare after a failed one."""
+    return release_files(project / "build")
 
 
 def _edit(project: Path, relative: Path, old: str, new: str) -> None:
@@ -109,8 +116,7 @@ def test_bad_input_is_refused_clearly_and_loses_nothing(
     for fragment in expected:
         assert fragment in output, f"{fragment!r} missing from:\n{output}"
     assert "fix:" in output
-    after = {p.name: p.read_bytes() for p in (project / "build").iterdir()}
-    assert after == previous_build
+    assert release_files(project / "build") == previous_build
     assert not list(project.glob(".build-*")), "a failed build left its staging folder"
 
 

@@ -10,7 +10,7 @@ from pyld import jsonld
 from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 
-from .conftest import ROOT
+from .conftest import ROOT, release_files
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +37,6 @@ def test_the_context_file_is_the_context_of_the_document(built: Path) -> None:
 
 def test_no_blank_nodes_in_the_data(turtle: Graph) -> None:
     assert not [t for t in turtle if any(isinstance(x, BNode) for x in t)]
-
-
-def release_files(folder: Path) -> dict[str, bytes]:
-    """Every file below a release folder, by relative path."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
 
 
 def test_the_committed_release_is_what_a_fresh_build_writes(built: Path) -> None:

@@ -80,6 +80,9 @@ def build(root: Path | None, lang: str, jobs: int | None, use_cache: bool,
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"built {release.claim_count} claims, {release.triple_count} triples, "
                f"{len(release.files)} files in {elapsed:.2f} s")
+    covered, total = release.sentences_covered
+    click.echo(f"coverage: {covered} of {total} body sentences covered by a claim "
+               f"({100 * covered / max(total, 1):.1f} %)")
     click.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in release.timings.items()))
     if timings_json is not None:
         import json
@@ -114,16 +117,20 @@ def check(root: Path | None, lang: str, jobs: int | None, use_cache: bool) -> No
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @root_option
 @lang_option
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the full SHACL report graph (Turtle) to this file.")
+@click.option("--product", type=click.Path(dir_okay=False, path_type=Path),
+              help="Validate this product-page JSON-LD instead (product shapes, schema.org "
+              "vocabulary, claims policy).")
 @_fail_cleanly
 def validate(files: tuple[Path, ...], root: Path | None, lang: str,
-             report: Path | None) -> None:
+             report: Path | None, product: Path | None) -> None:
     """Validate Turtle, N-Triples or JSON-LD files against the project's shapes."""
+    if product is not None or not files:
+        return _validate_product(product, files, root, lang)
     from rdflib import Graph
 
     from .errors import NonConformance
@@ -173,6 +180,132 @@ def query(sparql: str | None, query_file: Path | None, fmt: str | None,
     table = run_select(load_store([paths.build / f"{dataset}.nt"]), sparql or "")
     chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
     click.echo(format_table(table, chosen))
+
+
+@main.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a SPARQL query may run before it is stopped.")
+@click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(1),
+              help="Most rows (or triples) a SPARQL answer may have.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes.")
+@_fail_cleanly
+def serve(root: Path | None, host: str, port: int, timeout: float, max_results: int,
+          workers: int) -> None:
+    """Serve SPARQL at /sparql and a page for every IRI of the build (read-only)."""
+    from .serve import ServeConfig, open_server, stop_server
+    config = ServeConfig(timeout=timeout, max_results=max_results, workers=workers)
+    try:
+        server = open_server(_paths(root), host, port, config, verbose=True)
+    except OSError as exc:
+        from .errors import InputError
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                         fix="choose another --port, or stop what uses it") from exc
+    click.echo(f"serving {server.url} (SPARQL at {server.url}sparql); Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop_server(server)
+
+
+@main.command()
+@root_option
+@_fail_cleanly
+def site(root: Path | None) -> None:
+    """Write the static pages and web-server configuration into build/site/."""
+    from .config import load_publication
+    from .site import export_site
+    paths = _paths(root)
+    written = export_site(paths.build, load_publication(paths.config), paths.queries)
+    click.echo(f"wrote {len(written)} files into {paths.build / 'site'}")
+
+
+@main.command()
+@root_option
+@click.option("--endpoint", required=True,
+              help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
+              "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")
+@click.option("--graph", help="Named graph to replace (default: the dataset IRI).")
+@click.option("--query-endpoint", help="SPARQL query URL for the check (default: guessed for "
+              "Oxigraph and Virtuoso).")
+@click.option("--user", help="User name for HTTP authentication.")
+@click.option("--password", help="Password for HTTP authentication.")
+@click.option("--auth", type=click.Choice(["basic", "digest"]), default="digest",
+              show_default=True, help="HTTP authentication scheme (with --user).")
+@_fail_cleanly
+def load(root: Path | None, endpoint: str, graph: str | None, query_endpoint: str | None,
+         user: str | None, password: str | None, auth: str) -> None:
+    """Put the build into a triple store (replacing one named graph) and check it arrived."""
+    from .config import load_publication
+    from .dataset import dataset_iri
+    from .load import LoadMismatch, load_release
+    from .site import release_files
+    paths = _paths(root)
+    publication = load_publication(paths.config)
+    files = release_files(paths.build, publication)
+    if not files:
+        from .errors import InputError
+        raise InputError("built graph not found", paths.build, fix="run `monokg build` first")
+    try:
+        report = load_release(files, endpoint, graph or str(dataset_iri(publication)),
+                              query_endpoint, user, password, auth)
+    except LoadMismatch as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"loaded {report.found} triples into <{report.graph}> at {report.endpoint} "
+               f"(checked with {report.query_endpoint})")
+
+
+def _validate_product(product: Path | None, files: tuple[Path, ...], root: Path | None,
+                      lang: str) -> None:
+    """`validate --product FILE`: one product-page JSON-LD file, nothing else."""
+    from .errors import InputError, NonConformance
+    from .product_validate import check_product_file
+    if product is None or files:
+        raise InputError("give data files, or one --product FILE, not both or neither",
+                         fix="monokg validate build/monokg.ttl  or  "
+                         "monokg validate --product page.jsonld")
+    findings = check_product_file(_paths(root), product, lang)
+    for finding in findings:
+        if finding.severity != "Violation":
+            click.echo(f"warning: {finding}", err=True)
+    violations = [f for f in findings if f.severity == "Violation"]
+    if violations:
+        raise NonConformance(f"product page {product}", violations)
+    click.echo(f"conforms: {product} (product shapes, schema.org vocabulary, claims policy)")
+
+
+@main.command("product-page")
+@click.argument("product_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--include-indications", is_flag=True,
+              help="Also show indications and disease-related claims, for an informational, "
+              "non-commercial page (the page then says so).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write <slug>.jsonld, <slug>.snippet.html and <slug>.html here "
+              "(default: print the JSON-LD).")
+@root_option
+@lang_option
+@_fail_cleanly
+def product_page(product_file: Path, include_indications: bool, out_dir: Path | None,
+                 root: Path | None, lang: str) -> None:
+    """Make a product page's schema.org JSON-LD from the built graph and a product file."""
+    from .product import to_text, write_product_page
+    from .product_validate import make_product_page
+    page = make_product_page(_paths(root), product_file, include_indications, lang)
+    if include_indications:
+        click.echo("note: informational, non-commercial page: indications and disease-related "
+                   "claims allowed; if any is shown, the page carries the disclaimer", err=True)
+    if out_dir is None:
+        click.echo(to_text(page.document), nl=False)
+        return
+    for path in write_product_page(page, out_dir, out_dir):
+        click.echo(str(path))
 
 
 @main.command()

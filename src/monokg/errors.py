@@ -6,6 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the working folder when it lies below it, so messages stay short."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 @dataclass
 class InputError(Exception):
     """The input could not be read or is malformed (exit code 2)."""
@@ -19,7 +27,7 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.file is not None:
-            where = str(self.file)
+            where = _shown(Path(self.file))
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:

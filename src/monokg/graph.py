@@ -239,7 +239,7 @@ def add_quantity(graph: Graph, mono: Monograph, claim: Claim, q: Quantity) -> UR
 
 
 def add_mappings(graph: Graph, mono: Monograph, mapping_set: MappingSet) -> None:
-    """Mention concepts, their mappings as SSSOM records, and labels on the chosen terms."""
+    """Mention concepts, their mappings as SSSOM records, and labels on the mapped terms."""
     lang = mono.source.meta.language
     for row in mapping_set.rows:
         local = f"{row.subject_curie.split(':', 1)[1]}--{row.object_curie.replace(':', '-')}"
@@ -256,6 +256,10 @@ def add_mappings(graph: Graph, mono: Monograph, mapping_set: MappingSet) -> None
         graph.add((record, MKG.checkedIn, Literal(row.checked_in)))
         if row.comment:
             graph.add((record, SSSOM.comment, Literal(row.comment, lang="en")))
+        if not row.object_curie.startswith(("concept:", "mention:")):
+            # Every standard term the graph names carries its official label, so a SPARQL
+            # user sees names, not numbers (rejected candidates included).
+            graph.add((row.object, RDFS.label, Literal(row.object_label, lang="en")))
         if row.negated:
             graph.add((record, SSSOM.predicate_modifier, Literal("Not")))
             continue
@@ -266,8 +270,6 @@ def add_mappings(graph: Graph, mono: Monograph, mapping_set: MappingSet) -> None
             graph.add((row.subject, MKG.monograph, monograph_iri(mono)))
         if row.predicate_curie == "skos:exactMatch" and row.subject_curie.startswith("mention:"):
             graph.add((row.object, SKOS.altLabel, Literal(row.subject_label, lang=lang)))
-            if not row.object_curie.startswith("concept:"):
-                graph.add((row.object, RDFS.label, Literal(row.object_label, lang="en")))
             if str(row.object).startswith(CHEBI_NS):
                 graph.add((row.object, RDF.type, MKG.ChemicalEntity))
 

@@ -115,6 +115,14 @@ def load_mapping_set(path: Path, vocabulary: Vocabulary, monograph_id: str) -> M
             mapping_set.rows.append(_row(raw, n, path, vocabulary, mention_ns))
         except InputError as exc:
             errors.append(exc)
+    labels: dict[URIRef, MappingRow] = {}
+    for row in mapping_set.rows:
+        first = labels.setdefault(row.object, row)
+        if first.object_label != row.object_label:
+            errors.append(InputError(
+                f"{row.object_curie} is labelled {row.object_label!r} here but "
+                f"{first.object_label!r} on line {first.line}", path, row.line,
+                fix="copy the official label exactly, the same on every row"))
     if errors:
         raise InputErrors(errors)
     return mapping_set

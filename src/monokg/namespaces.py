@@ -89,3 +89,8 @@ ID_PATTERNS: dict[str, str] = {
     "agent": r"[a-z0-9]+(-[a-z0-9]+)*",
     "mkg": r"[A-Za-z][A-Za-z0-9]*",
 }
+
+#: The schema.org namespace product pages are published in. The official JSON-LD context (served
+#: at https://schema.org) maps every term to http://schema.org/, so only http IRIs compact to the
+#: short terms crawlers read; the vocabulary file uses https IRIs and is mapped onto these.
+SCHEMA_PAGE = Namespace("http://schema.org/")

@@ -48,6 +48,26 @@ class ProjectPaths:
     def build(self) -> Path:
         return self.root / "build"
 
+    @property
+    def products(self) -> Path:
+        return self.data / "products"
+
+    @property
+    def product_policy(self) -> Path:
+        return self.data / "policy" / "product-claims.yaml"
+
+    @property
+    def currencies(self) -> Path:
+        return self.data / "iso4217.tsv"
+
+    @property
+    def product_shapes(self) -> Path:
+        return self.shapes / "product-page"
+
+    @property
+    def schemaorg(self) -> Path:
+        return self.root / "vendor" / "schemaorg-30.0"
+
     def monograph_dirs(self) -> list[Path]:
         """The monograph folders, each with a monograph.yaml, in name order."""
         return sorted(p.parent for p in self.monographs.glob("*/monograph.yaml"))

@@ -31,11 +31,16 @@ from . import parts as _parts
 from .cache import digest_of, files_digest
 from .claims import Monograph
 from .config import Publication, load_publication
-from .errors import Finding, InputError, NonConformance
+from .coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage, \
+    write_coverage
+from .dataset import write_bulk_files, write_manifest, write_metadata
+from .errors import Finding, InputError, InputErrors, NonConformance
 from .export import ntriples_lines, to_turtle, write_release_lines
 from .graph import new_graph
 from .mappings import load_local_concepts
 from .paths import ProjectPaths
+from .product_validate import write_product_pages
+from .site import write_site
 from .validate import load_rdf, load_shapes
 from .vocabulary import load_vocabulary
 
@@ -61,10 +66,17 @@ class Release:
     context: _parts.Context | None = field(default=None, repr=False)
     jobs: int = 1
     use_cache: bool = True
+    coverage: list[Coverage] = field(default_factory=list)
+    paths: ProjectPaths | None = None
 
     @property
     def claim_count(self) -> int:
         return sum(len(m.claims) for m in self.monographs)
+
+    @property
+    def sentences_covered(self) -> tuple[int, int]:
+        """(body sentences covered by a claim, body sentences)."""
+        return summary(self.coverage)
 
     @property
     def triple_count(self) -> int:
@@ -139,6 +151,20 @@ def released_ontology(ontology: Graph, publication: Publication) -> Graph:
     return released
 
 
+def _coverage(monographs: list[Monograph]) -> list[Coverage]:
+    out, errors = [], []
+    for mono in monographs:
+        try:
+            out.append(to_coverage(mono, load_exclusions(mono.file.with_name(EXCLUSIONS_FILE))))
+        except InputError as exc:
+            errors.append(exc)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise InputErrors(errors)
+    return out
+
+
 def _extra(paths: ProjectPaths) -> Graph:
     """The project's term files: local concepts and, where present, term labels."""
     extra = Graph()
@@ -203,9 +229,13 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
             timings[key] = timings.get(key, 0.0) + seconds
     with _timed(timings, "merge"):
         lines = sorted(set(extra_lines).union(*(part.lines for part in parts)))
-    return Release(publication, [p.monograph for p in parts], None,  # type: ignore[arg-type]
+    monographs = [p.monograph for p in parts]
+    with _timed(timings, "coverage"):
+        coverage = _coverage(monographs)
+    return Release(publication, monographs, None,  # type: ignore[arg-type]
                    vocabulary.ontology, shapes, timings=timings, lines=lines, parts=parts,
-                   extra_lines=extra_lines, context=context, jobs=jobs, use_cache=use_cache)
+                   extra_lines=extra_lines, context=context, jobs=jobs, use_cache=use_cache,
+                   coverage=coverage, paths=paths)
 
 
 def _judge(release: Release, reasoning: list[tuple[str, list[Finding]] | None],
@@ -368,6 +398,14 @@ def rebase_lines(lines: list[str], publication: Publication) -> list[str]:
 #: publishing surface adds its writer here; each writes only below its own file names.
 RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
     write_graph_files,
+    write_coverage,
+    write_bulk_files,
+    # Describes (size, sha256) the top-level files the writers above wrote.
+    write_metadata,
+    write_site,
+    write_product_pages,
+    # Lists every file written: keep it last.
+    write_manifest,
 )
 
 

@@ -21,6 +21,8 @@ BULLETS = ("•", "◦", "▪", "●")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A sentence ends at . ! or ? followed by a space and something that can start a sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9‘“(•])")
+# ...unless the period closes a dotted abbreviation such as "o.a." or "d.w.z." ("(o.a. AIDS)").
+_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:\w{1,3}\.){2,}$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Paragraph:
         """Clean-text [start, end) of each sentence."""
         bounds, start = [], 0
         for match in _SENTENCE_END.finditer(self.text):
+            if _ABBREVIATION.search(self.text, 0, match.start()):
+                continue
             bounds.append((start, match.start()))
             start = match.end()
         if start < len(self.text):

@@ -1,0 +1,77 @@
+"""The command line: exit codes, messages on stderr, results on stdout."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from monokg import __version__
+from monokg.cli import main
+
+MODALITIES = """PREFIX mkg: <https://w3id.org/monokg/ontology/>
+SELECT ?claim ?modality WHERE { ?claim mkg:modality ?modality } ORDER BY ?claim"""
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_validate_accepts_the_build(built: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", "--root", str(built),
+                                       str(built / "build" / "monokg.ttl")])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.stdout
+
+
+def test_validate_refuses_a_broken_claim(built: Path, tmp_path: Path) -> None:
+    text = (built / "build" / "monokg.nt").read_text(encoding="utf-8")
+    claim = "<https://w3id.org/monokg/claim/l-glutamine-nl/dose-commonly-used>"
+    broken = "\n".join(line for line in text.splitlines()
+                       if not (line.startswith(claim) and "/ontology/modality>" in line))
+    file = tmp_path / "broken.nt"
+    file.write_text(broken + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--root", str(built), str(file)])
+    assert result.exit_code == 1, result.output
+    assert "dose-commonly-used" in result.stderr
+    assert "modality" in result.stderr
+
+
+def test_validate_says_where_a_file_is_malformed(built: Path, tmp_path: Path) -> None:
+    file = tmp_path / "bad.ttl"
+    file.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\nex:d .\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--root", str(built), str(file)])
+    assert result.exit_code == 2
+    assert "bad.ttl:" in result.stderr
+    assert "line 3" in result.stderr
+
+
+def test_query_formats(built: Path) -> None:
+    runner = CliRunner()
+    tsv = runner.invoke(main, ["query", "--root", str(built), MODALITIES])
+    assert tsv.exit_code == 0, tsv.output
+    rows = list(csv.reader(io.StringIO(tsv.stdout), delimiter="\t"))
+    assert rows[0] == ["claim", "modality"]
+    as_json = runner.invoke(main, ["query", "--root", str(built), "--format", "json", MODALITIES])
+    results = json.loads(as_json.stdout)["results"]
+    assert [[r["claim"], r["modality"]] for r in results] == rows[1:]
+    assert {r["modality"].rsplit("/", 1)[1] for r in results} <= {
+        "Established", "Asserted", "Likely", "Apparent", "Estimated", "AsFarAsKnown", "Possible"}
+
+
+def test_a_malformed_query_is_an_input_error(built: Path) -> None:
+    result = CliRunner().invoke(main, ["query", "--root", str(built), "SELECT nonsense"])
+    assert result.exit_code == 2
+    assert "malformed SPARQL" in result.stderr
+
+
+def test_query_without_a_build_says_what_to_run(project: Path) -> None:
+    result = CliRunner().invoke(main, ["query", "--root", str(project), MODALITIES])
+    assert result.exit_code == 2
+    assert "monokg build" in result.stderr

@@ -1,0 +1,258 @@
+"""The curated content, claim by claim: what no shape can check. And bad mapping/coverage input.
+
+One parametrised test walks every claim (test id = the claim id). The cues of each modality are
+read from the ontology, so a quote that says "kan" or "blijkt" cannot be published as a plain
+assertion; the curator notes the source needs (where it is wrong or outdated) are listed here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+
+from monokg.claims import Claim, load_monograph, normalise_quote
+from monokg.cli import main
+from monokg.namespaces import MKG, OBO
+from monokg.vocabulary import load_vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+MONOGRAPH = ROOT / "data" / "monographs" / "l-glutamine-nl"
+SSSOM = Path("data/mappings/l-glutamine-nl.sssom.tsv")
+VOCABULARY = load_vocabulary(ROOT / "ontology" / "monokg.ttl", ROOT / "data" / "units.tsv")
+CLAIMS = load_monograph(MONOGRAPH, VOCABULARY, ROOT / "data" / "sources",
+                        ROOT / "data" / "mappings").claims
+
+#: Claims where the source is wrong, outdated or overstated -> words the curator note must hold.
+NOTES = {
+    "cellular-to-plasma-ratio": "20 to 30 times",
+    "two-amino-groups": "amide",
+    "glutamate-precursor-of-all-amino-acids": "essential amino acids cannot be made",
+    "glutathione-contains-glutamine": "glutamate, cysteine and glycine",
+    "used-for-glutathione": "glutamate, cysteine and glycine",
+    "ammonia-excreted-as-ammonium": "protons",
+    "glutamate-converted-into-gaba": "vitamin B6",
+    "icu-parenteral-nutrition-proven": "REDOXS",
+    "icu-parenteral-nearly-always-beneficial": "REDOXS",
+    "prevents-sepsis": "REDOXS",
+    "prevents-multiple-organ-failure": "REDOXS",
+    "life-saving-intervention": "Overstated",
+    "glp1-inhibits-beta-cell-apoptosis": "rodents",
+    "glp1-promotes-beta-cell-proliferation": "rodents",
+    "indication-peptic-ulcer": "not a peptic ulcer",
+    "indication-ulcerative-colitis": "not a peptic ulcer",
+    "chinese-restaurant-syndrome": "controlled studies have not confirmed",
+    "indication-leaky-gut": "not a recognised diagnosis",
+    "indication-metabolic-reprogramming": "Not a recognised diagnosis",
+    "prevents-scar-tissue-in-animal-colitis": "typo",
+    "up-to-065-g-per-kg-tolerated": "g/kg",
+}
+#: Study settings the text names -> the claims that must record them.
+SETTINGS = {
+    "MESH:D000830": {"prevents-scar-tissue-in-animal-colitis"},
+    "MESH:D007362": {"icu-parenteral-nutrition-proven", "icu-parenteral-nearly-always-beneficial",
+                     "prevents-sepsis", "indication-sepsis", "prevents-multiple-organ-failure"},
+    "MESH:D009359": {"neonates-fewer-gut-infections", "neonates-less-atopic-dermatitis",
+                     "lasting-benefit-first-six-years"},
+    "MESH:D056352": {"athletes-28-g-for-14-days", "athletes-no-negative-effects"},
+}
+# A number in the quote (not part of a name such as GLP-1, E621, B6 or NH3).
+_NUMBER = re.compile(r"(?<![\w-])\d+(?:,\d+)?(?![\w])")
+
+
+def _cues() -> list[tuple[re.Pattern[str], int, str]]:
+    """(cue as a whole-word pattern, strength, modality) from the ontology."""
+    onto = VOCABULARY.ontology
+    out = []
+    for modality, cue in onto.subject_objects(MKG.cue):
+        strength = int(onto.value(modality, MKG.strength))  # type: ignore[arg-type]
+        out.append((re.compile(rf"(?<!\w){re.escape(str(cue))}(?!\w)", re.IGNORECASE),
+                    strength, str(modality).rsplit("/", 1)[-1]))
+    return out
+
+
+CUES = _cues()
+
+
+@pytest.fixture(scope="module")
+def graph(built: Path) -> Graph:
+    g = Graph()
+    g.parse(built / "build" / "monokg.nt", format="nt")
+    return g
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
+def test_claim(claim: Claim, graph: Graph) -> None:
+    statement, quote = claim.statement, normalise_quote(claim.quote)
+    assert statement and statement[0].isupper() and statement.endswith("."), statement
+    assert statement.casefold() != quote.casefold(), "the statement must be English, not the quote"
+    assert not re.search(r"\b(de|het|een|van|niet)\b", statement), "Dutch words in the statement"
+    assert claim.evidence == OBO["ECO_0000303"], "the source cites no study"
+    # The modality is no stronger than the weakest hedge in the quoted words.
+    strength = int(VOCABULARY.ontology.value(claim.modality, MKG.strength))  # type: ignore[arg-type]
+    for pattern, cue_strength, modality in CUES:
+        if pattern.search(quote):
+            assert strength <= cue_strength, f"quote says {pattern.pattern!r} ({modality})"
+    # Doses and numbers are structured.
+    if claim.relation == MKG.hasDosage:
+        assert claim.quantity is not None and claim.quantity.is_dose, "a dosage needs a dose"
+    if _NUMBER.search(quote):
+        assert claim.quantity is not None, "a number in the quote needs a quantity or dose"
+    # A negated claim asserts nothing; any other claim with an object states its triple.
+    triple = (claim.subject, claim.relation, claim.object)
+    if claim.negated:
+        assert claim.object is not None, "say what is absent"
+        others = [c for c in CLAIMS if not c.negated and
+                  (c.subject, c.relation, c.object) == triple]
+        assert others or triple not in graph
+    elif claim.object is not None:
+        assert triple in graph
+    # Curator notes: where the source is wrong there is one; every note is English prose.
+    if claim.id in NOTES:
+        assert claim.note and NOTES[claim.id] in claim.note
+    if claim.note:
+        assert claim.note[0].isupper() or claim.note[0] == '"'
+        assert claim.note.endswith("."), claim.note
+    for setting, ids in SETTINGS.items():
+        iri = VOCABULARY.expand(setting, Path(), None, "setting")
+        assert (claim.id in ids) == (iri in claim.qualifiers.get(MKG.studySetting, [])), setting
+    node = URIRef(f"https://w3id.org/monokg/claim/l-glutamine-nl/{claim.id}")
+    assert (node, MKG.statement, Literal(statement, lang="en")) in graph
+
+
+def test_every_section_but_the_empty_one_has_claims() -> None:
+    per_section = {c.section.id for c in CLAIMS}
+    sections = [s.id for s in load_monograph(MONOGRAPH, VOCABULARY, ROOT / "data" / "sources",
+                                             ROOT / "data" / "mappings").source.sections]
+    assert per_section == set(sections) - {"synergisme"}
+
+
+def test_the_build_prints_the_coverage_figure(built: Path) -> None:
+    rows = (built / "build" / "coverage.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    status = [r.split("\t")[6] for r in rows]
+    assert "missing" not in status
+    assert status.count("covered") / len(status) >= 0.95
+    page = (built / "build" / "coverage.html").read_text(encoding="utf-8")
+    assert "(o.a. AIDS)" in page and "heading" in page
+    # A sentence split after "o.a." would leave "AIDS)" on its own.
+    assert not any(r.split("\t")[9] == "AIDS)" for r in rows)
+
+
+def _line_of(project: Path, relative: Path, needle: str) -> int:
+    lines = (project / relative).read_text(encoding="utf-8").splitlines()
+    return next(n for n, text in enumerate(lines, 1) if needle in text)
+
+
+def _replace_in_line(project: Path, relative: Path, needle: str, old: str, new: str) -> int:
+    path = project / relative
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = _line_of(project, relative, needle)
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    return line
+
+
+def _demote_gastritis_row(project: Path) -> tuple[Path, int]:
+    """Make the chosen term of 'gastritis' a mere closeMatch; the claim's line is then at fault."""
+    _replace_in_line(project, SSSOM, GASTRITIS_ROW, "skos:exactMatch\t", "skos:closeMatch\t")
+    return INDICATIES, _line_of(project, INDICATIES, "id: indication-gastritis")
+
+
+GASTRITIS_ROW = "mention:gastritis\tgastritis\tskos:exactMatch\t\tMESH:D005756"
+GLUTAMINE_ROW = "mention:l-glutamine\tL-glutamine\tskos:exactMatch\t\tCHEBI:18050"
+UNCOVERED = Path("data/monographs/l-glutamine-nl/uncovered.yaml")
+INDICATIES = Path("data/monographs/l-glutamine-nl/claims/06-indicaties.yaml")
+
+BAD = {
+    "unknown CURIE prefix in SSSOM": (
+        lambda p: (SSSOM, _replace_in_line(p, SSSOM, GASTRITIS_ROW, "MESH:D005756",
+                                           "MSH:D005756")),
+        ["unknown prefix 'MSH'"]),
+    "malformed MeSH id in SSSOM": (
+        lambda p: (SSSOM, _replace_in_line(p, SSSOM, GASTRITIS_ROW, "MESH:D005756",
+                                           "MESH:D05756")),
+        ["'MESH:D05756' is malformed"]),
+    "malformed ChEBI id in SSSOM": (
+        lambda p: (SSSOM, _replace_in_line(p, SSSOM, GLUTAMINE_ROW, "CHEBI:18050",
+                                           "CHEBI:18O50")),
+        ["'CHEBI:18O50' is malformed"]),
+    "mapping row without justification": (
+        lambda p: (SSSOM, _replace_in_line(p, SSSOM, GASTRITIS_ROW,
+                                           "semapv:ManualMappingCuration", "")),
+        ["row has no mapping_justification"]),
+    "claim whose term lost its mapping row": (
+        lambda p: _demote_gastritis_row(p), ["indication-gastritis", "no mapping row"]),
+    "dose with unknown unit": (
+        lambda p: (Path("data/monographs/l-glutamine-nl/claims/10-dosering.yaml"),
+                   _replace_in_line(p, Path("data/monographs/l-glutamine-nl/claims/"
+                                            "10-dosering.yaml"),
+                                    "kind: CommonlyUsedDose", "unit: g", "unit: gram")),
+        ["unknown unit 'gram'"]),
+    "unknown reason for an uncovered sentence": (
+        lambda p: (UNCOVERED, _replace_in_line(p, UNCOVERED, "reason: heading", "heading",
+                                               "boring")),
+        ["unknown reason 'boring'"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_mapping_and_content_input_names_file_line_and_fix(case: str, project: Path) -> None:
+    breaker, expected = BAD[case]
+    relative, line = breaker(project)
+    result = CliRunner().invoke(main, ["build", "--root", str(project)])
+    output = result.output + (result.stderr if result.stderr_bytes else "")
+    assert result.exit_code == 2, output
+    assert f"{relative.name}:{line}:" in output, output
+    for fragment in expected:
+        assert fragment in output, output
+    assert "fix:" in output
+    assert not (project / "build").exists()
+
+
+def test_a_sentence_neither_covered_nor_listed_fails_the_build(project: Path) -> None:
+    path = project / UNCOVERED
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - section: werking")
+    end = text.index("  - section: medische-relevantie")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--root", str(project)])
+    output = result.output + (result.stderr if result.stderr_bytes else "")
+    assert result.exit_code == 2, output
+    assert "section 'werking', paragraph 3, sentence 1 is covered by no claim" in output
+    assert "De belangrijkste functies van glutamine" in output and "fix:" in output
+
+
+def test_sentences_do_not_end_at_dotted_abbreviations() -> None:
+    from monokg.sources import Paragraph
+
+    text = "Immunodeficiëntie (o.a. AIDS) komt voor. Bijv. door stress, d.w.z. zware inspanning."
+    para = Paragraph("s", 1, text, list(range(len(text))), 0, len(text))
+    assert [text[a:b] for a, b in para.sentences()] == [
+        "Immunodeficiëntie (o.a. AIDS) komt voor.",
+        "Bijv. door stress, d.w.z. zware inspanning."]
+
+
+def test_the_coverage_page_escapes_the_text() -> None:
+    from monokg.coverage import Coverage, SentenceCoverage, to_html, to_tsv
+
+    cov = Coverage("m", [SentenceCoverage("s", 1, 1, 0, 9, "a <b> & ‘c’", ["x-1"])])
+    page = to_html([cov]).decode("utf-8")
+    assert "a &lt;b&gt; &amp; ‘c’" in page and "<b>" not in page
+    assert to_tsv([cov]).decode("utf-8").splitlines()[1].split("\t")[6:8] == ["covered", "x-1"]
+
+
+def test_one_term_with_two_labels_in_the_mappings_is_refused(project: Path) -> None:
+    path = project / "data" / "mappings" / "l-glutamine-nl.sssom.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(n for n, line in enumerate(lines) if "\tCHEBI:18050\tL-glutamine\t" in line)
+    copy = lines[row].replace("mention:", "mention:x-", 1).replace(
+        "\tCHEBI:18050\tL-glutamine\t", "\tCHEBI:18050\tL-Glutamine\t", 1)
+    path.write_text("".join(lines) + copy, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--root", str(project)])
+    assert result.exit_code == 2, result.output
+    assert f"l-glutamine-nl.sssom.tsv:{len(lines) + 1}:" in result.stderr
+    assert "CHEBI:18050 is labelled 'L-Glutamine'" in result.stderr

@@ -1,0 +1,442 @@
+"""Product pages: projection, claims policy, escaping, validation and bad product files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from rdflib import BNode, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
+
+from monokg.cli import main
+from monokg.namespaces import SCHEMA_PAGE as S
+from monokg.paths import ProjectPaths
+from monokg.product import bcp47_ok, from_jsonld, gtin_ok, load_context, to_snippet
+
+EXAMPLE = Path("data/products/l-glutamine-500g.yaml")
+HOSTILE = '</script><script>alert(1);window.pwned=1</script><!-- & "quoted"'
+
+#: Claims added to a project copy: an indication, and a handling claim whose English statement
+#: tries to break out of the script element.
+EXTRA_CLAIMS = {
+    "98-indicaties-test.yaml": {"section": "indicaties", "claims": [{
+        "id": "test-indication-chronic-infections", "kind": "Indication",
+        "relation": "indicatedFor", "modality": "Asserted", "quote": "chronische infecties",
+        "statement": "L-glutamine is indicated in chronic infections."}]},
+    "99-dosering-test.yaml": {"section": "dosering", "claims": [{
+        "id": "test-hostile-handling", "kind": "Handling", "relation": "incompatibleWith",
+        "modality": "Asserted",
+        "quote": "Glutamine is hittegevoelig; meng daarom geen glutamine met hete dranken.",
+        "statement": "Do not mix with hot drinks " + HOSTILE}]},
+}
+
+
+def _product_file(folder: Path, slug: str, **changes: object) -> Path:
+    """The example product file with some fields changed (None removes a field)."""
+    data = yaml.safe_load(EXAMPLE_TEXT)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path = folder / f"{slug}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
+
+
+EXAMPLE_TEXT = (Path(__file__).resolve().parents[1] / EXAMPLE).read_text(encoding="utf-8")
+
+
+_VARIANTS: dict[Path, Path] = {}
+
+
+@pytest.fixture(scope="session")
+def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with an indication and a hostile handling claim added, and an English product
+    file; built once per session (the browser tests share it)."""
+    from monokg.pipeline import build
+
+    from .conftest import copy_project
+
+    if tmp_path_factory.getbasetemp() in _VARIANTS:
+        return _VARIANTS[tmp_path_factory.getbasetemp()]
+    root = copy_project(tmp_path_factory.mktemp("variant") / "project")
+    claims_dir = next((root / "data" / "monographs").glob("*/claims"))
+    for name, data in EXTRA_CLAIMS.items():
+        (claims_dir / name).write_text(yaml.safe_dump(data, allow_unicode=True,
+                                                      sort_keys=False), encoding="utf-8")
+    _product_file(root / "data" / "products", "hostile-en", language="en-GB",
+                  name="L-Glutamine powder <b>500 g</b> & more",
+                  url="https://shop.example/p/hostile-en")
+    build(ProjectPaths(root))
+    _VARIANTS[tmp_path_factory.getbasetemp()] = root
+    return root
+
+
+def _page(root: Path, product: Path, flag: bool = False):  # type: ignore[no-untyped-def]
+    from monokg.product_validate import make_product_page
+    return make_product_page(ProjectPaths(root), product, flag)
+
+
+def _claim_kinds(document: dict) -> set[str]:  # type: ignore[type-arg]
+    works = document.get("subjectOf", [])
+    works = works if isinstance(works, list) else [works]
+    return {str(w.get("additionalType", {}).get("@id", "")).rsplit("/", 1)[-1]
+            for w in works if w.get("@type") == "Claim"}
+
+
+# ------------------------------------------------------------------------- the example product
+
+
+def test_build_writes_the_example_page_and_it_validates(built: Path) -> None:
+    jsonld = built / "build" / "product" / "l-glutamine-500g.jsonld"
+    page = built / "build" / "site" / "product" / "l-glutamine-500g.html"
+    assert jsonld.is_file() and page.is_file()
+    result = CliRunner().invoke(main, ["validate", "--root", str(built), "--product", str(jsonld)])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output
+
+
+def test_the_page_says_what_schema_org_can_say(built: Path) -> None:
+    document = json.loads((built / "build" / "product" / "l-glutamine-500g.jsonld").read_text(
+        encoding="utf-8"))
+    assert document["@context"] == "https://schema.org"
+    assert document["@type"] == ["Product", "DietarySupplement"]
+    assert document["gtin"] == "8712345678906"
+    assert document["offers"]["price"] == "24.95"
+    assert document["offers"]["priceCurrency"] == "EUR"
+    assert document["offers"]["availability"] == {"@id": "http://schema.org/InStock"}
+    assert document["mainEntityOfPage"]["inLanguage"] == "nl"
+    assert document["activeIngredient"] == "L-glutamine"
+    codes = {(c["codingSystem"], c["codeValue"]) for c in document["code"]}
+    assert ("ChEBI", "CHEBI:18050") in codes
+    assert any(system == "MeSH" for system, _ in codes)
+    intake = document["recommendedIntake"]
+    intake = intake if isinstance(intake, list) else [intake]
+    # 5-10 g cannot be a schema.org Number: it stays exact, as text
+    common = [i for i in intake if i["@id"].endswith("#dose-dose-commonly-used")]
+    assert len(common) == 1
+    assert common[0]["doseValue"]["@type"] == "QualitativeValue"
+    assert common[0]["doseValue"]["name"] == "5-10"
+    assert common[0]["doseUnit"] == "g" and common[0]["frequency"] == "per dag"
+    assert "Indication" not in " ".join(_claim_kinds(document))
+    claim_ids = {w["@id"] for w in document["subjectOf"] if w.get("@type") == "Claim"}
+    assert all(i.startswith("https://w3id.org/monokg/claim/") for i in claim_ids)
+
+
+def test_the_jsonld_expands_to_the_graph_product_page_means(built: Path) -> None:
+    page = _page(built, built / EXAMPLE)
+    context = load_context(ProjectPaths(built).schemaorg)
+    published = json.loads((built / "build" / "product" / "l-glutamine-500g.jsonld").read_text(
+        encoding="utf-8"))
+    assert isomorphic(from_jsonld(published, context), page.graph)
+    assert not any(isinstance(n, BNode) for triple in page.graph for n in triple)
+
+
+def test_cli_prints_the_same_jsonld_twice_byte_for_byte(built: Path) -> None:
+    runner = CliRunner()
+    args = ["product-page", str(built / EXAMPLE), "--root", str(built)]
+    first, second = runner.invoke(main, args), runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
+    assert json.loads(first.stdout) == json.loads(
+        (built / "build" / "product" / "l-glutamine-500g.jsonld").read_text(encoding="utf-8"))
+
+
+def test_cli_writes_jsonld_snippet_and_page(built: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["product-page", str(built / EXAMPLE), "--root",
+                                       str(built), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["l-glutamine-500g.html", "l-glutamine-500g.jsonld",
+                     "l-glutamine-500g.snippet.html"]
+
+
+def test_the_page_shows_what_the_markup_says(built: Path) -> None:
+    from html import escape
+    page = _page(built, built / EXAMPLE)
+    body = page.page.split("<body>", 1)[1]
+    document = page.document
+    intake = document["recommendedIntake"]
+    safety = document.get("safetyConsideration", [])
+    shown = [document["name"], document["offers"]["price"], "5-10 g per dag",
+             *(i["description"] for i in (intake if isinstance(intake, list) else [intake])),
+             *(safety if isinstance(safety, list) else [safety])]
+    for visible in shown:
+        assert escape(visible) in body
+    assert 'href="https://w3id.org/monokg/monograph/' in body
+
+
+# ------------------------------------------------------------------------- the claims policy
+
+
+def test_no_dose_claim_still_gives_valid_jsonld(built: Path) -> None:
+    """The built graph with every dose claim taken out (in memory: the coverage check of a
+    build would rightly refuse a monograph whose dose sentences have no claim)."""
+    from monokg.config import load_publication
+    from monokg.product import load_product, to_product_page
+    from monokg.product_validate import check_product_page, load_product_kit, load_published
+
+    paths = ProjectPaths(built)
+    publication = load_publication(paths.config)
+    kit = load_product_kit(paths, publication)
+    graph, ontology = load_published(paths, publication)
+    mkg = kit.mkg
+    doses = {c for c in graph.subjects(RDF.type, URIRef(mkg + "DosageClaim"))}
+    doses |= set(graph.subjects(URIRef(mkg + "dose"), None))
+    assert doses, "the fixture should have dose claims to take out"
+    for claim in doses:
+        graph.remove((claim, None, None))
+    product = load_product(built / EXAMPLE, kit.currencies, kit.availabilities)
+    page = to_product_page(graph, ontology, product, kit.policy, publication, kit.context)
+    assert "recommendedIntake" not in page.document and "maximumIntake" not in page.document
+    assert "Dosage" not in " ".join(_claim_kinds(page.document))
+    assert page.document["offers"]["price"] == "24.95"
+    assert check_product_page(page, kit) == []
+
+
+def test_indications_stay_off_the_page_by_default(variant: Path) -> None:
+    page = _page(variant, variant / EXAMPLE)
+    assert "IndicationClaim" not in _claim_kinds(page.document)
+    assert "chronische infecties" not in page.page
+    assert "description" not in page.document
+
+
+def test_the_flag_includes_indications_and_says_so(variant: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["product-page", str(variant / EXAMPLE), "--root",
+                                       str(variant), "--include-indications", "--out",
+                                       str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "informational" in result.stderr
+    document = json.loads((tmp_path / "l-glutamine-500g.jsonld").read_text(encoding="utf-8"))
+    assert "IndicationClaim" in _claim_kinds(document)
+    assert document["description"].startswith("Informatief en niet-commercieel")
+    page = (tmp_path / "l-glutamine-500g.html").read_text(encoding="utf-8").split("<body>")[1]
+    assert "Informatief en niet-commercieel" in page and "chronische infecties" in page
+    check = CliRunner().invoke(main, ["validate", "--root", str(variant), "--product",
+                                      str(tmp_path / "l-glutamine-500g.jsonld")])
+    assert check.exit_code == 0, check.output
+
+
+def test_an_indication_without_the_disclaimer_does_not_conform(variant: Path,
+                                                               tmp_path: Path) -> None:
+    page = _page(variant, variant / EXAMPLE, flag=True)
+    document = dict(page.document)
+    del document["description"]
+    path = tmp_path / "shop.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--root", str(variant), "--product",
+                                       str(path)])
+    assert result.exit_code == 1
+    assert "not marked informational" in result.stderr  # our shape
+    assert "IndicationClaim (indication) may not appear" in result.stderr  # the policy data
+
+
+def test_policy_is_data(variant: Path) -> None:
+    """A claim kind the policy file does not list never reaches a page (fail closed)."""
+    policy = ProjectPaths(variant).product_policy
+    original = policy.read_text(encoding="utf-8")
+    assert "HandlingClaim" in _claim_kinds(_page(variant, variant / EXAMPLE).document)
+    try:
+        policy.write_text(original.replace("  Handling: handling\n", ""), encoding="utf-8")
+        page = _page(variant, variant / EXAMPLE)
+        assert "HandlingClaim" not in _claim_kinds(page.document)
+        assert "test-hostile-handling" not in page.page
+    finally:
+        policy.write_text(original, encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind, relation, qualifiers, topic, default, flagged", [
+    ("Dosage", "hasDosage", set(), "dose", True, True),
+    ("Dosage", "hasDosage", {"population"}, "disease", False, True),  # a dose in AIDS patients
+    ("Dosage", "hasDosage", {"context"}, "disease", False, True),
+    ("Description", "mostAbundantIn", {"context"}, "disease", False, True),
+    ("Safety", "cautionWith", {"population"}, "safety", True, True),  # warnings stay
+    ("Handling", "incompatibleWith", set(), "handling", True, True),
+    ("Contraindication", "hasContraindication", set(), "safety", True, True),
+    ("Indication", "indicatedFor", set(), "disease", False, True),
+    ("Mechanism", "stimulates", set(), "health", False, True),
+    ("Description", "reducesRiskOf", set(), "disease", False, True),
+    ("Novel", "stimulates", set(), None, False, False),  # a kind the policy does not list
+])
+def test_the_shipped_policy(kind: str, relation: str, qualifiers: set[str], topic: str | None,
+                            default: bool, flagged: bool) -> None:
+    from monokg.product import load_policy
+    policy = load_policy(Path(__file__).resolve().parents[1] / "data/policy/product-claims.yaml")
+    assert policy.topic(kind, relation, qualifiers) == topic
+    assert policy.admits(topic, include_flagged=False) is default
+    assert policy.admits(topic, include_flagged=True) is flagged
+
+
+# ------------------------------------------------------------------------- escaping
+
+
+def test_the_snippet_cannot_be_broken_out_of(variant: Path) -> None:
+    page = _page(variant, variant / "data" / "products" / "hostile-en.yaml")
+    assert any(HOSTILE in str(o) for o in page.graph.objects(None, S.safetyConsideration))
+    inner = page.snippet.split(">", 1)[1].rsplit("</script>", 1)[0]
+    assert "<" not in inner and ">" not in inner and "&" not in inner
+    assert page.page.count("</script") == 1 and "<!--" not in page.page
+    assert json.loads(inner) == page.document
+
+
+def test_snippet_escapes_every_markup_character() -> None:
+    snippet = to_snippet({"@context": "https://schema.org", "name": "a</script><!--&b"})
+    inner = snippet.split(">", 1)[1].rsplit("</script>", 1)[0]
+    assert "\\u003c/script\\u003e\\u003c!--\\u0026b" in inner
+    assert json.loads(inner)["name"] == "a</script><!--&b"
+
+
+# ------------------------------------------------------------------------- validation
+
+
+def _shop_jsonld(tmp_path: Path, document: dict) -> Path:  # type: ignore[type-arg]
+    path = tmp_path / "shop.jsonld"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+SHOP = {"@context": "https://schema.org", "@type": "Product", "@id": "https://s.example/p#x",
+        "name": "Glutamine", "offers": {"@type": "Offer", "@id": "https://s.example/p#o",
+                                        "price": "9.99", "priceCurrency": "EUR"}}
+
+
+def test_a_shops_own_jsonld_validates(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", "--product", str(_shop_jsonld(tmp_path, SHOP))])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"offers": None}, "needs offers, a review or an aggregate rating"),
+    ({"name": None}, "needs a name"),
+    ({"offers": {"@type": "Offer", "@id": "https://s.example/p#o", "price": "9.99"}},
+     "three-letter ISO 4217 code"),
+    ({"offers": {"@type": "Offer", "@id": "https://s.example/p#o", "price": "9,99",
+                 "priceCurrency": "EUR"}}, "exactly one price written as digits"),
+    ({"offers": {"@type": "Offer", "@id": "https://s.example/p#o", "price": "9.99",
+                 "priceCurrency": "EUR", "availability": "InStock"}},
+     "must be one schema.org ItemAvailability IRI"),
+    ({"colour": "red"}, "no property 'colour'"),
+    ({"doseUnit": "g"}, ("'doseUnit' is used on Product, but schema.org allows it only on "
+                         "DoseSchedule")),
+    ({"@type": ["Product", "Pill"]}, "schema.org has no type 'Pill'"),
+    ({"brand": {"@type": "Offer", "@id": "https://s.example/p#b"}},
+     "is a Offer, but schema.org expects Brand, Organization"),
+    ({"offers": {"@type": "Offer", "@id": "https://s.example/p#o", "price": "9.99",
+                 "priceCurrency": "EUR", "availability": {"@id": "https://schema.org/InStok"}}},
+     "schema.org has no term 'InStok'"),
+])
+def test_a_shops_bad_jsonld_does_not_conform(tmp_path: Path, change: dict,  # type: ignore[type-arg]
+                                             expected: str) -> None:
+    document = {**SHOP, **change}
+    document = {k: v for k, v in document.items() if v is not None}
+    result = CliRunner().invoke(main, ["validate", "--product",
+                                       str(_shop_jsonld(tmp_path, document))])
+    assert result.exit_code == 1, result.output
+    assert expected in result.stderr
+
+
+def test_text_where_a_thing_is_expected_is_only_a_warning(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", "--product",
+                                       str(_shop_jsonld(tmp_path, {**SHOP, "brand": "Acme"}))])
+    assert result.exit_code == 0
+    assert "warning" in result.stderr and "expects Brand, Organization" in result.stderr
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('{"@context": "https://schema.org",\n "name": }', "shop.jsonld:2:"),
+    ('{"@context": "https://example.org/ctx", "name": "x"}', "nothing else is fetched"),
+])
+def test_unreadable_jsonld_is_bad_input(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "shop.jsonld"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--product", str(path)])
+    assert result.exit_code == 2
+    assert expected in result.stderr
+
+
+def test_validate_needs_files_or_a_product() -> None:
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 2
+    assert "--product" in result.stderr
+
+
+# ------------------------------------------------------------------------- bad product files
+
+
+@pytest.mark.parametrize("gtin, ok", [("8712345678906", True), ("8712345678905", False),
+                                      ("96385074", True), ("036000291452", True),
+                                      ("12345", False), ("871234567890X", False)])
+def test_gtin_check_digit(gtin: str, ok: bool) -> None:
+    assert gtin_ok(gtin) is ok
+
+
+@pytest.mark.parametrize("tag, ok", [("nl", True), ("nl-NL", True), ("en-GB", True),
+                                     ("zh-Hant-TW", True), ("sl-rozaj-biske", True),
+                                     ("x-private", True), ("nederlands", False),
+                                     ("nl_NL", False), ("e", False), ("nl-", False),
+                                     ("en-GB-", False), ("123", False), ("nl NL", False)])
+def test_bcp47_syntax(tag: str, ok: bool) -> None:
+    assert bcp47_ok(tag) is ok
+
+
+@pytest.mark.parametrize("changes, field, fix", [
+    ({"name": None}, "name", "add 'name: ...'"),
+    ({"price": None}, "price", "add 'price: ...'"),
+    ({"price": "€ 24,95"}, "price", "decimal point"),
+    ({"currency": "EUX"}, "currency", "ISO 4217"),
+    ({"gtin": "8712345678905"}, "gtin", "check digit"),
+    ({"language": "nl_NL"}, "language", "nl-NL"),
+    ({"language": "de"}, "language", "Dutch"),
+    ({"availability": "Available"}, "availability", "InStock"),
+])
+def test_bad_product_files_are_refused(built: Path, tmp_path: Path, changes: dict,  # type: ignore[type-arg]
+                                       field: str, fix: str) -> None:
+    path = _product_file(tmp_path, "bad", **changes)
+    result = CliRunner().invoke(main, ["product-page", str(path), "--root", str(built)])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    match = re.search(rf"{re.escape(str(path))}:(\d+): field '{field}'", result.stderr)
+    assert match, result.stderr
+    line = int(match.group(1))
+    text_lines = path.read_text(encoding="utf-8").splitlines()
+    if field in changes and changes[field] is not None:
+        assert text_lines[line - 1].startswith(f"{field}:")
+    assert "fix:" in result.stderr and fix in result.stderr
+
+
+def test_a_product_file_of_another_monograph_is_refused(built: Path, tmp_path: Path) -> None:
+    path = _product_file(tmp_path, "other", monograph="creatine-nl")
+    result = CliRunner().invoke(main, ["product-page", str(path), "--root", str(built)])
+    assert result.exit_code == 2
+    assert "no monograph 'creatine-nl'" in result.stderr
+
+
+def test_product_page_needs_a_build(project: Path) -> None:
+    result = CliRunner().invoke(main, ["product-page", str(project / EXAMPLE), "--root",
+                                       str(project)])
+    assert result.exit_code == 2
+    assert "run `monokg build` first" in result.stderr
+
+
+def test_projection_uses_no_schema_https_iris(built: Path) -> None:
+    page = _page(built, built / EXAMPLE)
+    iris = {str(t) for triple in page.graph for t in triple if isinstance(t, URIRef)}
+    assert not any(i.startswith("https://schema.org/") for i in iris)
+    assert (URIRef("https://shop.example/p/l-glutamine-500g#product"), RDF.type,
+            S.DietarySupplement) in page.graph
+    assert all(isinstance(o, Literal) for o in page.graph.objects(None, S.safetyConsideration))
+
+
+def test_gtin_and_price_come_from_the_product_file_only(built: Path, tmp_path: Path) -> None:
+    path = _product_file(tmp_path, "other-shop", gtin="96385074", price="9.5",
+                         url="https://other.example/x")
+    document = _page(built, path).document
+    assert document["gtin"] == "96385074" and document["offers"]["price"] == "9.5"
+    assert document["@id"] == "https://other.example/x#product"

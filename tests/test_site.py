@@ -1,0 +1,169 @@
+"""Static site and pages: every resource as HTML + Turtle/N-Triples/JSON-LD, data text escaped,
+relative links that resolve, and the web-server configuration for content negotiation."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from monokg.cli import main
+from monokg.config import load_publication
+from monokg.paths import ProjectPaths
+from monokg.pipeline import build
+from monokg.site import Renderer, is_safe_path, load_site
+
+CLAIM = "claim/l-glutamine-nl/dose-commonly-used"
+EXTS = ("html", "ttl", "nt", "jsonld")
+PARSE = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+         "jsonld": ox.RdfFormat.JSON_LD}
+
+
+@pytest.fixture(scope="module")
+def site_dir(built: Path) -> Path:
+    return built / "build" / "site"
+
+
+def page(site_dir: Path, path: str) -> str:
+    return (site_dir / f"{path}.html").read_text(encoding="utf-8")
+
+
+def test_every_resource_has_a_page_and_three_descriptions(built: Path, site_dir: Path) -> None:
+    site = load_site(built / "build", load_publication(built / "monokg.toml"))
+    resources = site.resources()
+    assert len(resources) > 500
+    for iri in resources:
+        path = iri[len(site.base):]
+        stem = path + "index" if path.endswith("/") else path
+        for ext in EXTS:
+            assert (site_dir / f"{stem}.{ext}").is_file(), f"{stem}.{ext}"
+        graphs = [{q.triple for q in ox.parse(path=str(site_dir / f"{stem}.{ext}"),
+                                              format=PARSE[ext])} for ext in PARSE]
+        assert graphs[0] == graphs[1] == graphs[2], iri
+        assert any(t.subject == ox.NamedNode(iri) or t.object == ox.NamedNode(iri)
+                   for t in graphs[0])
+
+
+def test_the_claim_page_shows_statement_quote_terms_and_modality(site_dir: Path,
+                                                                  built: Path) -> None:
+    text = page(site_dir, CLAIM)
+    assert "A commonly used daily dose of L-glutamine is five to ten grams per day." in text
+    marked = re.search(r"<mark>(.*?)</mark>", text, re.DOTALL)
+    assert marked is not None
+    assert " ".join(html.unescape(marked.group(1)).split()) == (
+        "Een veel gebruikte dagdosering L-glutamine ligt tussen de vijf en tien gram per dag.")
+    # the quote sits inside its paragraph: the paragraph's next sentence follows the mark
+    assert "Het verdient de voorkeur" in text[marked.end():]
+    assert 'href="http://purl.obolibrary.org/obo/CHEBI_18050"' in text and "L-glutamine" in text
+    assert "Modality" in text and "asserted" in text
+    assert 'href="../../paragraph/l-glutamine-nl/dosering-1.html"' in text
+
+
+def test_paragraph_section_and_monograph_pages_list_their_parts(site_dir: Path) -> None:
+    assert f'href="../../{CLAIM}.html"' in page(site_dir, "paragraph/l-glutamine-nl/dosering-1")
+    section = page(site_dir, "section/l-glutamine-nl/dosering")
+    assert 'href="../../paragraph/l-glutamine-nl/dosering-1.html"' in section
+    monograph = page(site_dir, "monograph/l-glutamine-nl")
+    assert 'href="../section/l-glutamine-nl/dosering.html"' in monograph
+    assert 'href="../paragraph/l-glutamine-nl/beschrijving-1.html"' in monograph
+
+
+def test_the_home_page_lists_monographs_downloads_and_queries(site_dir: Path,
+                                                              built: Path) -> None:
+    home = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert 'href="monograph/l-glutamine-nl.html"' in home
+    assert 'href="download/monokg.ttl"' in home
+    queries = sorted((built / "queries").glob("*.rq"))
+    assert queries
+    for query in queries:
+        assert query.name in home
+        assert (site_dir / "queries" / query.name).read_bytes() == query.read_bytes()
+
+
+def test_internal_links_resolve_to_files(site_dir: Path) -> None:
+    checked = 0
+    for html_file in site_dir.rglob("*.html"):
+        for target in re.findall(r'href="([^"]+)"', html_file.read_text(encoding="utf-8")):
+            target = html.unescape(target)
+            if target.startswith(("http://", "https://", "download/", "../download/")) or \
+                    "/download/" in target:
+                continue
+            resolved = (html_file.parent / target.split("#")[0]).resolve()
+            assert resolved.is_file(), f"{html_file.relative_to(site_dir)} -> {target}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_pages_fetch_nothing_from_outside(site_dir: Path) -> None:
+    for html_file in site_dir.rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert not re.search(r'<(script|img|iframe)\b|src=|<link[^>]+stylesheet', text), html_file
+
+
+def test_web_server_configuration_is_shipped(site_dir: Path) -> None:
+    htaccess = (site_dir / ".htaccess").read_text(encoding="utf-8")
+    assert "RewriteCond %{HTTP_ACCEPT} text/turtle" in htaccess and "[R=303,L]" in htaccess
+    nginx = (site_dir / "nginx.conf").read_text(encoding="utf-8")
+    assert "application/ld+json" in nginx and "try_files" in nginx
+
+
+def test_the_site_command_rewrites_the_site_and_keeps_product_pages(
+        built: Path, tmp_path: Path) -> None:
+    import shutil
+    root = tmp_path / "copy"
+    shutil.copytree(built, root)
+    site_dir = root / "build" / "site"
+    before = {p.relative_to(site_dir): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
+    (site_dir / "product").mkdir()
+    (site_dir / "product" / "x.html").write_text("product page")
+    (site_dir / "stale.html").write_text("left over")
+    result = CliRunner().invoke(main, ["site", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {len(before)} files" in result.output
+    after = {p.relative_to(site_dir): p.read_bytes() for p in site_dir.rglob("*")
+             if p.is_file() and p.parts[-2] != "product"}
+    assert after == before
+    assert (site_dir / "product" / "x.html").read_text() == "product page"
+
+
+def test_the_site_command_without_a_build_says_build_first(project: Path) -> None:
+    result = CliRunner().invoke(main, ["site", "--root", str(project)])
+    assert result.exit_code == 2 and "monokg build" in result.output
+
+
+@pytest.mark.parametrize("path,safe", [("claim/a/b", True), ("", True), ("concept/", True),
+                                       ("../etc/passwd", False), ("claim/../x", False),
+                                       ("claim//x", False), (".htaccess", False),
+                                       ("claim/.", False), ("/etc/passwd", False)])
+def test_safe_paths(path: str, safe: bool) -> None:
+    assert is_safe_path(path) is safe
+
+
+def test_text_from_the_data_is_escaped_everywhere(project: Path) -> None:
+    """A statement and a curator note with markup show as text on every page and in serve."""
+    claims = project / "data" / "monographs" / "l-glutamine-nl" / "claims"
+    yaml_file = claims / "07-contra-indicaties.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    evil = "<script>alert(1)</script>"
+    text = text.replace(
+        "statement: At the stated dose, no contra-indications of L-glutamine are known.",
+        f"statement: 'At the stated dose {evil} \"quoted\" & more.'\n"
+        f"    note: 'Curator <img src=x onerror=alert(2)> note'")
+    yaml_file.write_text(text, encoding="utf-8")
+    build(ProjectPaths(project))
+    site_dir = project / "build" / "site"
+    claim_page = page(site_dir, "claim/l-glutamine-nl/no-known-contraindications")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in claim_page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in claim_page
+    for html_file in site_dir.rglob("*.html"):
+        content = html_file.read_text(encoding="utf-8")
+        assert "<script" not in content and "<img" not in content, html_file
+    site = load_site(project / "build", load_publication(project / "monokg.toml"))
+    node = ox.NamedNode("https://w3id.org/monokg/claim/l-glutamine-nl/no-known-contraindications")
+    served = Renderer(site).resource(node)
+    assert "&lt;script&gt;" in served and "<script" not in served
+    assert "<title>At the stated dose &lt;script&gt;" in served
