@@ -2,42 +2,56 @@
 
 A build writes into a fresh temporary folder and only swaps it in for ``build/`` once every
 stage has passed, so a failed build never leaves half-written or missing outputs behind.
+
+Each monograph is loaded, assembled and validated on its own, in parallel across the machine's
+cores, and shared terms get one extra pass (see ``parts`` for why the verdicts are those of
+the whole graph). Results are cached by the content of their inputs in ``.monokg-cache/``, so
+a rebuild or a `monokg check` redoes only what changed. The release graph travels as sorted
+N-Triples lines; an rdflib Graph of it is made only when a writer asks for ``release.graph``.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
-from .claims import Monograph, load_monograph
+from . import parts as _parts
+from .cache import digest_of, files_digest
+from .claims import Monograph
 from .config import Publication, load_publication
 from .coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage, \
     write_coverage
 from .dataset import write_bulk_files, write_manifest, write_metadata
 from .docs import write_ontology_docs
 from .errors import Finding, InputError, InputErrors, NonConformance
-from .export import to_turtle, write_release
-from .graph import check_links, to_graph
-from .mappings import MappingSet, load_local_concepts, load_mapping_set
+from .export import ntriples_lines, to_turtle, write_release_lines
+from .graph import new_graph
+from .mappings import load_local_concepts
 from .paths import ProjectPaths
 from .product_validate import write_product_pages
-from .reason import check_consistency
 from .site import write_site
-from .validate import check_shapes, load_rdf, load_shapes
-from .vocabulary import Vocabulary, load_vocabulary
+from .validate import load_rdf, load_shapes
+from .vocabulary import load_vocabulary
 
 
 @dataclass
 class Release:
-    """A release in memory: inputs, the assembled graph and what each stage took."""
+    """A release in memory: inputs, the assembled graph and what each stage took.
+
+    ``lines`` is the data graph as sorted N-Triples lines (default base); ``graph`` is the
+    same as an rdflib Graph, made from the lines on first use."""
 
     publication: Publication
     monographs: list[Monograph]
@@ -47,6 +61,12 @@ class Release:
     warnings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    parts: list[_parts.Part] = field(default_factory=list, repr=False)
+    extra_lines: list[str] = field(default_factory=list, repr=False)
+    context: _parts.Context | None = field(default=None, repr=False)
+    jobs: int = 1
+    use_cache: bool = True
     coverage: list[Coverage] = field(default_factory=list)
     paths: ProjectPaths | None = None
 
@@ -59,6 +79,31 @@ class Release:
         """(body sentences covered by a claim, body sentences)."""
         return summary(self.coverage)
 
+    @property
+    def triple_count(self) -> int:
+        return len(self.ntriples())
+
+    def ntriples(self) -> list[str]:
+        """The data graph as sorted N-Triples lines (made from ``graph`` if given only that)."""
+        if not self.lines and getattr(self, "_graph", None) is not None:
+            self.lines = ntriples_lines(self._graph)  # type: ignore[attr-defined]
+        return self.lines
+
+
+def _get_graph(self: Release) -> Graph:
+    if self._graph is None:  # type: ignore[attr-defined]
+        self._graph = _parts.graph_of(self.lines)  # type: ignore[attr-defined]
+    return self._graph  # type: ignore[attr-defined,no-any-return]
+
+
+def _set_graph(self: Release, graph: Graph | None) -> None:
+    self._graph = graph  # type: ignore[attr-defined]
+
+
+# ``graph`` stays a constructor argument, but a release built from lines passes None and the
+# Graph is made only if a writer reads it (a million triples in rdflib cost 1.4 GB).
+Release.graph = property(_get_graph, _set_graph)  # type: ignore[assignment,method-assign]
+
 
 @contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
@@ -67,40 +112,44 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
-def _load_monographs(paths: ProjectPaths, vocabulary: Vocabulary) -> list[Monograph]:
-    monographs, errors = [], []
-    for folder in paths.monograph_dirs():
+class _InProcess(Executor):
+    """Runs tasks at once in this process (one monograph, or --jobs 1)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
         try:
-            monographs.append(load_monograph(folder, vocabulary, paths.sources, paths.mappings))
-        except InputError as exc:
-            errors.append(exc)
-        except InputErrors as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise InputErrors(errors)
-    if not monographs:
-        raise InputError("no monograph found", paths.monographs,
-                         fix="add a folder with a monograph.yaml (see data/monographs/README.md)")
-    return monographs
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller through the future
+            future.set_exception(exc)
+        return future
 
 
-def _load_mappings(monographs: list[Monograph],
-                   vocabulary: Vocabulary) -> dict[str, MappingSet]:
-    sets, errors = {}, []
-    for mono in monographs:
-        try:
-            mapping_set = None
-            if mono.mapping_file.is_file():
-                mapping_set = load_mapping_set(mono.mapping_file, vocabulary, mono.id)
-                sets[mono.id] = mapping_set
-            check_links(mono, mapping_set, vocabulary)
-        except InputError as exc:
-            errors.append(exc)
-        except InputErrors as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise InputErrors(errors)
-    return sets
+def _executor(jobs: int) -> Executor:
+    if jobs <= 1:
+        return _InProcess()
+    import multiprocessing
+
+    import pyshacl  # noqa: F401 - imported once here, inherited by every forked worker
+
+    # Fork: workers inherit the loaded ontology, shapes and imported libraries for free.
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+def default_jobs() -> int:
+    """Worker processes: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def released_ontology(ontology: Graph, publication: Publication) -> Graph:
+    """The ontology as published: rebased, with a version IRI and version info added."""
+    released = publication.rebase(ontology)
+    onto = publication.iri("ontology/")
+    released.add((onto, OWL.versionIRI, URIRef(f"{onto}{publication.version}")))
+    released.add((onto, OWL.versionInfo, Literal(publication.version)))
+    return released
 
 
 def _coverage(monographs: list[Monograph]) -> list[Coverage]:
@@ -117,57 +166,233 @@ def _coverage(monographs: list[Monograph]) -> list[Coverage]:
     return out
 
 
-def released_ontology(ontology: Graph, publication: Publication) -> Graph:
-    """The ontology as published: rebased, with a version IRI and version info added."""
-    released = publication.rebase(ontology)
-    onto = publication.iri("ontology/")
-    released.add((onto, OWL.versionIRI, URIRef(f"{onto}{publication.version}")))
-    released.add((onto, OWL.versionInfo, Literal(publication.version)))
-    return released
+def _extra(paths: ProjectPaths) -> Graph:
+    """The project's term files: local concepts and, where present, term labels."""
+    extra = Graph()
+    extra += load_local_concepts(paths.mappings / "local-concepts.ttl")
+    if (paths.data / "terms.ttl").is_file():
+        extra += load_rdf(paths.data / "terms.ttl")
+    return extra
 
 
-def assemble(paths: ProjectPaths) -> Release:
-    """Load every input and assemble the graph; raise InputError(s) on bad input."""
+def _add_pyshacl_system_triples(shapes: Graph) -> None:
+    """Add the two triples pySHACL adds to every shapes graph it validates with.
+
+    pySHACL writes them into the graph it is given; the release's shapes file has always been
+    written after an in-process validation and so holds them. Validation now runs in workers
+    too (or not at all, when cached), so they are added here, the same for every run, keeping
+    the release as it was."""
+    from pyshacl.shapes_graph import ShapesGraph
+
+    for triple in getattr(ShapesGraph, "system_triples", ()):
+        shapes.add(triple)
+
+
+def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
+             use_cache: bool = True) -> Release:
+    """Load every input and assemble the graph; raise InputError(s) on bad input.
+
+    With more than one monograph, each is also validated here, in the worker that assembled
+    it (its graph is at hand there, nothing is parsed twice); ``check`` judges the findings.
+    """
     timings: dict[str, float] = {}
     publication = load_publication(paths.config)
-    with _timed(timings, "sources+claims"):
+    with _timed(timings, "setup"):
         vocabulary = load_vocabulary(paths.ontology, paths.data / "units.tsv")
-        monographs = _load_monographs(paths, vocabulary)
+        extra = _extra(paths)
+        shapes = load_shapes(paths.shapes)
+        folders = paths.monograph_dirs()
+        if not folders:
+            raise InputError("no monograph found", paths.monographs,
+                             fix="add a folder with a monograph.yaml (see data/monographs/README.md)")
+        alone = len(folders) == 1
+        jobs = max(1, min(jobs or default_jobs(), len(folders)))
+        described, ranged, functional = _parts.reasoning_predicates(vocabulary.ontology)
+        digest = files_digest([paths.ontology, paths.data / "units.tsv",
+                               paths.mappings / "local-concepts.ttl", paths.data / "terms.ttl",
+                               *sorted(paths.shapes.glob("*.ttl"))])
+        context = _parts.Context(paths, vocabulary, shapes, extra, lang, alone, digest,
+                                 described, ranged, functional)
+        _parts.set_context(context)
+        extra_lines = ntriples_lines(extra)
+    with _timed(timings, "monographs"):
+        with _executor(jobs) as pool:
+            results = list(pool.map(_parts.build_part, folders, [not alone] * len(folders),
+                                    [use_cache] * len(folders),
+                                    chunksize=max(1, len(folders) // (8 * jobs))))
+    errors = [e for _, errs in results for e in errs]
+    if errors:
+        raise _parts.input_errors(errors)
+    parts = [part for part, _ in results if part is not None]
+    for part in parts:
+        for stage, seconds in part.timings.items():
+            key = stage if alone else f"{stage} (sum over monographs)"
+            timings[key] = timings.get(key, 0.0) + seconds
+    with _timed(timings, "merge"):
+        lines = sorted(set(extra_lines).union(*(part.lines for part in parts)))
+    monographs = [p.monograph for p in parts]
     with _timed(timings, "coverage"):
         coverage = _coverage(monographs)
-    with _timed(timings, "mappings"):
-        mapping_sets = _load_mappings(monographs, vocabulary)
-        extra = [load_local_concepts(paths.mappings / "local-concepts.ttl")]
-        if (paths.data / "terms.ttl").is_file():
-            extra.append(load_rdf(paths.data / "terms.ttl"))
-    with _timed(timings, "graph"):
-        graph = to_graph(monographs, mapping_sets, extra)
-        shapes = load_shapes(paths.shapes)
-    return Release(publication, monographs, graph, vocabulary.ontology, shapes, timings=timings,
+    return Release(publication, monographs, None,  # type: ignore[arg-type]
+                   vocabulary.ontology, shapes, timings=timings, lines=lines, parts=parts,
+                   extra_lines=extra_lines, context=context, jobs=jobs, use_cache=use_cache,
                    coverage=coverage, paths=paths)
+
+
+def _judge(release: Release, reasoning: list[tuple[str, list[Finding]] | None],
+           findings: list[Finding]) -> None:
+    """Raise NonConformance on a contradiction or a violation; keep the warnings."""
+    def dedupe(items: list[Finding]) -> list[Finding]:
+        return list({(f.severity, f.focus, f.path, f.message, f.shape): f
+                     for f in items}.values())
+
+    failed = [r for r in reasoning if r is not None]
+    if failed:
+        raise NonConformance(failed[0][0], sorted(dedupe([f for _, fs in failed for f in fs]),
+                                                  key=str))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    unique = sorted(dedupe(findings), key=lambda f: (order.get(f.severity, 3), f.focus,
+                                                      f.path or "", f.message))
+    violations = [f for f in unique if f.severity == "Violation"]
+    if violations:
+        raise NonConformance("validation (SHACL)", violations)
+    release.warnings = unique
+
+
+def _reasoning_batches(release: Release) -> list[list[str]]:
+    """Reasoner inputs: groups of monographs, then every triple about shared nodes; or the
+    whole graph at once when the ontology or the data rule out reasoning per monograph."""
+    ctx = release.context
+    assert ctx is not None
+    shared, functional_shared = _parts.shared_reasoning_lines(release.parts,
+                                                              release.extra_lines)
+    if functional_shared or _parts.check_reasoning_scope(release.ontology):
+        return [_parts.reasoning_lines(release.lines)]
+    per_part = [_parts.reasoning_lines(part.lines) for part in release.parts]
+    total = sum(len(lines) for lines in per_part)
+    # Several batches per worker keep HermiT's memory bounded; each costs a JVM start.
+    count = max(release.jobs, -(-total // 150_000))
+    batches: list[list[str]] = [[] for _ in range(count)]
+    for n, lines in enumerate(per_part):
+        batches[n * count // len(per_part)].extend(lines)
+    return [b for b in batches if b] + [shared]
+
+
+def _start_checks(release: Release, lang: str) -> Callable[[], None]:
+    """Start reasoning and validation (in workers, or HermiT in a thread beside this process's
+    own work); the returned function waits for them and judges."""
+    ctx = release.context
+    assert ctx is not None
+    timings, started = release.timings, time.perf_counter()
+    if ctx.alone:
+        ctx.lang = lang
+        outcome: dict[str, Any] = {}
+
+        def reason() -> None:
+            try:
+                outcome["result"] = _parts.reason_lines(_parts.reasoning_lines(release.lines),
+                                                        release.use_cache)
+            except BaseException as exc:  # re-raised in the caller's thread
+                outcome["error"] = exc
+            timings["reason"] = time.perf_counter() - started
+
+        # HermiT runs in a JVM: the thread waits on it while this process validates.
+        thread = threading.Thread(target=reason, daemon=True)
+        thread.start()
+        with _timed(timings, "validate"):
+            findings = _validate_alone(release)
+
+        def finish_alone() -> None:
+            thread.join()
+            if "error" in outcome:
+                raise outcome["error"]
+            _judge(release, [outcome["result"]], findings)
+        return finish_alone
+
+    pool = _executor(release.jobs)
+    done: dict[str, float] = {}
+
+    def submit(stage: str, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        future = pool.submit(fn, *args)
+        future.add_done_callback(lambda _: done.__setitem__(stage, time.perf_counter()))
+        return future
+
+    with _timed(timings, "prepare checks"):
+        batches = _reasoning_batches(release)
+        private = set().union(*(part.private for part in release.parts))
+        shared_lines = _parts.shared_validation_lines(release.parts, release.extra_lines)
+    reasoning = [submit(f"reason {n}", _parts.reason_lines, batch, release.use_cache)
+                 for n, batch in enumerate(batches)]
+    shared = submit("validate shared", _parts.validate_shared_cached, shared_lines, private,
+                    release.use_cache)
+    submitted = time.perf_counter()
+
+    def finish() -> None:
+        try:
+            results = [f.result() for f in reasoning]
+            shared_findings = shared.result()
+        finally:
+            pool.shutdown()
+        timings["reason (parallel, wall)"] = max(
+            v for k, v in done.items() if k.startswith("reason")) - submitted
+        timings["validate shared (wall)"] = done["validate shared"] - submitted
+        findings = [f for part in release.parts for f in part.findings] + shared_findings
+        _judge(release, results, findings)
+    return finish
+
+
+def _validate_alone(release: Release) -> list[Finding]:
+    """Findings of the one monograph's graph with the term files (the whole release)."""
+    ctx = release.context
+    assert ctx is not None
+    from .cache import Cache
+    cache = Cache(ctx.paths.root, release.use_cache)
+    key = digest_of([ctx.digest, "alone", ctx.lang, *release.lines])
+    cached = cache.get("validate", key)
+    if isinstance(cached, list):
+        return cached
+    part = release.parts[0]
+    graph = part.graph if part.graph is not None else _parts.graph_of(part.lines)
+    findings = _parts.validate_part(graph, part.private)
+    cache.put("validate", key, findings)
+    return findings
 
 
 def check(release: Release, lang: str = "en") -> None:
     """Reason and validate; raise NonConformance on a contradiction or a violation."""
-    with _timed(release.timings, "reason"):
-        check_consistency(release.ontology, release.graph)
-    with _timed(release.timings, "validate"):
-        findings, _ = check_shapes(release.graph, release.shapes, release.ontology, lang)
-    violations = [f for f in findings if f.severity == "Violation"]
-    if violations:
-        raise NonConformance("validation (SHACL)", violations)
-    release.warnings = findings
+    _start_checks(release, lang)()
 
 
 def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
     """The data graph in every format, the released ontology and the shapes."""
     pub = release.publication
-    files = write_release(pub.rebase(release.graph), out_dir, pub.dataset)
+    lines = rebase_lines(release.ntriples(), pub)
+    bindings = [(p, str(n)) for p, n in pub.rebase(new_graph()).namespaces()]
+    files = write_release_lines(lines, bindings, out_dir, pub.dataset, release.timings)
     ontology = out_dir / f"{pub.dataset}.owl.ttl"
     ontology.write_bytes(to_turtle(released_ontology(release.ontology, pub)))
+    _add_pyshacl_system_triples(release.shapes)
     shapes = out_dir / f"{pub.dataset}.shacl.ttl"
     shapes.write_bytes(to_turtle(pub.rebase(release.shapes)))
     return files + [ontology, shapes]
+
+
+def rebase_lines(lines: list[str], publication: Publication) -> list[str]:
+    """N-Triples lines with every IRI under the default base moved under the publication's."""
+    from .namespaces import DEFAULT_BASE
+
+    if publication.base == DEFAULT_BASE:
+        return lines
+    old, new = "<" + DEFAULT_BASE, "<" + publication.base
+
+    def move(token: str) -> str:
+        return new + token[len(old):] if token.startswith(old) else token
+
+    moved = set()
+    for line in lines:
+        subject, predicate, rest = line.split(" ", 2)
+        moved.add(f"{move(subject)} {move(predicate)} {move(rest)}")
+    return sorted(moved)
 
 
 #: Every writer of release files, in order: (release, staging folder) -> files written. A
@@ -186,12 +411,20 @@ RELEASE_WRITERS: tuple[Callable[[Release, Path], list[Path]], ...] = (
 )
 
 
-def export(release: Release, out_dir: Path) -> list[Path]:
-    """Write every output into ``out_dir`` (which must exist and be empty)."""
+def export(release: Release, out_dir: Path,
+           after_first: Callable[[], None] | None = None) -> list[Path]:
+    """Write every output into ``out_dir`` (which must exist and be empty).
+
+    ``after_first`` runs after the first writer (the graph files): the build uses it to wait
+    for the checks there, so they overlap with writing the graph while every other writer
+    still sees a checked release (with its warnings)."""
     files: list[Path] = []
-    for writer in RELEASE_WRITERS:
+    for n, writer in enumerate(RELEASE_WRITERS):
         with _timed(release.timings, f"export:{writer.__name__}"):
             files += writer(release, out_dir)
+        if n == 0 and after_first is not None:
+            with _timed(release.timings, "wait for checks"):
+                after_first()
     return files
 
 
@@ -207,13 +440,17 @@ def publish(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build(paths: ProjectPaths, lang: str = "en") -> Release:
-    """Run every stage and publish the result into ``build/``; nothing changes on failure."""
-    release = assemble(paths)
-    check(release, lang)
+def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
+          use_cache: bool = True) -> Release:
+    """Run every stage and publish the result into ``build/``; nothing changes on failure.
+
+    ``jobs`` worker processes (default: one per core); ``use_cache=False`` ignores and writes
+    no cached results (a cold build)."""
+    release = assemble(paths, lang, jobs, use_cache)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=paths.root))
     try:
-        written = export(release, staging)
+        finish = _start_checks(release, lang)
+        written = export(release, staging, after_first=finish)
         publish(staging, paths.build)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,395 @@
+"""Benchmark `monokg build` from one monograph to a million triples, against a naive pipeline.
+
+    .venv/bin/python benchmarks/run.py [--sizes real,10k,100k,1m] [--repeat 3]
+
+For the real monograph and synthetic corpora of about 10 k, 100 k and 1 M triples (made once by
+`monokg synth` and kept in benchmarks/.corpora/, git-ignored) it prints, side by side:
+- `monokg build` as a process, cold (--no-cache): wall time, peak memory, time of each stage,
+  triples per second; and a rebuild with nothing changed (warm cache);
+- the naive pipeline (benchmarks/baseline.py: one rdflib graph, HermiT and pySHACL on the whole
+  graph, rdflib's serialisers) on the same data, and the ratio;
+- the raw floor: pyoxigraph parsing the N-Triples and writing Turtle, N-Triples and JSON-LD;
+- whether both pipelines give isomorphic graphs and the same verdicts;
+- the example queries (queries/*.rq, else benchmarks/queries/*.rq) on pyoxigraph's store:
+  p50 and p95;
+- `monokg check` on the real monograph: cold, warm, and after editing one claim;
+- the slope of build time against corpus size.
+Medians over --repeat runs. The table is also written as JSON (benchmarks/results/).
+Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPORA = HERE / ".corpora"
+RESULTS = HERE / "results"
+MONOKG = Path(sys.executable).with_name("monokg")
+#: Target triples per synthetic size name.
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+PROJECT_PARTS = ("monokg.toml", "ontology", "shapes", "data", "queries")
+SEED = 7
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size (bytes): resident memory with pages shared between processes
+    (forked workers) divided among them, so a sum over processes counts each page once."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _tree_rss(pid: int) -> int:
+    """Memory (PSS, bytes) of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += _pss(current)
+        todo += children.get(current, [])
+    return total
+
+
+def run_measured(command: list[str], timeout: float) -> dict[str, object]:
+    """Run a command; wall time, exit code, peak RSS of its process tree and of its largest
+    process (GNU time), and its output."""
+    report = Path(tempfile.mkstemp(suffix=".time")[1])
+    started = time.perf_counter()
+    process = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", str(report), *command],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    peak = 0
+    stop = threading.Event()
+
+    def poll() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            stop.wait(0.1)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        out, err = process.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the group this run started, nothing else
+        out, err = process.communicate()
+        timed_out = True
+    wall = time.perf_counter() - started
+    stop.set()
+    poller.join()
+    try:
+        fields = report.read_text().strip().splitlines()[-1].split()
+        largest, cpu = int(fields[0]) * 1024, float(fields[1]) + float(fields[2])
+    except (OSError, ValueError, IndexError):
+        largest, cpu = 0, 0.0
+    report.unlink(missing_ok=True)
+    # CPU seconds (user + system, the process and every child it waited for: workers, JVMs)
+    # show the work done whatever else the machine was running at the time.
+    return {"wall": wall, "cpu": cpu, "rc": process.returncode, "timed_out": timed_out,
+            "peak_tree_rss": peak, "peak_process_rss": largest, "stdout": out, "stderr": err}
+
+
+def copy_real(target: Path) -> Path:
+    """The project's own inputs, copied (so build/ of the repository is never touched)."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+    return target
+
+
+def corpus(name: str, per_monograph: int) -> Path:
+    """The synthetic corpus of a size, generated once and kept."""
+    count = max(1, round(SIZES[name] / per_monograph))
+    folder = CORPORA / f"{name}-{count}-seed{SEED}"
+    if not (folder / "monokg.toml").is_file():
+        if folder.exists():
+            shutil.rmtree(folder)
+        subprocess.run([str(MONOKG), "synth", "--root", str(ROOT), "--out", str(folder),
+                        "--monographs", str(count), "--seed", str(SEED)], check=True)
+    return folder
+
+
+def triples_per_monograph() -> int:
+    """Triples of one synthetic monograph (to size the corpora)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "one"
+        subprocess.run([str(MONOKG), "synth", "--root", str(ROOT), "--out", str(folder),
+                        "--monographs", "1", "--seed", str(SEED)], check=True,
+                       capture_output=True)
+        run_measured([str(MONOKG), "build", "--root", str(folder), "--no-cache",
+                      "--timings-json", str(Path(tmp) / "t.json")], 600)
+        return int(json.loads((Path(tmp) / "t.json").read_text())["triples"])
+
+
+def build_once(folder: Path, cache: bool, timeout: float) -> dict[str, object]:
+    timings = Path(tempfile.mkstemp(suffix=".json")[1])
+    command = [str(MONOKG), "build", "--root", str(folder),
+               "--cache" if cache else "--no-cache", "--timings-json", str(timings)]
+    result = run_measured(command, timeout)
+    if result["rc"] == 0:
+        result["timings"] = json.loads(timings.read_text())
+    timings.unlink(missing_ok=True)
+    result["warnings"] = sum(line.startswith("warning:")
+                             for line in str(result["stderr"]).splitlines())
+    return result
+
+
+def baseline_once(folder: Path, timeout: float) -> dict[str, object]:
+    out = folder.parent / f"{folder.name}-baseline-out"
+    shutil.rmtree(out, ignore_errors=True)
+    report = Path(tempfile.mkstemp(suffix=".json")[1])
+    result = run_measured([sys.executable, str(HERE / "baseline.py"), str(folder), str(out),
+                           str(report)], timeout)
+    if result["rc"] == 0:
+        result["timings"] = json.loads(report.read_text())
+    report.unlink(missing_ok=True)
+    result["out"] = str(out)
+    return result
+
+
+def raw_floor(nt: Path, repeat: int) -> float:
+    """pyoxigraph alone: parse the N-Triples, write Turtle, N-Triples and JSON-LD (median s)."""
+    import pyoxigraph as ox
+
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        quads = list(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))
+        for fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD):
+            ox.serialize(quads, format=fmt)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def same_graph(ours: Path, theirs: Path) -> bool:
+    """Whether two blank-node-free N-Triples files hold the same triples (isomorphic)."""
+    import pyoxigraph as ox
+
+    def triples(path: Path) -> set[str]:
+        return {str(q.triple) for q in ox.parse(path=str(path),
+                                                format=ox.RdfFormat.N_TRIPLES)}
+    return triples(ours) == triples(theirs)
+
+
+def query_times(nt: Path, runs: int = 30) -> dict[str, dict[str, float]]:
+    """p50 and p95 (ms) of each example query on an in-memory pyoxigraph store."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    files = sorted((ROOT / "queries").glob("*.rq")) or sorted((HERE / "queries").glob("*.rq"))
+    out = {}
+    for file in files:
+        query = file.read_text(encoding="utf-8")
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            result = store.query(query)
+            if not isinstance(result, bool):
+                rows = sum(1 for _ in result)  # noqa: F841 - drain the iterator
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        out[file.stem] = {"p50_ms": statistics.median(times),
+                          "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))]}
+    return out
+
+
+def check_loop(folder: Path) -> dict[str, float]:
+    """`monokg check` on a project: cold, warm (nothing changed), after editing one claim."""
+    cache = folder / ".monokg-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    command = [str(MONOKG), "check", "--root", str(folder)]
+    cold = run_measured(command, 600)["wall"]
+    warm = run_measured(command, 600)["wall"]
+    claims = sorted((folder / "data" / "monographs").glob("*/claims/*.yaml"))[0]
+    text = claims.read_text(encoding="utf-8")
+    edited = text.replace("statement: ", "statement: Edited. ", 1)
+    claims.write_text(edited, encoding="utf-8")
+    after_edit = run_measured(command, 600)
+    claims.write_text(text, encoding="utf-8")
+    return {"cold_s": cold, "warm_s": warm, "after_edit_s": after_edit["wall"],
+            "after_edit_rc": after_edit["rc"]}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="real,10k,100k,1m")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline-repeat", type=int, default=None,
+                        help="runs of the naive pipeline (default: --repeat, 1 at 1m)")
+    parser.add_argument("--baseline-timeout", type=float, default=1800)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-warm", action="store_true",
+                        help="skip the cached rebuild (it costs two more builds)")
+    parser.add_argument("--json", type=Path, default=RESULTS / "latest.json",
+                        help="where to write the figures (default benchmarks/results/latest.json)")
+    args = parser.parse_args()
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    per = triples_per_monograph() if any(s in SIZES for s in sizes) else 0
+    work = Path(tempfile.mkdtemp(prefix="monokg-bench-"))
+    rows = []
+    for size in sizes:
+        folder = copy_real(work / "real") if size == "real" else corpus(size, per)
+        print(f"== {size}: {folder}", file=sys.stderr, flush=True)
+        shutil.rmtree(folder / ".monokg-cache", ignore_errors=True)
+        cold = [build_once(folder, False, 3600) for _ in range(args.repeat)]
+        if any(r["rc"] != 0 for r in cold):
+            print(cold[-1]["stderr"], file=sys.stderr)
+        warm = None
+        if not args.no_warm:
+            build_once(folder, True, 3600)  # fills the cache
+            warm = build_once(folder, True, 3600)
+        ok = [r for r in cold if r["rc"] == 0]
+        timings = ok[-1]["timings"] if ok else {}
+        triples = int(timings.get("triples", 0))
+        nt = folder / "build" / "monokg.nt"
+        row: dict[str, object] = {
+            "size": size, "monographs": timings.get("monographs"), "triples": triples,
+            "claims": timings.get("claims"),
+            "build_s": median([float(r["wall"]) for r in ok]),
+            "build_runs_s": [round(float(r["wall"]), 3) for r in cold],
+            "build_cpu_s": median([float(r["cpu"]) for r in ok]),
+            "build_peak_tree_rss_mb": max(int(r["peak_tree_rss"]) for r in cold) / 2**20,
+            "build_peak_process_rss_mb": max(int(r["peak_process_rss"]) for r in cold) / 2**20,
+            "build_rc": [r["rc"] for r in cold], "build_warnings": cold[-1]["warnings"],
+            "stages_s": {k: median([float(r["timings"]["stages"][k]) for r in ok
+                                    if k in r["timings"]["stages"]])
+                         for k in timings.get("stages", {})},
+            "warm_rebuild_s": warm["wall"] if warm else None,
+        }
+        row["triples_per_s"] = triples / float(row["build_s"]) if triples else 0
+        row["raw_floor_s"] = raw_floor(nt, args.repeat) if nt.is_file() else None
+        row["queries"] = query_times(nt) if nt.is_file() else {}
+        if not args.no_baseline:
+            repeat = args.baseline_repeat or (1 if size == "1m" else args.repeat)
+            base = [baseline_once(folder, args.baseline_timeout) for _ in range(repeat)]
+            good = [b for b in base if b["rc"] == 0]
+            row["baseline_s"] = median([float(b["wall"]) for b in good]) if good else None
+            row["baseline_cpu_s"] = median([float(b["cpu"]) for b in good]) if good else None
+            row["baseline_timed_out"] = any(b["timed_out"] for b in base)
+            row["baseline_peak_tree_rss_mb"] = max(int(b["peak_tree_rss"]) for b in base) / 2**20
+            if good:
+                info = good[-1]["timings"]
+                row["baseline_stages_s"] = info["stages"]
+                row["baseline_verdict"] = info["verdict"]
+                row["ratio"] = float(row["baseline_s"]) / float(row["build_s"])
+                row["isomorphic"] = same_graph(nt, Path(str(good[-1]["out"])) / "monokg.nt")
+                verdict = info["verdict"]
+                row["same_verdict"] = (verdict.get("consistent") is True
+                                       and verdict.get("violations") == 0) == (
+                    0 in row["build_rc"]) and verdict.get("warnings") == row["build_warnings"]
+            else:
+                print(base[-1]["stderr"][-2000:], file=sys.stderr)
+            shutil.rmtree(folder.parent / f"{folder.name}-baseline-out", ignore_errors=True)
+        if size == "real":
+            row["check"] = check_loop(folder)
+        rows.append(row)
+        print(json.dumps({k: v for k, v in row.items() if k != "stages_s"}, default=str),
+              file=sys.stderr, flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    report = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                         f"{platform.python_implementation()} {platform.python_version()}",
+              "load_average_at_end": os.getloadavg(), "repeat": args.repeat, "rows": rows}
+    synthetic = [r for r in rows if r["size"] in SIZES and r["triples"]]
+    if len(synthetic) >= 2:
+        xs = [float(r["triples"]) / 1e6 for r in synthetic]
+        ys = [float(r["build_s"]) for r in synthetic]
+        mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+        slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+            (x - mean_x) ** 2 for x in xs)
+        report["slope_s_per_million_triples"] = slope
+        report["intercept_s"] = mean_y - slope * mean_x
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    print_table(report)
+    print(f"\n(JSON: {args.json})")
+
+
+def print_table(report: dict[str, object]) -> None:
+    """The figures as a Markdown table (pasted into the README)."""
+    rows = report["rows"]
+    assert isinstance(rows, list)
+    print(f"\nmeasured {report['date']}, {report['machine']}, median of {report['repeat']}")
+    print(f"load average at the end: {report['load_average_at_end']}")
+    print("\n| corpus | monographs | triples | build (s) | build CPU (s) | triples/s | peak memory "
+          "(MB): PSS tree / largest RSS | warm rebuild (s) | naive (s) | naive CPU (s) | naive / build | "
+          "raw floor (s) | isomorphic, same verdicts |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        base = r.get("baseline_s")
+        base_cpu = r.get("baseline_cpu_s")
+        print(f"| {r['size']} | {r['monographs']} | {r['triples']:,} | {r['build_s']:.2f} | "
+              f"{r['build_cpu_s']:.1f} | "
+              f"{r['triples_per_s']:,.0f} | {r['build_peak_tree_rss_mb']:.0f} / "
+              f"{r['build_peak_process_rss_mb']:.0f} | "
+              f"{'%.2f' % r['warm_rebuild_s'] if r['warm_rebuild_s'] else 'n/a'} | "
+              f"{'%.1f' % base if base else 'n/a'} | "
+              f"{'%.1f' % base_cpu if base_cpu else 'n/a'} | "
+              f"{'%.1fx' % r['ratio'] if r.get('ratio') else 'n/a'} | "
+              f"{r['raw_floor_s']:.2f} | {r.get('isomorphic', 'n/a')}, "
+              f"{r.get('same_verdict', 'n/a')} |")
+    print("\nstages of `monokg build` (s, median):")
+    for r in rows:
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in r["stages_s"].items())
+        print(f"- {r['size']}: {stages}")
+        if r.get("baseline_stages_s"):
+            naive = ", ".join(f"{k} {v:.2f}" for k, v in r["baseline_stages_s"].items())
+            print(f"  naive: {naive}")
+    print("\nexample queries on pyoxigraph's store, p50 / p95 (ms):")
+    for r in rows:
+        queries = ", ".join(f"{k} {v['p50_ms']:.2f} / {v['p95_ms']:.2f}"
+                            for k, v in r["queries"].items())
+        print(f"- {r['size']}: {queries}")
+    for r in rows:
+        if "check" in r:
+            c = r["check"]
+            print(f"\n`monokg check` ({r['size']}): cold {c['cold_s']:.2f} s, warm "
+                  f"{c['warm_s']:.2f} s, after editing one claim {c['after_edit_s']:.2f} s")
+    if "slope_s_per_million_triples" in report:
+        print(f"\nbuild time ~ {report['intercept_s']:.1f} s + "
+              f"{report['slope_s_per_million_triples']:.1f} s per million triples")
+
+
+if __name__ == "__main__":
+    main()
