@@ -56,6 +56,9 @@ class Finding:
     message: str
     severity: str = "Violation"
     shape: str | None = None
+    #: The focus node as a full IRI (``focus`` is shortened for people), for code that sorts
+    #: findings by node.
+    focus_iri: str | None = None
 
     def __str__(self) -> str:
         path = f" {self.path}" if self.path else ""

@@ -77,7 +77,7 @@ class Part:
 
     monograph: Monograph
     lines: list[str]  # its triples as sorted N-Triples lines, under the default base
-    private: set[str]  # how findings name its own nodes (for telling them from shared ones)
+    private: set[str]  # the IRIs of its own nodes (for telling them from shared ones)
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     graph: Graph | None = None  # kept only when the part is processed in this process
@@ -141,11 +141,6 @@ def is_private(iri: str, mono_id: str) -> bool:
     return len(segments) >= 2 and segments[1].split("#", 1)[0] == mono_id
 
 
-def _short(graph: Graph, node: URIRef) -> str:
-    qname = graph.namespace_manager.normalizeUri(node)
-    return qname if not qname.startswith("<") else str(node)
-
-
 def _monograph_files(paths: ProjectPaths, folder: Path) -> list[Path] | None:
     """Every file one monograph's result depends on, or None if that cannot be told."""
     header = folder / "monograph.yaml"
@@ -195,7 +190,7 @@ def build_part(folder: Path, validate: bool, use_cache: bool = True
     started = time.perf_counter()
     graph = to_graph([mono], {mono.id: mapping_set} if mapping_set else {}, [])
     lines = ntriples_lines(graph)
-    private = {_short(graph, s) for s in set(graph.subjects())
+    private = {str(s) for s in set(graph.subjects())
                if isinstance(s, URIRef) and is_private(str(s), mono.id)}
     timings["graph"] = time.perf_counter() - started
     part = Part(mono, lines, private, timings=timings)
@@ -220,7 +215,7 @@ def validate_part(graph: Graph, private: set[str]) -> list[Finding]:
     findings, _ = check_shapes(graph, ctx.shapes, ctx.vocabulary.ontology, ctx.lang)
     if ctx.alone:
         return findings
-    return [f for f in findings if f.focus in private]
+    return [f for f in findings if f.focus_iri in private]
 
 
 def graph_of(lines: Sequence[str]) -> Graph:
@@ -265,7 +260,7 @@ def validate_shared(lines: Sequence[str], private: set[str]) -> list[Finding]:
     ctx = _CONTEXT
     assert ctx is not None
     findings, _ = check_shapes(graph_of(lines), ctx.shapes, ctx.vocabulary.ontology, ctx.lang)
-    return [f for f in findings if f.focus not in private]
+    return [f for f in findings if f.focus_iri not in private]
 
 
 def reasoning_lines(lines: Iterable[str]) -> list[str]:

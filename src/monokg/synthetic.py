@@ -28,10 +28,11 @@ from typing import Any
 import yaml
 
 from .claims import Monograph, find_span, load_monograph, normalise_quote
+from .coverage import EXCLUSIONS_FILE
 from .mappings import _split_header  # the SSSOM header reader, reused as is
 from .namespaces import prefixes
 from .paths import ProjectPaths
-from .sources import SectionSpec, load_source_meta, segment
+from .sources import SectionSpec, Source, load_source_meta, segment
 from .vocabulary import load_vocabulary
 
 #: How many synthetic twins each real term has; monographs share them.
@@ -207,6 +208,7 @@ def _write_monograph(root: Path, template: Template, k: int, seed: int, words: l
     (folder / "monograph.yaml").write_text(f"# {SYNTHETIC_NOTE}\n" + _dump(header),
                                            encoding="utf-8")
 
+    spans: list[tuple[int, int]] = []
     for name, items in template.claims_yaml.items():
         section = source.section(template.sections_yaml[name])
         assert section is not None
@@ -221,6 +223,7 @@ def _write_monograph(root: Path, template: Template, k: int, seed: int, words: l
                 claim["occurrence"] = 1
             span = find_span(sentence, section, text, claim.get("occurrence"), folder, 0,
                              str(item["id"]))
+            spans.append((span.start, span.end))
             # A third of the quotes are copied with the PDF's line breaks, as curators do.
             exact = span.exact
             claim["quote"] = exact if "\n" in exact and normalise_quote(exact) == sentence \
@@ -238,10 +241,25 @@ def _write_monograph(root: Path, template: Template, k: int, seed: int, words: l
         (folder / "claims" / name).write_text(
             _dump({"section": template.sections_yaml[name], "claims": out}), encoding="utf-8")
 
+    _write_uncovered(folder, source, spans)
     if template.mapping_text:
         (root / "data" / "mappings" / f"{mono_id}.sssom.tsv").write_text(
             _mapping_file(template.mapping_text, rename, mono_id, real_about, title),
             encoding="utf-8")
+
+
+def _write_uncovered(folder: Path, source: Source, spans: list[tuple[int, int]]) -> None:
+    """List the filler sentences no claim quotes, as a curator lists rhetoric they leave out."""
+    entries = []
+    for section in source.sections:
+        for para in section.paragraphs:
+            for a, b in para.sentences():
+                start, end = para.raw_span(a, b)
+                if not any(s < end and e > start for s, e in spans):
+                    entries.append({"section": section.id, "quote": para.text[a:b],
+                                    "reason": "rhetoric", "note": "Synthetic filler sentence."})
+    if entries:
+        (folder / EXCLUSIONS_FILE).write_text(_dump({"sentences": entries}), encoding="utf-8")
 
 
 def _expand(curie: str) -> str:
@@ -268,16 +286,19 @@ def _mapping_file(text: str, rename: Renamer, mono_id: str, real_about: str,
     lines = body.splitlines()
     columns = lines[0].split("\t")
     rows = [lines[0]]
-    for line in lines[1:]:
-        if not line.strip():
-            continue
-        values = dict(zip(columns, line.split("\t"), strict=False))
+    records = [dict(zip(columns, line.split("\t"), strict=False))
+               for line in lines[1:] if line.strip()]
+    # A mention of the substance is named by the synthetic title on every one of its rows, so
+    # it keeps one label.
+    about_mentions = {r["subject_id"] for r in records if r["object_id"] == real_about}
+    for values in records:
         real_object = values["object_id"]
+        if values["subject_id"] in about_mentions:
+            values["subject_label"] = title
         values["object_id"] = rename.text(real_object)
         values["subject_id"] = rename.text(values["subject_id"])
         if real_object == real_about:
             values["object_label"] = title
-            values["subject_label"] = title
         else:
             values["object_label"] = f"{values['object_label']} (synthetic)"
         values["object_source"] = "synthetic (monokg synth)"
@@ -330,6 +351,11 @@ def write_corpus(project: ProjectPaths, out: Path, monographs: int, seed: int) -
         if (project.data / name).is_file():
             (out / "data" / name).write_text(_rdf_variants(project.data / name, terms),
                                              encoding="utf-8")
+    (out / "data" / "dataset.yaml").write_text(_dump({
+        "title": {"nl": "Synthetisch corpus", "en": "Synthetic corpus"},
+        "description": {"nl": f"Synthetische monografieën voor metingen. {SYNTHETIC_NOTE}",
+                        "en": f"Synthetic monographs for benchmarks. {SYNTHETIC_NOTE}"},
+    }), encoding="utf-8")
     (out / ".gitignore").write_text("build/\n.monokg-cache/\n", encoding="utf-8")
     for k in range(1, monographs + 1):
         _write_monograph(out, templates[(k - 1) % len(templates)], k, seed, words, terms)

@@ -161,6 +161,7 @@ def to_findings(report: Graph, data: Graph, lang: str = "en",
             message=_message(report, result, lang, shapes) + _value(report, result, focus, data),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             shape=compact(report.value(result, SH.sourceShape), data),
+            focus_iri=str(focus) if isinstance(focus, URIRef) else None,
         ))
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or "",
