@@ -20,7 +20,7 @@ from .errors import InputError, InputErrors
 from .namespaces import MKG
 from .sources import Paragraph, Section, SectionSpec, Source, load_source_meta, \
     read_verified_text, segment
-from .vocabulary import Vocabulary
+from .vocabulary import Unit, Vocabulary
 from .yamlio import Node, load_yaml
 
 CONTEXT_CHARS = 32
@@ -53,6 +53,7 @@ class Quantity:
     """A stated number or dose: value or range, UCUM unit and, for a dose, how it is taken."""
 
     unit: str
+    unit_info: Unit
     value: Decimal | None = None
     low: Decimal | None = None
     high: Decimal | None = None
@@ -326,7 +327,8 @@ def _quantity(node: Any, is_dose: bool, vocabulary: Vocabulary, file: Path, line
                          f"{', '.join(sorted(vocabulary.units))}")
     num = lambda key: _number(node[key], file, node.line_of(key), f"{label}.{key}") \
         if key in node else None  # noqa: E731
-    quantity = Quantity(unit=unit, value=num("value"), low=num("min"), high=num("max"),
+    quantity = Quantity(unit=unit, unit_info=vocabulary.units[unit], value=num("value"),
+                        low=num("min"), high=num("max"),
                         is_dose=is_dose)
     if quantity.value is None and quantity.low is None and quantity.high is None:
         raise InputError(f"{label} has no value, min or max", file, line,

@@ -184,23 +184,23 @@ def _fmt(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def quantity_labels(q: Quantity, vocabulary: Vocabulary) -> tuple[str, str]:
+def quantity_labels(q: Quantity) -> tuple[str, str]:
     """Readable English and Dutch labels, e.g. '5-10 g per day' / '5-10 g per dag'."""
     if q.value is not None:
-        amount = _fmt(q.value)
+        en = nl = _fmt(q.value)
     elif q.low is not None and q.high is not None:
-        amount = f"{_fmt(q.low)}-{_fmt(q.high)}"
+        en = nl = f"{_fmt(q.low)}-{_fmt(q.high)}"
     elif q.high is not None:
-        amount = f"up to {_fmt(q.high)}"
+        en, nl = f"up to {_fmt(q.high)}", f"tot {_fmt(q.high)}"
     else:
-        amount = f"at least {_fmt(q.low)}"  # type: ignore[arg-type]
-    unit = vocabulary.units[q.unit]
-    en = f"{amount} {q.unit if unit.dimension == 'mass' else unit.label_en}"
-    nl = en.replace("up to", "tot").replace("at least", "ten minste")
-    if unit.dimension != "mass":
-        nl = nl.replace(unit.label_en, unit.label_nl)
+        en, nl = f"at least {_fmt(q.low)}", f"ten minste {_fmt(q.low)}"  # type: ignore[arg-type]
+    unit = q.unit_info
+    mass = unit.dimension == "mass"
+    en += f" {q.unit if mass else unit.label_en}"
+    nl += f" {q.unit if mass else unit.label_nl}"
     if q.per_body_mass:
-        en, nl = en + f" per {q.per_body_mass} body weight", nl + f" per {q.per_body_mass} lichaamsgewicht"
+        en += f" per {q.per_body_mass} body weight"
+        nl += f" per {q.per_body_mass} lichaamsgewicht"
     if q.period == "P1D":
         en, nl = en + " per day", nl + " per dag"
     elif q.period:
@@ -212,6 +212,9 @@ def add_quantity(graph: Graph, mono: Monograph, claim: Claim, q: Quantity) -> UR
     """A stated number or dose as its own node; returns its IRI."""
     node = iri(f"{'dose' if q.is_dose else 'quantity'}/{mono.id}/{claim.id}")
     graph.add((node, RDF.type, MKG.Dose if q.is_dose else MKG.Quantity))
+    label_en, label_nl = quantity_labels(q)
+    graph.add((node, RDFS.label, Literal(label_en, lang="en")))
+    graph.add((node, RDFS.label, Literal(label_nl, lang="nl")))
     # The canonical xsd:decimal form always has a decimal point ("5.0"); Turtle writers emit
     # that form, so any other spelling would not survive a round trip.
     dec = lambda n: Literal(_fmt(n) if "." in _fmt(n) else _fmt(n) + ".0",  # noqa: E731
