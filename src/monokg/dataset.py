@@ -73,10 +73,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _nq_line(s: str, p: str, o: str, graph: str) -> str:
-    return f"{s} {p} {o} <{graph}> .\n"
-
-
 def to_nquads(nt: bytes, graph: URIRef) -> bytes:
     """Sorted N-Triples moved into one named graph (N-Quads), line for line."""
     lines = []

@@ -200,11 +200,6 @@ def _used_prefixes_of(triples: Iterable[Triple], bindings: Bindings,
     return dict(sorted(used.items()))
 
 
-def jsonld_context(graph: Graph) -> dict[str, str]:
-    """Prefixes usable as JSON-LD compact IRIs: in use, and ending in '/' or '#'."""
-    return _context_of(list(graph), _bindings(graph))
-
-
 def _context_of(triples: Sequence[Triple], bindings: Bindings) -> dict[str, str]:
     return _used_prefixes_of(triples, bindings, lambda ns: ns.endswith(("/", "#")))
 
@@ -293,20 +288,10 @@ WRITERS: dict[str, Callable[[Graph], bytes]] = {
 }
 
 
-def write_release(graph: Graph, folder: Path, name: str) -> list[Path]:
-    """Write the graph in every format into ``folder``; return the files written."""
-    written = []
-    for suffix, writer in WRITERS.items():
-        path = folder / f"{name}{suffix}"
-        path.write_bytes(writer(graph))
-        written.append(path)
-    return written
-
-
 def write_release_lines(lines: Sequence[str], bindings: Bindings, folder: Path, name: str,
                         timings: dict[str, float] | None = None) -> list[Path]:
-    """The same files as ``write_release``, from sorted N-Triples lines of a blank-node-free
-    graph and its bound prefixes (no rdflib Graph is built)."""
+    """The files of ``WRITERS``, from sorted N-Triples lines of a blank-node-free graph and
+    its bound prefixes (no rdflib Graph is built)."""
     import time
 
     started = time.perf_counter()
