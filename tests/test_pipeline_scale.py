@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, RDFS
 
 from monokg import parts
 from monokg.errors import NonConformance
-from monokg.export import WRITERS, _used_prefixes
+from monokg.export import WRITERS, _used_prefixes, ntriples_lines
 from monokg.graph import new_graph, to_graph
 from monokg.namespaces import MKG, OA
 from monokg.paths import ProjectPaths
@@ -102,18 +102,20 @@ def inject(monkeypatch: pytest.MonkeyPatch,
            extra: Callable[[str], list[tuple[URIRef, URIRef, object]]],
            drop: Callable[[str, Graph], list[tuple[object, object, object]]] | None = None
            ) -> None:
-    """Add (and drop) triples to each monograph's graph as it is built (in this process)."""
-    original = parts.to_graph
+    """Add (and drop) triples to each monograph's lines as it is assembled (in this process)."""
+    original = parts.build_part
 
-    def patched(monographs, sets, more):  # type: ignore[no-untyped-def]
-        graph = original(monographs, sets, more)
-        mono_id = monographs[0].id
+    def patched(folder, use_cache=True):  # type: ignore[no-untyped-def]
+        part, errors = original(folder, use_cache)
+        mono_id = part.monograph.id
+        graph = parts.graph_of(part.lines)
         for triple in (drop(mono_id, graph) if drop else []):
             graph.remove(triple)
         for triple in extra(mono_id):
             graph.add(triple)
-        return graph
-    monkeypatch.setattr(parts, "to_graph", patched)
+        part.lines = ntriples_lines(graph)
+        return part, errors
+    monkeypatch.setattr(parts, "build_part", patched)
 
 
 def finding_keys(findings: list) -> set[tuple[str, str | None, str]]:  # type: ignore[type-arg]
@@ -140,7 +142,7 @@ def test_per_monograph_validation_finds_what_the_whole_graph_shows(
 
     inject(monkeypatch, extra, drop)
     release = assemble(ProjectPaths(corpus), jobs=1, use_cache=False)
-    assert len(release.parts) == 2 and not release.context.alone  # type: ignore[union-attr]
+    assert len(release.parts) == 2
     whole, _ = check_shapes(parts.graph_of(release.lines), release.shapes, release.ontology)
     with pytest.raises(NonConformance) as failure:
         check(release)
@@ -165,16 +167,33 @@ def test_a_contradiction_across_two_monographs_is_found(
         check_consistency(release.ontology, parts.graph_of(part.lines))
     with pytest.raises(NonConformance) as failure:  # ... together they are not
         check(release)
-    assert failure.value.stage == "reasoning (HermiT)"
+    assert failure.value.stage.startswith("reasoning")
     assert any("D999999999" in f.focus for f in failure.value.findings)
 
 
-def test_the_reasoning_scope_is_checked_on_the_ontology() -> None:
-    from monokg.vocabulary import load_vocabulary
+def test_an_ontology_beyond_the_direct_check_is_reasoned_over_by_hermit(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
 
-    ontology = load_vocabulary(ROOT / "ontology" / "monokg.ttl",
-                               ROOT / "data" / "units.tsv").ontology
-    assert parts.check_reasoning_scope(ontology) == []
-    ontology.add((MKG.relation, RDF.type, URIRef("http://www.w3.org/2002/07/owl#"
-                                                 "TransitiveProperty")))
-    assert parts.check_reasoning_scope(ontology)
+    from monokg.reason import axioms_outside_direct_check
+
+    project = tmp_path / "project"
+    shutil.copytree(corpus, project, ignore=shutil.ignore_patterns("build", ".monokg-cache"))
+    ontology = project / "ontology" / "monokg.ttl"
+    # An inverse property: outside what the direct check decides, so HermiT must see the data.
+    ontology.write_text(ontology.read_text(encoding="utf-8") + (
+        "\ndcterms:hasPart a owl:ObjectProperty ; owl:inverseOf dcterms:isPartOf ;\n"
+        '    rdfs:label "has part"@en , "heeft deel"@nl ;\n'
+        '    skos:definition "Includes the object as a part."@en .\n'), encoding="utf-8")
+
+    def extra(mono_id: str) -> list[tuple[URIRef, URIRef, object]]:
+        kind = MKG.ChemicalEntity if mono_id.endswith("1-nl") else MKG.HealthTopic
+        return [(SHARED, RDF.type, kind)]
+
+    inject(monkeypatch, extra)
+    release = assemble(ProjectPaths(project), jobs=1, use_cache=False)
+    assert axioms_outside_direct_check(release.ontology)
+    with pytest.raises(NonConformance) as failure:
+        check(release)
+    assert failure.value.stage == "reasoning (HermiT)"
+    assert any("D999999999" in f.focus for f in failure.value.findings)

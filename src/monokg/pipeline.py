@@ -3,11 +3,11 @@
 A build writes into a fresh temporary folder and only swaps it in for ``build/`` once every
 stage has passed, so a failed build never leaves half-written or missing outputs behind.
 
-Each monograph is loaded, assembled and validated on its own, in parallel across the machine's
-cores, and shared terms get one extra pass (see ``parts`` for why the verdicts are those of
-the whole graph). Results are cached by the content of their inputs in ``.monokg-cache/``, so
-a rebuild or a `monokg check` redoes only what changed. The release graph travels as sorted
-N-Triples lines; an rdflib Graph of it is made only when a writer asks for ``release.graph``.
+Each monograph is loaded and assembled on its own, in parallel across the machine's cores, and
+cached by the content of its inputs in ``.monokg-cache/`` (``parts``). Reasoning and validation
+see the whole release at once, on its N-Triples lines, while the release is being written
+(``checks``). The release graph travels as sorted N-Triples lines; an rdflib Graph of it is
+made only when a writer asks for ``release.graph``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -27,15 +26,22 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
+from . import checks as _checks
 from . import parts as _parts
 from .cache import digest_of, files_digest
 from .claims import Monograph
 from .config import Publication, load_publication
-from .coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage, \
-    write_coverage
+from .coverage import (
+    EXCLUSIONS_FILE,
+    Coverage,
+    load_exclusions,
+    summary,
+    to_coverage,
+    write_coverage,
+)
 from .dataset import write_bulk_files, write_manifest, write_metadata
 from .docs import write_ontology_docs
-from .errors import Finding, InputError, InputErrors, NonConformance
+from .errors import Finding, InputError, InputErrors
 from .export import ntriples_lines, to_turtle, write_release_lines
 from .graph import new_graph
 from .mappings import load_local_concepts
@@ -64,7 +70,6 @@ class Release:
     lines: list[str] = field(default_factory=list)
     parts: list[_parts.Part] = field(default_factory=list, repr=False)
     extra_lines: list[str] = field(default_factory=list, repr=False)
-    context: _parts.Context | None = field(default=None, repr=False)
     jobs: int = 1
     use_cache: bool = True
     coverage: list[Coverage] = field(default_factory=list)
@@ -129,9 +134,7 @@ def _executor(jobs: int) -> Executor:
         return _InProcess()
     import multiprocessing
 
-    import pyshacl  # noqa: F401 - imported once here, inherited by every forked worker
-
-    # Fork: workers inherit the loaded ontology, shapes and imported libraries for free.
+    # Fork: workers inherit the loaded vocabulary and imported libraries for free.
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
 
@@ -190,11 +193,7 @@ def _add_pyshacl_system_triples(shapes: Graph) -> None:
 
 def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
              use_cache: bool = True) -> Release:
-    """Load every input and assemble the graph; raise InputError(s) on bad input.
-
-    With more than one monograph, each is also validated here, in the worker that assembled
-    it (its graph is at hand there, nothing is parsed twice); ``check`` judges the findings.
-    """
+    """Load every input and assemble the graph; raise InputError(s) on bad input."""
     timings: dict[str, float] = {}
     publication = load_publication(paths.config)
     with _timed(timings, "setup"):
@@ -205,28 +204,22 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         if not folders:
             raise InputError("no monograph found", paths.monographs,
                              fix="add a folder with a monograph.yaml (see data/monographs/README.md)")
-        alone = len(folders) == 1
         jobs = max(1, min(jobs or default_jobs(), len(folders)))
-        described, ranged, functional = _parts.reasoning_predicates(vocabulary.ontology)
         digest = files_digest([paths.ontology, paths.data / "units.tsv",
                                paths.mappings / "local-concepts.ttl", paths.data / "terms.ttl",
                                *sorted(paths.shapes.glob("*.ttl"))])
-        context = _parts.Context(paths, vocabulary, shapes, extra, lang, alone, digest,
-                                 described, ranged, functional)
-        _parts.set_context(context)
+        _parts.set_context(_parts.Context(paths, vocabulary, lang, digest))
         extra_lines = ntriples_lines(extra)
-    with _timed(timings, "monographs"):
-        with _executor(jobs) as pool:
-            results = list(pool.map(_parts.build_part, folders, [not alone] * len(folders),
-                                    [use_cache] * len(folders),
-                                    chunksize=max(1, len(folders) // (8 * jobs))))
+    with _timed(timings, "monographs"), _executor(jobs) as pool:
+        results = list(pool.map(_parts.build_part, folders, [use_cache] * len(folders),
+                                chunksize=max(1, len(folders) // (8 * jobs))))
     errors = [e for _, errs in results for e in errs]
     if errors:
         raise _parts.input_errors(errors)
     parts = [part for part, _ in results if part is not None]
     for part in parts:
         for stage, seconds in part.timings.items():
-            key = stage if alone else f"{stage} (sum over monographs)"
+            key = stage if len(parts) == 1 else f"{stage} (sum over monographs)"
             timings[key] = timings.get(key, 0.0) + seconds
     with _timed(timings, "merge"):
         lines = sorted(set(extra_lines).union(*(part.lines for part in parts)))
@@ -235,127 +228,24 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         coverage = _coverage(monographs)
     return Release(publication, monographs, None,  # type: ignore[arg-type]
                    vocabulary.ontology, shapes, timings=timings, lines=lines, parts=parts,
-                   extra_lines=extra_lines, context=context, jobs=jobs, use_cache=use_cache,
+                   extra_lines=extra_lines, jobs=jobs, use_cache=use_cache,
                    coverage=coverage, paths=paths)
 
 
-def _judge(release: Release, reasoning: list[tuple[str, list[Finding]] | None],
-           findings: list[Finding]) -> None:
-    """Raise NonConformance on a contradiction or a violation; keep the warnings."""
-    def dedupe(items: list[Finding]) -> list[Finding]:
-        return list({(f.severity, f.focus, f.path, f.message, f.shape): f
-                     for f in items}.values())
-
-    failed = [r for r in reasoning if r is not None]
-    if failed:
-        raise NonConformance(failed[0][0], sorted(dedupe([f for _, fs in failed for f in fs]),
-                                                  key=str))
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    unique = sorted(dedupe(findings), key=lambda f: (order.get(f.severity, 3), f.focus,
-                                                      f.path or "", f.message))
-    violations = [f for f in unique if f.severity == "Violation"]
-    if violations:
-        raise NonConformance("validation (SHACL)", violations)
-    release.warnings = unique
-
-
-def _reasoning_batches(release: Release) -> list[list[str]]:
-    """Reasoner inputs: groups of monographs, then every triple about shared nodes; or the
-    whole graph at once when the ontology or the data rule out reasoning per monograph."""
-    ctx = release.context
-    assert ctx is not None
-    shared, functional_shared = _parts.shared_reasoning_lines(release.parts,
-                                                              release.extra_lines)
-    if functional_shared or _parts.check_reasoning_scope(release.ontology):
-        return [_parts.reasoning_lines(release.lines)]
-    per_part = [_parts.reasoning_lines(part.lines) for part in release.parts]
-    total = sum(len(lines) for lines in per_part)
-    # Several batches per worker keep HermiT's memory bounded; each costs a JVM start.
-    count = max(release.jobs, -(-total // 150_000))
-    batches: list[list[str]] = [[] for _ in range(count)]
-    for n, lines in enumerate(per_part):
-        batches[n * count // len(per_part)].extend(lines)
-    return [b for b in batches if b] + [shared]
-
-
 def _start_checks(release: Release, lang: str) -> Callable[[], None]:
-    """Start reasoning and validation (in workers, or HermiT in a thread beside this process's
-    own work); the returned function waits for them and judges."""
-    ctx = release.context
-    assert ctx is not None
-    timings, started = release.timings, time.perf_counter()
-    if ctx.alone:
-        ctx.lang = lang
-        outcome: dict[str, Any] = {}
+    """Start reasoning and validation of the whole release (beside the caller's own work);
+    the returned function waits for them, judges and keeps the warnings."""
+    assert release.paths is not None
+    with _timed(release.timings, "prepare checks"):
+        ontology_lines = ntriples_lines(release.ontology)
+        checks = _checks.Checks(release.paths, release.ontology, ontology_lines,
+                                digest_of(ontology_lines), release.shapes, lang,
+                                release.use_cache)
+    finish = _checks.start(checks, release.ntriples(), release.jobs, release.timings)
 
-        def reason() -> None:
-            try:
-                outcome["result"] = _parts.reason_lines(_parts.reasoning_lines(release.lines),
-                                                        release.use_cache)
-            except BaseException as exc:  # re-raised in the caller's thread
-                outcome["error"] = exc
-            timings["reason"] = time.perf_counter() - started
-
-        # HermiT runs in a JVM: the thread waits on it while this process validates.
-        thread = threading.Thread(target=reason, daemon=True)
-        thread.start()
-        with _timed(timings, "validate"):
-            findings = _validate_alone(release)
-
-        def finish_alone() -> None:
-            thread.join()
-            if "error" in outcome:
-                raise outcome["error"]
-            _judge(release, [outcome["result"]], findings)
-        return finish_alone
-
-    pool = _executor(release.jobs)
-    done: dict[str, float] = {}
-
-    def submit(stage: str, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        future = pool.submit(fn, *args)
-        future.add_done_callback(lambda _: done.__setitem__(stage, time.perf_counter()))
-        return future
-
-    with _timed(timings, "prepare checks"):
-        batches = _reasoning_batches(release)
-        private = set().union(*(part.private for part in release.parts))
-        shared_lines = _parts.shared_validation_lines(release.parts, release.extra_lines)
-    reasoning = [submit(f"reason {n}", _parts.reason_lines, batch, release.use_cache)
-                 for n, batch in enumerate(batches)]
-    shared = submit("validate shared", _parts.validate_shared_cached, shared_lines, private,
-                    release.use_cache)
-    submitted = time.perf_counter()
-
-    def finish() -> None:
-        try:
-            results = [f.result() for f in reasoning]
-            shared_findings = shared.result()
-        finally:
-            pool.shutdown()
-        timings["reason (parallel, wall)"] = max(
-            v for k, v in done.items() if k.startswith("reason")) - submitted
-        timings["validate shared (wall)"] = done["validate shared"] - submitted
-        findings = [f for part in release.parts for f in part.findings] + shared_findings
-        _judge(release, results, findings)
-    return finish
-
-
-def _validate_alone(release: Release) -> list[Finding]:
-    """Findings of the one monograph's graph with the term files (the whole release)."""
-    ctx = release.context
-    assert ctx is not None
-    from .cache import Cache
-    cache = Cache(ctx.paths.root, release.use_cache)
-    key = digest_of([ctx.digest, "alone", ctx.lang, *release.lines])
-    cached = cache.get("validate", key)
-    if isinstance(cached, list):
-        return cached
-    part = release.parts[0]
-    graph = part.graph if part.graph is not None else _parts.graph_of(part.lines)
-    findings = _parts.validate_part(graph, part.private)
-    cache.put("validate", key, findings)
-    return findings
+    def judged() -> None:
+        release.warnings = finish()
+    return judged
 
 
 def check(release: Release, lang: str = "en") -> None:

@@ -1,0 +1,240 @@
+"""Stages 4 and 5 for a whole release: reason over and validate its N-Triples lines.
+
+Both stages see the whole release graph at once, so their verdict is the whole graph's by
+construction (no argument about splitting it is needed). They are fast because both work on
+N-Triples lines with engines made for our ontology and shapes, and fall back to the reference
+tools where those engines do not apply:
+
+*Reasoning.* When the ontology holds only the axiom kinds ``reason.check_data_lines`` decides
+(``reason.axioms_outside_direct_check`` is empty; why that is sound is in ``reason``), HermiT
+classifies the ontology alone, once per ontology version (its verdict is cached by the
+ontology's content), and the data is checked directly. With any other axiom, HermiT reasons
+over the ontology plus the data's typing triples.
+
+*Validation.* ``validate.check_shape_lines``: our SHACL engine over the data plus the ontology
+(pySHACL where a shape uses a feature the engine lacks).
+
+The ontology's HermiT run is a JVM, so it runs in a thread beside the rest; with more than one
+job, validation and the data check run in a forked worker while the parent writes the release.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .cache import Cache, digest_of
+from .errors import Finding, NonConformance
+from .paths import ProjectPaths
+
+#: A contradiction: (stage, findings); None when consistent.
+Verdict = tuple[str, list[Finding]] | None
+
+REASONING = "reasoning (HermiT)"
+DIRECT_REASONING = "reasoning (ontology axioms)"
+
+
+@dataclass
+class Checks:
+    """What the checks of a release need (set before forking, so workers inherit it)."""
+
+    paths: ProjectPaths
+    ontology: Graph
+    ontology_lines: list[str]
+    ontology_digest: str
+    shapes: Graph
+    lang: str
+    use_cache: bool
+
+
+_PENDING: tuple[Checks, Sequence[str]] | None = None
+
+
+def ontology_verdict(checks: Checks) -> Verdict:
+    """HermiT on the ontology alone (unsatisfiable classes, contradictions), once per version."""
+    from .reason import check_ontology
+
+    cache = Cache(checks.paths.root, checks.use_cache)
+    key = digest_of(["ontology", checks.ontology_digest])
+    cached = cache.get("ontology", key)
+    if isinstance(cached, list):
+        return (REASONING, cached) if cached else None
+    findings = check_ontology(checks.ontology)
+    cache.put("ontology", key, findings)
+    return (REASONING, findings) if findings else None
+
+
+def data_verdict(checks: Checks, lines: Sequence[str]) -> Verdict:
+    """The data against the ontology: directly, or by HermiT when the ontology needs it."""
+    from .reason import axioms_outside_direct_check, check_data_lines
+
+    if axioms_outside_direct_check(checks.ontology):
+        return reason_lines(checks, lines)
+    findings = check_data_lines(lines, checks.ontology)
+    return (DIRECT_REASONING, findings) if findings else None
+
+
+def shape_findings(checks: Checks, lines: Sequence[str]) -> list[Finding]:
+    """SHACL findings of the data plus the ontology (shapes check links to its individuals)."""
+    from .validate import check_shape_lines
+
+    return check_shape_lines([*lines, *checks.ontology_lines], checks.shapes, checks.lang)
+
+
+def _data_checks(checks: Checks, lines: Sequence[str]) -> tuple[Verdict, list[Finding],
+                                                                dict[str, float]]:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    verdict = data_verdict(checks, lines)
+    timings["reason (data)"] = time.perf_counter() - started
+    started = time.perf_counter()
+    findings = shape_findings(checks, lines)
+    timings["validate"] = time.perf_counter() - started
+    return verdict, findings, timings
+
+
+def _data_checks_inherited() -> tuple[Verdict, list[Finding], dict[str, float]]:
+    """``_data_checks`` in a forked worker, on the release its parent set before forking."""
+    assert _PENDING is not None
+    return _data_checks(*_PENDING)
+
+
+def judge(verdicts: Sequence[Verdict], findings: list[Finding]) -> list[Finding]:
+    """Raise NonConformance on a contradiction or a violation; return the other findings."""
+    def dedupe(items: list[Finding]) -> list[Finding]:
+        return list({(f.severity, f.focus, f.path, f.message, f.shape): f
+                     for f in items}.values())
+
+    failed = [v for v in verdicts if v is not None]
+    if failed:
+        raise NonConformance(failed[0][0], sorted(dedupe([f for _, fs in failed for f in fs]),
+                                                  key=str))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    unique = sorted(dedupe(findings), key=lambda f: (order.get(f.severity, 3), f.focus,
+                                                      f.path or "", f.message))
+    violations = [f for f in unique if f.severity == "Violation"]
+    if violations:
+        raise NonConformance("validation (SHACL)", violations)
+    return unique
+
+
+def start(checks: Checks, lines: Sequence[str], jobs: int,
+          timings: dict[str, float]) -> Callable[[], list[Finding]]:
+    """Start every check of a release; the returned function waits, judges and returns the
+    warnings (or raises NonConformance)."""
+    global _PENDING
+    started = time.perf_counter()
+    outcome: dict[str, Any] = {}
+
+    def classify() -> None:
+        try:
+            outcome["verdict"] = ontology_verdict(checks)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = exc
+        timings["reason (ontology)"] = time.perf_counter() - started
+
+    thread = threading.Thread(target=classify, daemon=True)
+    pool = None
+    if jobs > 1:
+        import multiprocessing
+        _PENDING = (checks, lines)
+        # Forked (before the thread starts: forking a threaded process is unsafe), so the
+        # worker inherits the lines instead of receiving a pickled copy; the executor forks
+        # its worker inside submit().
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        result: Future[Any] = pool.submit(_data_checks_inherited)
+    # HermiT is a JVM: this thread only waits on it, beside the work below.
+    thread.start()
+    if pool is None:
+        result = Future()
+        result.set_result(_data_checks(checks, lines))
+
+    def finish() -> list[Finding]:
+        try:
+            verdict, findings, worker_timings = result.result()
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        timings.update(worker_timings)
+        return judge([outcome["verdict"], verdict], findings)
+    return finish
+
+
+# The fallback: HermiT over the ontology plus the data, for ontologies the direct check does
+# not cover.
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Lexical forms that are certainly valid for their datatype (others stay exact in cache keys).
+_VALID_LEXICAL = {
+    f"{_XSD}string": re.compile(r".*", re.DOTALL),
+    f"{_XSD}nonNegativeInteger": re.compile(r"\+?[0-9]+"),
+    f"{_XSD}integer": re.compile(r"[+-]?[0-9]+"),
+    f"{_XSD}boolean": re.compile(r"true|false|1|0"),
+    f"{_XSD}decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
+}
+_LITERAL = re.compile(r'^"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$', re.DOTALL)
+
+
+def reasoning_predicates(ontology: Graph) -> tuple[frozenset[str], frozenset[str]]:
+    """Predicates that can take part in an axiom, and those with a range or functional (as
+    N-Triples tokens)."""
+    described = {str(s) for s in ontology.subjects() if isinstance(s, URIRef)}
+    described |= {str(RDF.type), str(OWL.sameAs), str(OWL.differentFrom)}
+    ranged = {str(p) for p in ontology.subjects(RDFS.range)}
+    ranged |= {str(p) for p in ontology.subjects(RDF.type, OWL.FunctionalProperty)}
+    for prop in list(ranged):
+        ranged |= {str(s) for s in ontology.transitive_subjects(RDFS.subPropertyOf,
+                                                                URIRef(prop))}
+    return frozenset(f"<{p}>" for p in described), frozenset(f"<{p}>" for p in ranged)
+
+
+def reasoning_key(checks: Checks, lines: Sequence[str], ranged: frozenset[str]) -> str:
+    """A cache key of what the reasoner can see in these triples.
+
+    A literal of a predicate with no range and no functional axiom can only contradict the
+    ontology by being ill-formed, so a well-formed one is keyed by its datatype alone: editing
+    a quote (new offsets, new text) keeps the key and HermiT need not run again."""
+    keyed = []
+    for line in lines:
+        subject, predicate, rest = line.split(" ", 2)
+        if rest.startswith('"') and predicate not in ranged:
+            match = _LITERAL.match(rest[:-2])
+            if match:
+                lexical, lang, datatype = match.groups()
+                datatype = datatype or f"{_XSD}string"
+                check = _VALID_LEXICAL.get(datatype)
+                if lang or (check is not None and check.fullmatch(lexical)):
+                    rest = f"literal:{lang or datatype}"
+        keyed.append(f"{subject} {predicate} {rest}")
+    return digest_of([checks.ontology_digest, *sorted(set(keyed))])
+
+
+def reason_lines(checks: Checks, lines: Sequence[str]) -> Verdict:
+    """HermiT on the ontology plus the triples that can take part in an axiom; a consistent
+    input is remembered by its key."""
+    from .parts import graph_of
+    from .reason import check_consistency
+
+    described, ranged = reasoning_predicates(checks.ontology)
+    typing = [line for line in lines if line.split(" ", 2)[1] in described]
+    cache = Cache(checks.paths.root, checks.use_cache)
+    key = reasoning_key(checks, typing, ranged)
+    if cache.get("reason", key) is True:
+        return None
+    try:
+        check_consistency(checks.ontology, graph_of(typing))
+    except NonConformance as exc:
+        return exc.stage, exc.findings
+    cache.put("reason", key, True)
+    return None
