@@ -73,19 +73,35 @@ from .validate import compact
 JVM_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto")
 HERMIT_TIMEOUT_S = 300
 _NOTHING = str(OWL.Nothing)
+#: rdflib's namespace attributes are slow to look up; these run for every ontology triple.
+_TYPE = RDF.type
+_SUBCLASS = RDFS.subClassOf
+_DISJOINT = OWL.disjointWith
+_SUBPROPERTY = RDFS.subPropertyOf
+_DOMAIN = RDFS.domain
+_RANGE = RDFS.range
+_SAME_AS = OWL.sameAs
+_DIFFERENT_FROM = OWL.differentFrom
+_OBJECT_PROPERTY = OWL.ObjectProperty
+_DATATYPE_PROPERTY = OWL.DatatypeProperty
+_ANNOTATION_PROPERTY = OWL.AnnotationProperty
+_FUNCTIONAL = OWL.FunctionalProperty
+_THING = OWL.Thing
+_NOTHING_CLASS = OWL.Nothing
+_RDFS_LITERAL = RDFS.Literal
 _EQUIVALENT = re.compile(r"EquivalentClasses\(([^)]*)\)")
 
 _OWL, _RDF, _RDFS, _XSD = str(OWL), str(RDF), str(RDFS), str(XSD)
 _RESERVED = (_OWL, _RDF, _RDFS, _XSD)
 #: Declarations: they name a term and say nothing about individuals.
-_DECLARATIONS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+_DECLARATIONS = {OWL.Class, _OBJECT_PROPERTY, _DATATYPE_PROPERTY, _ANNOTATION_PROPERTY,
                  OWL.NamedIndividual, OWL.Ontology}
 #: Annotation properties every OWL ontology may use without declaring them.
 _BUILTIN_ANNOTATIONS = {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy,
                         OWL.versionInfo, OWL.versionIRI, OWL.deprecated, OWL.priorVersion,
                         OWL.backwardCompatibleWith, OWL.incompatibleWith}
 #: Types a data node may state that add nothing (every individual is a named owl:Thing).
-_NO_OP_TYPES = {f"<{OWL.Thing}>", f"<{OWL.NamedIndividual}>"}
+_NO_OP_TYPES = {f"<{_THING}>", f"<{OWL.NamedIndividual}>"}
 
 #: xsd integer types: (lowest, highest) value, None where unbounded.
 _INTEGER_TYPES: dict[str, tuple[int | None, int | None]] = {
@@ -102,7 +118,8 @@ _LITERAL, _PLAIN_LITERAL = f"{_RDFS}Literal", f"{_RDF}PlainLiteral"
 #: Datatype ranges the direct check decides.
 _CHECKED_RANGES = {_LITERAL, _PLAIN_LITERAL, _STRING, _BOOLEAN, _DECIMAL, *_INTEGER_TYPES}
 #: The rest of the OWL 2 datatype map: HermiT checks these values, the direct check does not.
-_OTHER_OWL_DATATYPES = {f"{_OWL}real", f"{_OWL}rational", f"{_RDF}XMLLiteral",
+_OTHER_OWL_DATATYPES = {f"{_OWL}real", f"{_OWL}rational", f"{_RDF}XMLLiteral", _PLAIN_LITERAL,
+                        _LITERAL,
                         *(f"{_XSD}{name}" for name in (
                             "double", "float", "normalizedString", "token", "language", "Name",
                             "NCName", "NMTOKEN", "hexBinary", "base64Binary", "anyURI",
@@ -113,6 +130,7 @@ _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
 #: The value of a literal whose datatype HermiT ignores (outside the OWL 2 datatype map).
 _ANY_VALUE = ("any",)
+_IRI_TOKEN = re.compile(r"<[^<>]*>")
 
 
 class OutsideDirectCheck(Exception):
@@ -124,7 +142,7 @@ def _label(graph: Graph, node: URIRef) -> str:
 
 
 def _supers(ontology: Graph, cls: URIRef) -> set[URIRef]:
-    return {c for c in ontology.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef)}
+    return {c for c in ontology.transitive_objects(cls, _SUBCLASS) if isinstance(c, URIRef)}
 
 
 def _reserved(term: object) -> bool:
@@ -141,13 +159,13 @@ def axioms_outside_direct_check(ontology: Graph) -> list[str]:
     An allowlist: each triple must be of a kind the module docstring lists; anything else is
     named, and the data is then reasoned over by HermiT with the ontology."""
     kinds: dict[URIRef, set[URIRef]] = {}
-    for s, o in ontology.subject_objects(RDF.type):
-        if isinstance(s, URIRef) and o in (OWL.ObjectProperty, OWL.DatatypeProperty,
-                                            OWL.AnnotationProperty):
+    for s, o in ontology.subject_objects(_TYPE):
+        if isinstance(s, URIRef) and o in (_OBJECT_PROPERTY, _DATATYPE_PROPERTY,
+                                            _ANNOTATION_PROPERTY):
             kinds.setdefault(s, set()).add(o)  # type: ignore[arg-type]
     kind = {p: next(iter(k)) if len(k) == 1 else None for p, k in kinds.items()}
-    objects = {p for p, k in kind.items() if k == OWL.ObjectProperty}
-    data = {p for p, k in kind.items() if k == OWL.DatatypeProperty}
+    objects = {p for p, k in kind.items() if k == _OBJECT_PROPERTY}
+    data = {p for p, k in kind.items() if k == _DATATYPE_PROPERTY}
     found: set[str] = {f"{compact(p, ontology)} declared as more than one kind of property"
                        for p, k in kind.items() if k is None}
 
@@ -157,37 +175,37 @@ def axioms_outside_direct_check(ontology: Graph) -> list[str]:
     for s, p, o in ontology:
         if isinstance(s, BNode) or isinstance(o, BNode):
             outside(s, p, o, "a blank node (class expression, list or restriction)")
-        elif p == RDF.type:
-            if o == OWL.FunctionalProperty:
+        elif p == _TYPE:
+            if o == _FUNCTIONAL:
                 if s not in objects and s not in data:
                     outside(s, p, o, "functional, but not declared an object or datatype "
                             "property")
             elif _reserved(o) and o not in _DECLARATIONS:
                 outside(s, p, o, "an axiom kind the direct check does not cover")
-        elif p == RDFS.subClassOf:
-            if not (_named_class(s) and (_named_class(o) or o in (OWL.Thing, OWL.Nothing))):
+        elif p == _SUBCLASS:
+            if not (_named_class(s) and (_named_class(o) or o in (_THING, _NOTHING_CLASS))):
                 outside(s, p, o, "a subclass axiom on a built-in class")
-        elif p == OWL.disjointWith:
+        elif p == _DISJOINT:
             if not (_named_class(s) and _named_class(o)):
                 outside(s, p, o, "disjointness with a built-in class")
-        elif p == RDFS.subPropertyOf:
+        elif p == _SUBPROPERTY:
             if not (s in kind and kind.get(o) == kind[s] and kind[s] is not None):  # type: ignore[index]
                 outside(s, p, o, "a sub-property of a property of another kind")
-        elif p in (RDFS.domain, RDFS.range):
-            if kind.get(s) == OWL.AnnotationProperty:
+        elif p in (_DOMAIN, _RANGE):
+            if kind.get(s) == _ANNOTATION_PROPERTY:
                 continue  # no meaning in OWL 2: HermiT ignores it
-            if s in objects or (s in data and p == RDFS.domain):
-                if not (_named_class(o) or o == OWL.Thing):
+            if s in objects or (s in data and p == _DOMAIN):
+                if not (_named_class(o) or o == _THING):
                     outside(s, p, o, "not a named class")
             elif s in data:
                 if str(o) not in _CHECKED_RANGES:
                     outside(s, p, o, "a datatype the direct check does not cover")
             else:
                 outside(s, p, o, "on a property not declared an object or datatype property")
-        elif p in (OWL.sameAs, OWL.differentFrom):
+        elif p in (_SAME_AS, _DIFFERENT_FROM):
             if not isinstance(o, URIRef):
                 outside(s, p, o, "not between named individuals")
-        elif p in _BUILTIN_ANNOTATIONS or kind.get(p) == OWL.AnnotationProperty:  # type: ignore[arg-type]
+        elif p in _BUILTIN_ANNOTATIONS or kind.get(p) == _ANNOTATION_PROPERTY:  # type: ignore[arg-type]
             continue
         elif p in data:
             if not isinstance(o, Literal):
@@ -210,6 +228,10 @@ class _Action:
     object_why: str = ""
 
 
+#: A predicate the check has not classified yet.
+_UNSEEN = _Action("", False)
+
+
 @dataclass
 class _Schema:
     """The ontology compiled for the direct check (N-Triples tokens throughout)."""
@@ -230,39 +252,38 @@ def _schema(ontology: Graph) -> _Schema:
     from .export import ntriples_lines
 
     def of_type(kind: URIRef) -> set[URIRef]:
-        return {s for s in ontology.subjects(RDF.type, kind) if isinstance(s, URIRef)}
+        return {s for s in ontology.subjects(_TYPE, kind) if isinstance(s, URIRef)}
 
-    objects, data = of_type(OWL.ObjectProperty), of_type(OWL.DatatypeProperty)
-    functional = of_type(OWL.FunctionalProperty)
-    classes = {c for c in ontology.subjects(RDFS.subClassOf) if isinstance(c, URIRef)}
+    objects, data = of_type(_OBJECT_PROPERTY), of_type(_DATATYPE_PROPERTY)
+    functional = of_type(_FUNCTIONAL)
+    classes = {c for c in ontology.subjects(_SUBCLASS) if isinstance(c, URIRef)}
     supers = {_token(c): frozenset(_token(s) for s in _supers(ontology, c)) for c in classes}
     disjoint: dict[str, set[str]] = {}
-    for a, b in ontology.subject_objects(OWL.disjointWith):
+    for a, b in ontology.subject_objects(_DISJOINT):
         if isinstance(a, URIRef) and isinstance(b, URIRef):
             disjoint.setdefault(_token(a), set()).add(_token(b))
             disjoint.setdefault(_token(b), set()).add(_token(a))
     actions: dict[str, _Action | None] = {}
     for prop in objects | data:
-        ups = {q for q in ontology.transitive_objects(prop, RDFS.subPropertyOf)
+        ups = {q for q in ontology.transitive_objects(prop, _SUBPROPERTY)
                if isinstance(q, URIRef)}
-        name = compact(prop, ontology)
         actions[_token(prop)] = _Action(
             _token(prop), prop in data,
-            domains=tuple(sorted({_token(c) for q in ups for c in ontology.objects(q, RDFS.domain)
-                                  if isinstance(c, URIRef) and c != OWL.Thing})),
+            domains=tuple(sorted({_token(c) for q in ups for c in ontology.objects(q, _DOMAIN)
+                                  if isinstance(c, URIRef) and c != _THING})),
             ranges=tuple(sorted({_token(c) if prop in objects else str(c)
-                                 for q in ups for c in ontology.objects(q, RDFS.range)
-                                 if isinstance(c, URIRef) and c not in (OWL.Thing, RDFS.Literal)})),
+                                 for q in ups for c in ontology.objects(q, _RANGE)
+                                 if isinstance(c, URIRef) and c not in (_THING, _RDFS_LITERAL)})),
             functional=tuple(sorted(_token(q) for q in ups if q in functional)),
-            subject_why=f"subject of {name}", object_why=f"object of {name}")
+            subject_why=f"subject of {_token(prop)}", object_why=f"object of {_token(prop)}")
     facts = Graph()
     for s, p, o in ontology:
-        if (p == RDF.type and not _reserved(o)) or p in (OWL.sameAs, OWL.differentFrom) or \
+        if (p == _TYPE and not _reserved(o)) or p in (_SAME_AS, _DIFFERENT_FROM) or \
                 (p in objects and not isinstance(o, Literal)) or (p in data and isinstance(o, Literal)):
             facts.add((s, p, o))
     return _Schema(ontology, supers, {c: frozenset(d) for c, d in disjoint.items()}, actions,
                    ntriples_lines(facts),
-                   frozenset(_token(p) for p in of_type(OWL.AnnotationProperty)))
+                   frozenset(_token(p) for p in of_type(_ANNOTATION_PROPERTY)))
 
 
 def _unescape(text: str) -> str:
@@ -341,27 +362,26 @@ def _show(token: str, schema: _Schema) -> str:
     return compact(URIRef(token[1:-1]), schema.ontology) if token.startswith("<") else token
 
 
-def _split(line: str) -> tuple[str, str, str]:
-    subject, predicate, rest = line.split(" ", 2)
-    rest = rest.rstrip()
-    if rest.endswith("."):
-        rest = rest[:-1].rstrip()
-    return subject, predicate, rest
+def _why(why: str, schema: _Schema) -> str:
+    """A reason in curator words: the IRIs in it shortened."""
+    return _IRI_TOKEN.sub(lambda match: _show(match.group(0), schema), why)
 
 
 def _contradictions(lines: Iterable[str], schema: _Schema, strict: bool) -> list[Finding]:
     """The direct check. Strict: raise OutsideDirectCheck on what it does not decide;
     otherwise skip it (for explaining a contradiction HermiT found)."""
-    actions = schema.actions
+    # predicate -> what its triples do; None: nothing (an annotation to HermiT)
+    table: dict[str, _Action | None] = dict(schema.actions)
+    table.update(dict.fromkeys(schema.annotation))
     types: dict[str, dict[str, str]] = {}  # node -> {class: why}, before closure
     values: dict[tuple[str, str], tuple[tuple[object, ...], str]] = {}  # (node, functional p)
+    parsed: dict[str, tuple[object, ...]] = {}  # literal token -> value
     merges: list[tuple[str, str, str]] = []  # (node, node, why)
     different: list[tuple[str, str]] = []
     findings: list[Finding] = []
-    rdf_type, same_as, different_from = _token(RDF.type), _token(OWL.sameAs), \
-        _token(OWL.differentFrom)
-    skipped: set[str] = set(schema.annotation)
-    nothing = f"<{_NOTHING}>"
+    rdf_type, same_as, different_from = _token(_TYPE), _token(_SAME_AS), \
+        _token(_DIFFERENT_FROM)
+    nothing, string_suffix = f"<{_NOTHING}>", f"^^<{_STRING}>"
 
     def step_aside(why: str) -> None:
         if strict:
@@ -374,19 +394,24 @@ def _contradictions(lines: Iterable[str], schema: _Schema, strict: bool) -> list
         elif cls not in known:
             known[cls] = why
 
+    # The hot loop (a million lines in a few seconds): one split and one lookup per line.
     for line in lines:
-        subject, predicate, rest = _split(line)
-        if predicate in skipped:
-            continue
+        subject, predicate, rest = line.split(" ", 2)
+        if rest.endswith(" ."):
+            rest = rest[:-2]
+        else:  # not as the exporter writes it: trailing spaces, or no space before the dot
+            rest = rest.rstrip().removesuffix(".").rstrip()
         if predicate == rdf_type:
             if rest.startswith("<") and not rest.startswith(_RESERVED, 1) or rest == nothing:
                 note(subject, rest, "stated")
             elif rest not in _NO_OP_TYPES:
                 step_aside(f"the data states a schema type: {line}")
             continue
-        action = actions.get(predicate)
-        literal = rest.startswith('"')
+        action = table.get(predicate, _UNSEEN)
         if action is None:
+            continue
+        literal = rest.startswith('"')
+        if action is _UNSEEN:
             if predicate in (same_as, different_from) and not literal:
                 (merges.append((subject, rest, "owl:sameAs")) if predicate == same_as
                  else different.append((subject, rest)))
@@ -395,7 +420,7 @@ def _contradictions(lines: Iterable[str], schema: _Schema, strict: bool) -> list
                 if not literal:  # HermiT never sees the literal of an undeclared property
                     step_aside(f"the data holds a schema triple: {line}")
             else:
-                skipped.add(predicate)  # no axiom mentions it: HermiT reads it as an annotation
+                table[predicate] = None  # no axiom mentions it: an annotation to HermiT
             continue
         if action.is_data != literal:
             if literal:
@@ -403,7 +428,11 @@ def _contradictions(lines: Iterable[str], schema: _Schema, strict: bool) -> list
             step_aside(f"a datatype property with an IRI value: {line}")
             continue
         for cls in action.domains:
-            note(subject, cls, action.subject_why)
+            known = types.get(subject)
+            if known is None:
+                types[subject] = {cls: action.subject_why}
+            elif cls not in known:
+                known[cls] = action.subject_why
         if not literal:
             for cls in action.ranges:
                 note(rest, cls, action.object_why)
@@ -412,16 +441,23 @@ def _contradictions(lines: Iterable[str], schema: _Schema, strict: bool) -> list
                 if seen[1] != rest:
                     merges.append((seen[1], rest, f"functional {_show(prop, schema)}"))
             continue
-        try:
-            value = _value(*_split_literal(rest))
-        except _Malformed:
-            findings.append(_finding(subject, schema, _show(predicate, schema),
-                                     f"has the value {rest}, which is not a valid "
-                                     f"{_show(_datatype_token(rest), schema)}: write it as one"))
-            continue
-        except OutsideDirectCheck as exc:
-            step_aside(str(exc))
-            continue
+        if not (action.ranges or action.functional):
+            suffix = rest[rest.rindex('"') + 1:]
+            if not suffix.startswith("^^") or suffix == string_suffix:
+                continue  # a string: always well formed, and no axiom looks at its value
+        value = parsed.get(rest)
+        if value is None:
+            try:
+                value = parsed[rest] = _value(*_split_literal(rest))
+            except _Malformed:
+                findings.append(_finding(subject, schema, _show(predicate, schema),
+                                         f"has the value {rest}, which is not a valid "
+                                         f"{_show(_datatype_token(rest), schema)}: "
+                                         "write it as one"))
+                continue
+            except OutsideDirectCheck as exc:
+                step_aside(str(exc))
+                continue
         for datatype in action.ranges:
             if not _in_datatype(value, datatype):
                 findings.append(_finding(subject, schema, _show(predicate, schema),
@@ -478,11 +514,11 @@ def _clashes(classes: dict[str, str], schema: _Schema) -> list[tuple[str, str]]:
 def _clash_finding(node: str, a: str, b: str, why_a: str, why_b: str,
                    schema: _Schema) -> Finding:
     if a == b == f"<{_NOTHING}>":
-        message = f"is a owl:Nothing ({why_a}), which nothing can be: check the link that " \
+        message = f"is a owl:Nothing ({_why(why_a, schema)}), which nothing can be: check the link that " \
                   "makes it so"
     else:
         message = _DISJOINT_MESSAGE.format(a=_show(a, schema), b=_show(b, schema),
-                                           why_a=why_a, why_b=why_b)
+                                           why_a=_why(why_a, schema), why_b=_why(why_b, schema))
     finding = _finding(node, schema, None, message)
     finding.shape = "owl:disjointWith"
     return finding
@@ -576,20 +612,30 @@ def _merged_contradictions(types: dict[str, dict[str, str]],
     return findings
 
 
-def _direct_check_refusal(ontology: Graph) -> str | None:
-    outside = axioms_outside_direct_check(ontology)
-    return f"the ontology has axioms the direct check does not cover: {outside[0]}" \
-        if outside else None
+#: Compiled ontologies by content: a build checks several batches against one ontology.
+_COMPILED: dict[tuple[int, int], tuple[str | None, _Schema]] = {}
+
+
+def _compiled(ontology: Graph) -> tuple[str | None, _Schema]:
+    """Why the direct check cannot decide data for this ontology (None: it can), and the
+    ontology compiled for it."""
+    key = (id(ontology), hash(frozenset(ontology)))
+    if key not in _COMPILED:
+        outside = axioms_outside_direct_check(ontology)
+        refusal = f"the ontology has axioms the direct check does not cover: {outside[0]}" \
+            if outside else None
+        _COMPILED.clear()  # one ontology at a time: keep memory flat
+        _COMPILED[key] = (refusal, _schema(ontology))
+    return _COMPILED[key]
 
 
 def check_data_lines(lines: Iterable[str], ontology: Graph) -> list[Finding]:
     """Contradictions of the data (N-Triples lines) with the ontology, found directly: no
     HermiT, one pass over the lines. Empty: consistent. Raises OutsideDirectCheck where the
     ontology or the data need HermiT (see the module docstring for why this is sound)."""
-    refusal = _direct_check_refusal(ontology)
+    refusal, schema = _compiled(ontology)
     if refusal:
         raise OutsideDirectCheck(refusal)
-    schema = _schema(ontology)
     return _contradictions(chain(schema.facts, lines), schema, strict=True)
 
 
@@ -598,10 +644,10 @@ def explain_inconsistency(ontology: Graph, data: Graph) -> list[Finding]:
     of two disjoint classes, two values of a functional property, a literal out of range."""
     from .export import ntriples_lines
 
-    schema = _schema(ontology)
+    schema = _compiled(ontology)[1]
     return _contradictions(chain(schema.facts, ntriples_lines(data)), schema, strict=False)
 def _disjoint_pairs(ontology: Graph) -> list[tuple[URIRef, URIRef]]:
-    return sorted({(a, b) for a, b in ontology.subject_objects(OWL.disjointWith)
+    return sorted({(a, b) for a, b in ontology.subject_objects(_DISJOINT)
                    if isinstance(a, URIRef) and isinstance(b, URIRef)})
 
 
@@ -623,7 +669,7 @@ def to_reasoning_input(ontology: Graph, data: Graph) -> Graph:
     links) and the values of properties the ontology declares as datatype properties (their
     domains type the subject).
     """
-    declared = set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
+    declared = set(ontology.subjects(_TYPE, _DATATYPE_PROPERTY))
     combined = Graph()
     for part in (ontology, data):
         for s, p, o in part:
