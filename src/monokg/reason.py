@@ -29,7 +29,10 @@ object of, closed under subclass; nodes made the same by owl:sameAs or by two ob
 functional property pool their types and values, to a fixpoint. O + D is inconsistent iff a
 (merged) node has two disjoint types or owl:Nothing, two different values of a functional
 datatype property, is owl:differentFrom itself, or a literal lies outside its property's
-datatype range. O's own facts join D, so O's individuals are checked with the data. PR1 also
+datatype range. O's own facts join D, so O's individuals are checked with the data. Like
+HermiT's input (``to_reasoning_input``), the check ignores literals of properties not declared
+datatype properties, and annotation properties (their domains and ranges mean nothing in OWL 2,
+and HermiT ignores them). PR1 also
 assumes no IRI names two kinds of entity; a term also used as an individual (punning) is
 harmless, because under the direct semantics HermiT implements the individual and the term are
 unrelated, and the check gives types only to individuals.
