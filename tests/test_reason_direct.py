@@ -201,7 +201,8 @@ def test_check_data_falls_back_to_hermit(ontologies: dict[str, Graph],
                                          base_lines: list[str]) -> None:
     lines = base_lines + [f"{CLAIM_DOSE} {A} <{OWL.Class}> .",
                           f"{CLAIM_DOSE} {A} {m('IndicationClaim')} ."]
-    findings = check_data(lines, ontologies["real"])
+    stage, findings = check_data(lines, ontologies["real"])
+    assert stage == "reasoning (HermiT)"
     assert any("mkg:IndicationClaim" in f.message for f in findings), findings
 
 

@@ -5,11 +5,11 @@ construction (no argument about splitting it is needed). They are fast because b
 N-Triples lines with engines made for our ontology and shapes, and fall back to the reference
 tools where those engines do not apply:
 
-*Reasoning.* When the ontology holds only the axiom kinds ``reason.check_data_lines`` decides
-(``reason.axioms_outside_direct_check`` is empty; why that is sound is in ``reason``), HermiT
-classifies the ontology alone, once per ontology version (its verdict is cached by the
-ontology's content), and the data is checked directly. With any other axiom, HermiT reasons
-over the ontology plus the data's typing triples.
+*Reasoning.* HermiT classifies the ontology alone, once per ontology version (its verdict is
+cached by the ontology's content), and ``reason.check_data`` checks the data against the
+ontology's axioms directly; where the ontology or the data hold something the direct check
+does not decide, HermiT reasons over the ontology plus the data. Why the two together give
+HermiT's verdict on ontology plus data is in ``reason``.
 
 *Validation.* ``validate.check_shape_lines``: our SHACL engine over the data plus the ontology
 (pySHACL where a shape uses a feature the engine lacks).
@@ -20,7 +20,6 @@ job, validation and the data check run in a forked worker while the parent write
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,8 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import Graph
 
 from .cache import Cache, digest_of
 from .errors import Finding, NonConformance
@@ -39,7 +37,6 @@ from .paths import ProjectPaths
 Verdict = tuple[str, list[Finding]] | None
 
 REASONING = "reasoning (HermiT)"
-DIRECT_REASONING = "reasoning (ontology axioms)"
 
 
 @dataclass
@@ -73,13 +70,12 @@ def ontology_verdict(checks: Checks) -> Verdict:
 
 
 def data_verdict(checks: Checks, lines: Sequence[str]) -> Verdict:
-    """The data against the ontology: directly, or by HermiT when the ontology needs it."""
-    from .reason import axioms_outside_direct_check, check_data_lines
+    """The data against the ontology: directly, or by HermiT when the ontology or the data
+    hold something the direct check does not decide."""
+    from .reason import check_data
 
-    if axioms_outside_direct_check(checks.ontology):
-        return reason_lines(checks, lines)
-    findings = check_data_lines(lines, checks.ontology)
-    return (DIRECT_REASONING, findings) if findings else None
+    stage, findings = check_data(lines, checks.ontology)
+    return (stage, findings) if findings else None
 
 
 def shape_findings(checks: Checks, lines: Sequence[str]) -> list[Finding]:
@@ -170,71 +166,3 @@ def start(checks: Checks, lines: Sequence[str], jobs: int,
         return judge([outcome["verdict"], verdict], findings)
     return finish
 
-
-# The fallback: HermiT over the ontology plus the data, for ontologies the direct check does
-# not cover.
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-#: Lexical forms that are certainly valid for their datatype (others stay exact in cache keys).
-_VALID_LEXICAL = {
-    f"{_XSD}string": re.compile(r".*", re.DOTALL),
-    f"{_XSD}nonNegativeInteger": re.compile(r"\+?[0-9]+"),
-    f"{_XSD}integer": re.compile(r"[+-]?[0-9]+"),
-    f"{_XSD}boolean": re.compile(r"true|false|1|0"),
-    f"{_XSD}decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
-}
-_LITERAL = re.compile(r'^"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$', re.DOTALL)
-
-
-def reasoning_predicates(ontology: Graph) -> tuple[frozenset[str], frozenset[str]]:
-    """Predicates that can take part in an axiom, and those with a range or functional (as
-    N-Triples tokens)."""
-    described = {str(s) for s in ontology.subjects() if isinstance(s, URIRef)}
-    described |= {str(RDF.type), str(OWL.sameAs), str(OWL.differentFrom)}
-    ranged = {str(p) for p in ontology.subjects(RDFS.range)}
-    ranged |= {str(p) for p in ontology.subjects(RDF.type, OWL.FunctionalProperty)}
-    for prop in list(ranged):
-        ranged |= {str(s) for s in ontology.transitive_subjects(RDFS.subPropertyOf,
-                                                                URIRef(prop))}
-    return frozenset(f"<{p}>" for p in described), frozenset(f"<{p}>" for p in ranged)
-
-
-def reasoning_key(checks: Checks, lines: Sequence[str], ranged: frozenset[str]) -> str:
-    """A cache key of what the reasoner can see in these triples.
-
-    A literal of a predicate with no range and no functional axiom can only contradict the
-    ontology by being ill-formed, so a well-formed one is keyed by its datatype alone: editing
-    a quote (new offsets, new text) keeps the key and HermiT need not run again."""
-    keyed = []
-    for line in lines:
-        subject, predicate, rest = line.split(" ", 2)
-        if rest.startswith('"') and predicate not in ranged:
-            match = _LITERAL.match(rest[:-2])
-            if match:
-                lexical, lang, datatype = match.groups()
-                datatype = datatype or f"{_XSD}string"
-                check = _VALID_LEXICAL.get(datatype)
-                if lang or (check is not None and check.fullmatch(lexical)):
-                    rest = f"literal:{lang or datatype}"
-        keyed.append(f"{subject} {predicate} {rest}")
-    return digest_of([checks.ontology_digest, *sorted(set(keyed))])
-
-
-def reason_lines(checks: Checks, lines: Sequence[str]) -> Verdict:
-    """HermiT on the ontology plus the triples that can take part in an axiom; a consistent
-    input is remembered by its key."""
-    from .parts import graph_of
-    from .reason import check_consistency
-
-    described, ranged = reasoning_predicates(checks.ontology)
-    typing = [line for line in lines if line.split(" ", 2)[1] in described]
-    cache = Cache(checks.paths.root, checks.use_cache)
-    key = reasoning_key(checks, typing, ranged)
-    if cache.get("reason", key) is True:
-        return None
-    try:
-        check_consistency(checks.ontology, graph_of(typing))
-    except NonConformance as exc:
-        return exc.stage, exc.findings
-    cache.put("reason", key, True)
-    return None

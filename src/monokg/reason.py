@@ -764,12 +764,18 @@ def check_ontology(ontology: Graph) -> list[Finding]:
                     message=explain_unsatisfiable(ontology, c)) for c in unsatisfiable]
 
 
-def check_data(lines: Sequence[str], ontology: Graph) -> list[Finding]:
-    """The data's contradictions with the ontology (N-Triples lines): the direct check where it
-    applies, else HermiT on ontology plus data. The ontology's own contradictions are
-    ``check_ontology``'s; together the two give the verdict of HermiT on ontology + data."""
+#: How the data was reasoned over, for the stage a contradiction is reported under.
+DIRECT_STAGE = "reasoning (the ontology's axioms, checked directly)"
+HERMIT_STAGE = "reasoning (HermiT)"
+
+
+def check_data(lines: Sequence[str], ontology: Graph) -> tuple[str, list[Finding]]:
+    """The data's contradictions with the ontology (N-Triples lines), and the stage that found
+    them: the direct check where it applies, else HermiT on ontology plus data. The ontology's
+    own contradictions are ``check_ontology``'s; together the two give the verdict of HermiT
+    on ontology + data."""
     try:
-        return check_data_lines(lines, ontology)
+        return DIRECT_STAGE, check_data_lines(lines, ontology)
     except OutsideDirectCheck:
         from .export import triples_of
         from .graph import new_graph
@@ -779,5 +785,5 @@ def check_data(lines: Sequence[str], ontology: Graph) -> list[Finding]:
         try:
             check_consistency(ontology, data)
         except NonConformance as exc:
-            return exc.findings
-        return []
+            return HERMIT_STAGE, exc.findings
+        return HERMIT_STAGE, []
