@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, RDFS
 
 from monokg import parts
 from monokg.errors import NonConformance
-from monokg.export import WRITERS, _used_prefixes
+from monokg.export import WRITERS, _used_prefixes, ntriples_lines
 from monokg.graph import new_graph, to_graph
 from monokg.namespaces import MKG, OA
 from monokg.paths import ProjectPaths
@@ -103,17 +103,17 @@ def inject(monkeypatch: pytest.MonkeyPatch,
            drop: Callable[[str, Graph], list[tuple[object, object, object]]] | None = None
            ) -> None:
     """Add (and drop) triples to each monograph's graph as it is built (in this process)."""
-    original = parts.to_graph
+    original = parts.to_lines
 
-    def patched(monographs, sets, more):  # type: ignore[no-untyped-def]
-        graph = original(monographs, sets, more)
+    def patched(monographs, sets):  # type: ignore[no-untyped-def]
+        graph = parts.graph_of(original(monographs, sets))
         mono_id = monographs[0].id
         for triple in (drop(mono_id, graph) if drop else []):
             graph.remove(triple)
         for triple in extra(mono_id):
             graph.add(triple)
-        return graph
-    monkeypatch.setattr(parts, "to_graph", patched)
+        return ntriples_lines(graph)
+    monkeypatch.setattr(parts, "to_lines", patched)
 
 
 def finding_keys(findings: list) -> set[tuple[str, str | None, str]]:  # type: ignore[type-arg]

@@ -44,8 +44,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from .cache import Cache, digest_of, files_digest
 from .claims import Monograph, load_monograph
 from .errors import Finding, InputError, InputErrors, NonConformance
-from .export import ntriples_lines, triples_of
-from .graph import check_links, new_graph, to_graph
+from .export import triples_of
+from .graph import check_links, new_graph, to_lines
 from .mappings import load_mapping_set
 from .namespaces import DEFAULT_BASE
 from .paths import ProjectPaths
@@ -188,19 +188,16 @@ def build_part(folder: Path, validate: bool, use_cache: bool = True
         return None, [astuple(e) for e in exc.errors]
     timings["sources+claims"] = time.perf_counter() - started
     started = time.perf_counter()
-    graph = to_graph([mono], {mono.id: mapping_set} if mapping_set else {}, [])
-    lines = ntriples_lines(graph)
-    private = {str(s) for s in set(graph.subjects())
-               if isinstance(s, URIRef) and is_private(str(s), mono.id)}
+    lines = to_lines([mono], {mono.id: mapping_set} if mapping_set else {})
+    # Every subject is an IRI: the first token of a line, up to its first '>'.
+    private = {s for s in {line[1:line.index(">")] for line in lines} if is_private(s, mono.id)}
     timings["graph"] = time.perf_counter() - started
     part = Part(mono, lines, private, timings=timings)
     if validate:
-        part.findings = validate_part(graph, private)
+        part.findings = validate_part(graph_of(lines), private)
         timings["validate"] = time.perf_counter() - started - timings["graph"]
     if key is not None:
         cache.put("part", key, part)
-    if not validate:
-        part.graph = graph  # validated later in this process, beside the reasoner
     return part, []
 
 
