@@ -9,6 +9,7 @@ literals when it makes them, e.g. decimal ``1E3`` becomes ``1000``, duration ``P
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -21,23 +22,31 @@ XSD_NON_NEGATIVE_INTEGER = XSD + "nonNegativeInteger"
 XSD_DURATION = XSD + "duration"
 
 #: Characters an IRI may not hold (rdflib refuses to serialise such an IRI).
-_NOT_IN_IRI = frozenset('<>" {}|\\^`')
+_NOT_IN_IRI = re.compile(r'[<>" {}|\\^`]')
 #: Characters besides \n and \r that Python's str.splitlines() breaks a line at: rdflib leaves
 #: them raw, which would cut a sorted line in two, so they are escaped (valid N-Triples UCHARs).
-_LINE_BREAKS = {c: f"\\u{ord(c):04X}" for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
-_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", '"': '\\"', "\r": "\\r", **_LINE_BREAKS})
+_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+_BREAK_ESCAPES = str.maketrans({c: f"\\u{ord(c):04X}" for c in _LINE_BREAKS})
+_SPECIAL = re.compile(f'[\\\\"\\n\\r{_LINE_BREAKS}]')
 
 
 def iri(value: str) -> str:
     """``<value>``; a character no IRI may hold is an error, as in rdflib."""
-    if not _NOT_IN_IRI.isdisjoint(value):
+    if _NOT_IN_IRI.search(value):
         raise ValueError(f'"{value}" does not look like a valid URI, cannot serialize it')
     return f"<{value}>"
 
 
 def quote(lexical: str) -> str:
     """A lexical form in double quotes, escaped as rdflib's N-Triples serializer does."""
-    return f'"{lexical.translate(_ESCAPES)}"'
+    if _SPECIAL.search(lexical) is None:  # most literals: nothing to escape
+        return f'"{lexical}"'
+    escaped = lexical.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"') \
+        .replace("\r", "\\r")
+    if _BREAK.search(escaped):
+        escaped = escaped.translate(_BREAK_ESCAPES)
+    return f'"{escaped}"'
 
 
 def string(lexical: str) -> str:
