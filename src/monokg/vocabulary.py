@@ -43,6 +43,8 @@ class Vocabulary:
     units: dict[str, Unit] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=lambda: prefixes(DEFAULT_BASE))
     _ontology: Graph | None = field(default=None, repr=False, compare=False)
+    #: CURIEs already expanded (a corpus names the same terms thousands of times)
+    _expanded: dict[str, URIRef] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ontology(self) -> Graph:
@@ -53,6 +55,9 @@ class Vocabulary:
 
     def expand(self, curie: str, file: Path, line: int | None, what: str) -> URIRef:
         """A CURIE as an IRI; an unknown prefix or a malformed local id is an input error."""
+        known = self._expanded.get(curie)
+        if known is not None:
+            return known
         if ":" not in curie:
             raise InputError(f"{what} {curie!r} is not a CURIE (prefix:id)", file, line,
                              fix="write it as e.g. CHEBI:18050, MESH:D005756 or concept:slug")
@@ -64,7 +69,8 @@ class Vocabulary:
         if pattern and not pattern.fullmatch(local):
             raise InputError(f"{what} {curie!r} is malformed: a {prefix} id must match "
                              f"{pattern.pattern}", file, line, fix="copy the identifier exactly")
-        return URIRef(self.prefixes[prefix] + local)
+        iri = self._expanded[curie] = URIRef(self.prefixes[prefix] + local)
+        return iri
 
     def term(self, table: dict[str, URIRef], name: str, file: Path, line: int | None,
              what: str) -> URIRef:
