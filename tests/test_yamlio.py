@@ -36,8 +36,8 @@ def shape(value: object) -> object:
 
 @pytest.mark.skipif(yamlio._FastLoader is None, reason="PyYAML without libyaml")
 def test_libyaml_gives_the_values_and_lines_the_pure_parser_gives() -> None:
-    fast = yaml.load(TEXT, Loader=yamlio._FastLoader)  # noqa: S506 - safe loader
-    pure = yaml.load(TEXT, Loader=yamlio._Loader)  # noqa: S506 - safe loader
+    fast = yaml.load(TEXT, Loader=yamlio._FastLoader)
+    pure = yaml.load(TEXT, Loader=yamlio._Loader)
     assert shape(fast) == shape(pure)
     assert shape(yamlio.safe_load(TEXT, nodes=True)) == shape(pure)
     assert pure["sections"][1].line == 6 and pure["claims"][0].line_of("dose") == 11

@@ -39,18 +39,6 @@ def monograph_iri(mono: Monograph) -> URIRef:
     return iri(f"monograph/{mono.id}")
 
 
-def section_iri(mono: Monograph, section: Section) -> URIRef:
-    return iri(f"section/{mono.id}/{section.id}")
-
-
-def paragraph_iri(mono: Monograph, paragraph: Paragraph) -> URIRef:
-    return iri(f"paragraph/{mono.id}/{paragraph.section_id}-{paragraph.index}")
-
-
-def claim_iri(mono: Monograph, claim: Claim) -> URIRef:
-    return iri(f"claim/{mono.id}/{claim.id}")
-
-
 def new_graph() -> Graph:
     """An empty graph with every project prefix bound."""
     graph = Graph(bind_namespaces="none")
