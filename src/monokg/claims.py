@@ -367,18 +367,30 @@ def _quantity(node: Any, is_dose: bool, vocabulary: Vocabulary, file: Path, line
     return quantity
 
 
+_QUOTE_HYPHEN_BREAK = re.compile(r"(?<=\w-)[ \t]*\n\s*(?=\w)")
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_quote(quote: str) -> str:
     """A quote as clean text: a hyphen before a line break kept and joined, spaces folded."""
-    joined = re.sub(r"(?<=\w-)[ \t]*\n\s*(?=\w)", "", quote.strip())
-    return re.sub(r"\s+", " ", joined)
+    return _SPACES.sub(" ", _QUOTE_HYPHEN_BREAK.sub("", quote.strip()))
+
+
+def _occurrences(needle: str, text: str) -> list[int]:
+    """Start of every non-overlapping occurrence, left to right (as ``re.finditer`` finds a
+    literal), without compiling a pattern per quote."""
+    found, at = [], text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + len(needle))
+    return found
 
 
 def find_span(quote: str, section: Section, raw: str, occurrence: Any, file: Path,
               line: int, what: str) -> Span:
     """Locate a quote in a section's clean text and map it to raw offsets."""
     needle = normalise_quote(quote)
-    hits = [(p, m.start()) for p in section.paragraphs
-            for m in re.finditer(re.escape(needle), p.text)]
+    hits = [(p, at) for p in section.paragraphs for at in _occurrences(needle, p.text)]
     if not hits:
         raise InputError(
             f"{what}: quote not found in section {section.heading!r}: {needle!r}", file, line,

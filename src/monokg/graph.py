@@ -3,6 +3,10 @@
 Every node gets an IRI derived from what the curator controls (monograph id, section id,
 paragraph number, claim id), never a blank node. Everything is minted under the default base;
 the publication base replaces it at export.
+
+The triples are written straight as sorted N-Triples lines (``to_lines``), spelled by
+``ntriples`` exactly as rdflib spells them: making rdflib terms and filling its in-memory store
+cost most of a build's assembly time and memory, and every later stage reads lines anyway.
 """
 
 from __future__ import annotations
@@ -10,9 +14,10 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS
 
+from . import ntriples as nt
 from .claims import Claim, Monograph, Quantity
 from .errors import InputError, InputErrors
 from .mappings import MappingSet, is_linked
@@ -34,18 +39,6 @@ def monograph_iri(mono: Monograph) -> URIRef:
     return iri(f"monograph/{mono.id}")
 
 
-def section_iri(mono: Monograph, section: Section) -> URIRef:
-    return iri(f"section/{mono.id}/{section.id}")
-
-
-def paragraph_iri(mono: Monograph, paragraph: Paragraph) -> URIRef:
-    return iri(f"paragraph/{mono.id}/{paragraph.section_id}-{paragraph.index}")
-
-
-def claim_iri(mono: Monograph, claim: Claim) -> URIRef:
-    return iri(f"claim/{mono.id}/{claim.id}")
-
-
 def new_graph() -> Graph:
     """An empty graph with every project prefix bound."""
     graph = Graph(bind_namespaces="none")
@@ -54,130 +47,186 @@ def new_graph() -> Graph:
     return graph
 
 
-def _n(value: int) -> Literal:
-    return Literal(value, datatype=XSD.nonNegativeInteger)
+def _tok(term: str) -> str:
+    return nt.iri(str(term))
 
 
-def add_monograph(graph: Graph, mono: Monograph) -> None:
+# Predicate and class tokens, spelled once.
+A = _tok(RDF.type)
+LABEL = _tok(RDFS.label)
+VALUE = _tok(RDF.value)
+TITLE, LANGUAGE, SUBJECT = _tok(DCTERMS.title), _tok(DCTERMS.language), _tok(DCTERMS.subject)
+RIGHTS, FORMAT, IDENTIFIER = _tok(DCTERMS.rights), _tok(DCTERMS.format), _tok(DCTERMS.identifier)
+IS_PART_OF, CONFORMS_TO = _tok(DCTERMS.isPartOf), _tok(DCTERMS.conformsTo)
+BYTE_SIZE = _tok(DCAT.byteSize)
+DERIVED_FROM = _tok(PROV.wasDerivedFrom)
+CONCEPT, PREF_LABEL, ALT_LABEL = _tok(SKOS.Concept), _tok(SKOS.prefLabel), _tok(SKOS.altLabel)
+HAS_SOURCE, HAS_SELECTOR = _tok(OA.hasSource), _tok(OA.hasSelector)
+OA_START, OA_END, EXACT = _tok(OA.start), _tok(OA.end), _tok(OA.exact)
+PREFIX, SUFFIX = _tok(OA.prefix), _tok(OA.suffix)
+SPECIFIC_RESOURCE = _tok(OA.SpecificResource)
+POSITION_SELECTOR, QUOTE_SELECTOR = _tok(OA.TextPositionSelector), _tok(OA.TextQuoteSelector)
+FRAGMENT_SELECTOR = _tok(OA.FragmentSelector)
+NUMERIC_VALUE, LOWER_BOUND = _tok(QUDT.numericValue), _tok(QUDT.lowerBound)
+UPPER_BOUND = _tok(QUDT.upperBound)
+M = {name: _tok(MKG[name]) for name in (
+    "Monograph", "Section", "Paragraph", "TextSpan", "Dose", "Quantity", "ChemicalEntity",
+    "sha256", "characterCount", "heading", "order", "startOffset", "endOffset", "monograph",
+    "section", "text", "sourceText", "listItem", "statement", "subject", "relation", "modality",
+    "negated", "evidence", "curatorNote", "scopedByDose", "dose", "quantity", "object",
+    "textSpan", "fragment", "unitCode", "perBodyMass", "period", "duration", "minimumOffset",
+    "portions", "dividedDoses", "timing", "doseKind", "checkedIn")}
+S = {name: _tok(SSSOM[name]) for name in (
+    "Mapping", "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+    "mapping_justification", "confidence", "author_id", "comment", "predicate_modifier")}
+RFC5147_TOKEN = _tok(RFC5147)
+CHEBI_PREFIX = "<" + CHEBI_NS
+TRUE = nt.boolean(True)
+
+
+def _n(value: int) -> str:
+    return nt.integer(value, nt.XSD_NON_NEGATIVE_INTEGER)
+
+
+def _mint(path: str) -> str:
+    """The token of an IRI minted under the default base."""
+    return nt.iri(DEFAULT_BASE + path)
+
+
+class _Lines(list[str]):
+    """N-Triples lines being collected; ``add`` takes three tokens."""
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.append(f"{s} {p} {o} .")
+
+
+def monograph_lines(out: _Lines, mono: Monograph) -> None:
     """The monograph text with its checksum, then its sections and paragraphs."""
-    meta, node = mono.source.meta, monograph_iri(mono)
+    meta, node = mono.source.meta, _mint(f"monograph/{mono.id}")
     lang = meta.language
-    graph.add((node, RDF.type, MKG.Monograph))
-    graph.add((node, DCTERMS.title, Literal(mono.title, lang=lang)))
-    graph.add((node, RDFS.label, Literal(mono.title, lang=lang)))
+    add = out.add
+    add(node, A, M["Monograph"])
+    add(node, TITLE, nt.lang_string(mono.title, lang))
+    add(node, LABEL, nt.lang_string(mono.title, lang))
     if lang != "en":
-        graph.add((node, RDFS.label, Literal(mono.title_en, lang="en")))
-    graph.add((node, DCTERMS.language, URIRef(LANGUAGES + lang)))
-    graph.add((node, DCTERMS.subject, mono.about))
-    graph.add((node, DCTERMS.rights, Literal(meta.rights, lang="en")))
-    graph.add((node, DCTERMS.format, Literal(meta.media_type)))
-    graph.add((node, DCTERMS.identifier, Literal(meta.file.name)))
-    graph.add((node, MKG.sha256, Literal(meta.sha256)))
-    graph.add((node, DCAT.byteSize, _n(meta.byte_size)))
-    graph.add((node, MKG.characterCount, _n(meta.characters)))
+        add(node, LABEL, nt.lang_string(mono.title_en, "en"))
+    add(node, LANGUAGE, nt.iri(LANGUAGES + lang))
+    add(node, SUBJECT, _tok(mono.about))
+    add(node, RIGHTS, nt.lang_string(meta.rights, "en"))
+    add(node, FORMAT, nt.string(meta.media_type))
+    add(node, IDENTIFIER, nt.string(meta.file.name))
+    add(node, M["sha256"], nt.string(meta.sha256))
+    add(node, BYTE_SIZE, _n(meta.byte_size))
+    add(node, M["characterCount"], _n(meta.characters))
     for order, section in enumerate(mono.source.sections, start=1):
-        add_section(graph, mono, section, order)
+        section_lines(out, mono, node, section, order)
 
 
-def add_section(graph: Graph, mono: Monograph, section: Section, order: int) -> None:
-    node, lang = section_iri(mono, section), mono.source.meta.language
-    graph.add((node, RDF.type, MKG.Section))
-    graph.add((node, RDFS.label, Literal(section.heading, lang=lang)))
+def section_lines(out: _Lines, mono: Monograph, mono_node: str, section: Section,
+                  order: int) -> None:
+    node, lang = _mint(f"section/{mono.id}/{section.id}"), mono.source.meta.language
+    add = out.add
+    add(node, A, M["Section"])
+    add(node, LABEL, nt.lang_string(section.heading, lang))
     if lang != "en":
-        graph.add((node, RDFS.label, Literal(section.label_en, lang="en")))
-    graph.add((node, MKG.heading, Literal(section.heading, lang=lang)))
-    graph.add((node, MKG.order, _n(order)))
-    graph.add((node, MKG.startOffset, _n(section.heading_start)))
-    graph.add((node, MKG.endOffset, _n(section.end)))
-    graph.add((node, DCTERMS.isPartOf, monograph_iri(mono)))
-    graph.add((node, MKG.monograph, monograph_iri(mono)))
+        add(node, LABEL, nt.lang_string(section.label_en, "en"))
+    add(node, M["heading"], nt.lang_string(section.heading, lang))
+    add(node, M["order"], _n(order))
+    add(node, M["startOffset"], _n(section.heading_start))
+    add(node, M["endOffset"], _n(section.end))
+    add(node, IS_PART_OF, mono_node)
+    add(node, M["monograph"], mono_node)
     for paragraph in section.paragraphs:
-        add_paragraph(graph, mono, section, paragraph)
+        paragraph_lines(out, mono, mono_node, node, section, paragraph)
 
 
-def add_paragraph(graph: Graph, mono: Monograph, section: Section, para: Paragraph) -> None:
-    node, lang = paragraph_iri(mono, para), mono.source.meta.language
-    graph.add((node, RDF.type, MKG.Paragraph))
-    graph.add((node, RDFS.label, Literal(f"{section.label_en}, paragraph {para.index}",
-                                         lang="en")))
+def paragraph_lines(out: _Lines, mono: Monograph, mono_node: str, section_node: str,
+                    section: Section, para: Paragraph) -> None:
+    node = _mint(f"paragraph/{mono.id}/{para.section_id}-{para.index}")
+    lang = mono.source.meta.language
+    add = out.add
+    add(node, A, M["Paragraph"])
+    add(node, LABEL, nt.lang_string(f"{section.label_en}, paragraph {para.index}", "en"))
     if lang != "en":
-        graph.add((node, RDFS.label, Literal(f"{section.heading}, {para.index}", lang=lang)))
-    graph.add((node, MKG.text, Literal(para.text, lang=lang)))
-    graph.add((node, MKG.sourceText, Literal(mono.source.text[para.start:para.end])))
-    graph.add((node, MKG.order, _n(para.index)))
-    graph.add((node, MKG.startOffset, _n(para.start)))
-    graph.add((node, MKG.endOffset, _n(para.end)))
-    graph.add((node, MKG.listItem, Literal(para.list_item)))
-    graph.add((node, DCTERMS.isPartOf, section_iri(mono, section)))
-    graph.add((node, MKG.section, section_iri(mono, section)))
-    graph.add((node, MKG.monograph, monograph_iri(mono)))
+        add(node, LABEL, nt.lang_string(f"{section.heading}, {para.index}", lang))
+    add(node, M["text"], nt.lang_string(para.text, lang))
+    add(node, M["sourceText"], nt.string(mono.source.text[para.start:para.end]))
+    add(node, M["order"], _n(para.index))
+    add(node, M["startOffset"], _n(para.start))
+    add(node, M["endOffset"], _n(para.end))
+    add(node, M["listItem"], nt.boolean(para.list_item))
+    add(node, IS_PART_OF, section_node)
+    add(node, M["section"], section_node)
+    add(node, M["monograph"], mono_node)
 
 
-def add_claim(graph: Graph, mono: Monograph, claim: Claim, md5: str) -> None:
+def claim_lines(out: _Lines, mono: Monograph, mono_node: str, claim: Claim, md5: str) -> None:
     """A claim node, its text span with three selectors, its quantity and its truthy triple."""
-    node, lang = claim_iri(mono, claim), mono.source.meta.language
-    graph.add((node, RDF.type, claim.kind))
-    graph.add((node, RDFS.label, Literal(claim.statement, lang="en")))
+    node, lang = _mint(f"claim/{mono.id}/{claim.id}"), mono.source.meta.language
+    add = out.add
+    subject, relation = _tok(claim.subject), _tok(claim.relation)
+    add(node, A, _tok(claim.kind))
+    add(node, LABEL, nt.lang_string(claim.statement, "en"))
     if lang != "en":
-        graph.add((node, RDFS.label, Literal(claim.span.text, lang=lang)))
-    graph.add((node, MKG.statement, Literal(claim.statement, lang="en")))
-    graph.add((node, MKG.subject, claim.subject))
-    graph.add((node, MKG.relation, claim.relation))
-    graph.add((node, MKG.modality, claim.modality))
-    graph.add((node, MKG.negated, Literal(claim.negated)))
-    graph.add((node, MKG.evidence, claim.evidence))
+        add(node, LABEL, nt.lang_string(claim.span.text, lang))
+    add(node, M["statement"], nt.lang_string(claim.statement, "en"))
+    add(node, M["subject"], subject)
+    add(node, M["relation"], relation)
+    add(node, M["modality"], _tok(claim.modality))
+    add(node, M["negated"], nt.boolean(claim.negated))
+    add(node, M["evidence"], _tok(claim.evidence))
     if claim.note:
-        graph.add((node, MKG.curatorNote, Literal(claim.note, lang="en")))
+        add(node, M["curatorNote"], nt.lang_string(claim.note, "en"))
     for target in claim.scope:
-        graph.add((node, MKG.scopedByDose, iri(f"claim/{mono.id}/{target}")))
+        add(node, M["scopedByDose"], _mint(f"claim/{mono.id}/{target}"))
     for prop, values in claim.qualifiers.items():
         for value in values:
-            graph.add((node, prop, value))
-    obj = claim.object
+            add(node, _tok(prop), _tok(value))
+    obj = None if claim.object is None else _tok(claim.object)
     if claim.quantity is not None:
-        q_node = add_quantity(graph, mono, claim, claim.quantity)
-        graph.add((node, MKG.dose if claim.quantity.is_dose else MKG.quantity, q_node))
+        q_node = quantity_lines(out, mono, claim, claim.quantity)
+        add(node, M["dose"] if claim.quantity.is_dose else M["quantity"], q_node)
         if obj is None and claim.quantity.is_dose:
             obj = q_node
     if obj is not None:
-        graph.add((node, MKG.object, obj))
+        add(node, M["object"], obj)
         if not claim.negated:
-            graph.add((claim.subject, claim.relation, obj))
-    paragraph = paragraph_iri(mono, claim.span.paragraph)
-    graph.add((node, PROV.wasDerivedFrom, paragraph))
-    graph.add((node, MKG.section, section_iri(mono, claim.section)))
-    graph.add((node, MKG.monograph, monograph_iri(mono)))
-    add_span(graph, mono, claim, node, paragraph, md5)
+            add(subject, relation, obj)
+    para = claim.span.paragraph
+    paragraph = _mint(f"paragraph/{mono.id}/{para.section_id}-{para.index}")
+    add(node, DERIVED_FROM, paragraph)
+    add(node, M["section"], _mint(f"section/{mono.id}/{claim.section.id}"))
+    add(node, M["monograph"], mono_node)
+    span_lines(out, mono, mono_node, claim, node, paragraph, md5)
 
 
-def add_span(graph: Graph, mono: Monograph, claim: Claim, claim_node: URIRef,
-             paragraph: URIRef, md5: str) -> None:
+def span_lines(out: _Lines, mono: Monograph, source: str, claim: Claim, claim_node: str,
+               paragraph: str, md5: str) -> None:
     """The span as a Web Annotation specific resource with position, quote and fragment."""
-    span, source = claim.span, monograph_iri(mono)
-    node = iri(f"span/{mono.id}/{claim.id}")
-    position = iri(f"selector/{mono.id}/{claim.id}-position")
-    quote = iri(f"selector/{mono.id}/{claim.id}-quote")
-    fragment = iri(f"selector/{mono.id}/{claim.id}-fragment")
-    graph.add((claim_node, MKG.textSpan, node))
-    graph.add((node, RDF.type, MKG.TextSpan))
-    graph.add((node, RDF.type, OA.SpecificResource))
-    graph.add((node, RDFS.label, Literal(f"characters {span.start}-{span.end} of {mono.id}",
-                                         lang="en")))
-    graph.add((node, OA.hasSource, source))
-    graph.add((node, DCTERMS.isPartOf, paragraph))
-    graph.add((node, MKG.fragment, URIRef(f"{source}#char={span.start},{span.end}")))
+    span, add = claim.span, out.add
+    node = _mint(f"span/{mono.id}/{claim.id}")
+    position = _mint(f"selector/{mono.id}/{claim.id}-position")
+    quote = _mint(f"selector/{mono.id}/{claim.id}-quote")
+    fragment = _mint(f"selector/{mono.id}/{claim.id}-fragment")
+    add(claim_node, M["textSpan"], node)
+    add(node, A, M["TextSpan"])
+    add(node, A, SPECIFIC_RESOURCE)
+    add(node, LABEL, nt.lang_string(f"characters {span.start}-{span.end} of {mono.id}", "en"))
+    add(node, HAS_SOURCE, source)
+    add(node, IS_PART_OF, paragraph)
+    add(node, M["fragment"], nt.iri(f"{source[1:-1]}#char={span.start},{span.end}"))
     for selector in (position, quote, fragment):
-        graph.add((node, OA.hasSelector, selector))
-    graph.add((position, RDF.type, OA.TextPositionSelector))
-    graph.add((position, OA.start, _n(span.start)))
-    graph.add((position, OA.end, _n(span.end)))
-    graph.add((quote, RDF.type, OA.TextQuoteSelector))
-    graph.add((quote, OA.exact, Literal(span.exact)))
-    graph.add((quote, OA.prefix, Literal(span.prefix)))
-    graph.add((quote, OA.suffix, Literal(span.suffix)))
-    graph.add((fragment, RDF.type, OA.FragmentSelector))
-    graph.add((fragment, DCTERMS.conformsTo, RFC5147))
-    graph.add((fragment, RDF.value, Literal(f"char={span.start},{span.end};md5={md5}")))
+        add(node, HAS_SELECTOR, selector)
+    add(position, A, POSITION_SELECTOR)
+    add(position, OA_START, _n(span.start))
+    add(position, OA_END, _n(span.end))
+    add(quote, A, QUOTE_SELECTOR)
+    add(quote, EXACT, nt.string(span.exact))
+    add(quote, PREFIX, nt.string(span.prefix))
+    add(quote, SUFFIX, nt.string(span.suffix))
+    add(fragment, A, FRAGMENT_SELECTOR)
+    add(fragment, CONFORMS_TO, RFC5147_TOKEN)
+    add(fragment, VALUE, nt.string(f"char={span.start},{span.end};md5={md5}"))
 
 
 def _fmt(number: Decimal) -> str:
@@ -208,76 +257,97 @@ def quantity_labels(q: Quantity) -> tuple[str, str]:
     return en, nl
 
 
-def add_quantity(graph: Graph, mono: Monograph, claim: Claim, q: Quantity) -> URIRef:
-    """A stated number or dose as its own node; returns its IRI."""
-    node = iri(f"{'dose' if q.is_dose else 'quantity'}/{mono.id}/{claim.id}")
-    graph.add((node, RDF.type, MKG.Dose if q.is_dose else MKG.Quantity))
-    label_en, label_nl = quantity_labels(q)
-    graph.add((node, RDFS.label, Literal(label_en, lang="en")))
-    graph.add((node, RDFS.label, Literal(label_nl, lang="nl")))
+def _decimal(number: Decimal) -> str:
     # The canonical xsd:decimal form always has a decimal point ("5.0"); Turtle writers emit
     # that form, so any other spelling would not survive a round trip.
-    dec = lambda n: Literal(_fmt(n) if "." in _fmt(n) else _fmt(n) + ".0",  # noqa: E731
-                            datatype=XSD.decimal)
+    text = _fmt(number)
+    return nt.typed(text if "." in text else text + ".0", nt.XSD_DECIMAL)
+
+
+def quantity_lines(out: _Lines, mono: Monograph, claim: Claim, q: Quantity) -> str:
+    """A stated number or dose as its own node; returns its token."""
+    node = _mint(f"{'dose' if q.is_dose else 'quantity'}/{mono.id}/{claim.id}")
+    add = out.add
+    add(node, A, M["Dose"] if q.is_dose else M["Quantity"])
+    label_en, label_nl = quantity_labels(q)
+    add(node, LABEL, nt.lang_string(label_en, "en"))
+    add(node, LABEL, nt.lang_string(label_nl, "nl"))
     if q.value is not None:
-        graph.add((node, QUDT.numericValue, dec(q.value)))
+        add(node, NUMERIC_VALUE, _decimal(q.value))
     if q.low is not None:
-        graph.add((node, QUDT.lowerBound, dec(q.low)))
+        add(node, LOWER_BOUND, _decimal(q.low))
     if q.high is not None:
-        graph.add((node, QUDT.upperBound, dec(q.high)))
-    graph.add((node, MKG.unitCode, Literal(q.unit)))
+        add(node, UPPER_BOUND, _decimal(q.high))
+    add(node, M["unitCode"], nt.string(q.unit))
     if q.per_body_mass:
-        graph.add((node, MKG.perBodyMass, Literal(q.per_body_mass)))
-    for prop, value in ((MKG.period, q.period), (MKG.duration, q.duration),
-                        (MKG.minimumOffset, q.min_offset)):
+        add(node, M["perBodyMass"], nt.string(q.per_body_mass))
+    for prop, value in (("period", q.period), ("duration", q.duration),
+                        ("minimumOffset", q.min_offset)):
         if value:
-            graph.add((node, prop, Literal(value, datatype=XSD.duration)))
+            add(node, M[prop], nt.typed(value, nt.XSD_DURATION))
     if q.portions is not None:
-        graph.add((node, MKG.portions, _n(q.portions)))
+        add(node, M["portions"], _n(q.portions))
     if q.divided:
-        graph.add((node, MKG.dividedDoses, Literal(True)))
+        add(node, M["dividedDoses"], TRUE)
     for timing in q.timings:
-        graph.add((node, MKG.timing, timing))
+        add(node, M["timing"], _tok(timing))
     if q.kind is not None:
-        graph.add((node, MKG.doseKind, q.kind))
+        add(node, M["doseKind"], _tok(q.kind))
     return node
 
 
-def add_mappings(graph: Graph, mono: Monograph, mapping_set: MappingSet) -> None:
+def mapping_lines(out: _Lines, mono: Monograph, mono_node: str,
+                  mapping_set: MappingSet) -> None:
     """Mention concepts, their mappings as SSSOM records, and labels on the mapped terms."""
-    lang = mono.source.meta.language
+    lang, add = mono.source.meta.language, out.add
     for row in mapping_set.rows:
         local = f"{row.subject_curie.split(':', 1)[1]}--{row.object_curie.replace(':', '-')}"
-        record = iri(f"mapping/{mono.id}/{local}{'--not' if row.negated else ''}")
-        graph.add((record, RDF.type, SSSOM.Mapping))
-        graph.add((record, SSSOM.subject_id, row.subject))
-        graph.add((record, SSSOM.subject_label, Literal(row.subject_label, lang=lang)))
-        graph.add((record, SSSOM.predicate_id, row.predicate))
-        graph.add((record, SSSOM.object_id, row.object))
-        graph.add((record, SSSOM.object_label, Literal(row.object_label, lang="en")))
-        graph.add((record, SSSOM.mapping_justification, row.justification))
-        graph.add((record, SSSOM.confidence, Literal(str(row.confidence), datatype=XSD.decimal)))
-        graph.add((record, SSSOM.author_id, row.author))
-        graph.add((record, MKG.checkedIn, Literal(row.checked_in)))
+        record = _mint(f"mapping/{mono.id}/{local}{'--not' if row.negated else ''}")
+        subject, predicate, obj = _tok(row.subject), _tok(row.predicate), _tok(row.object)
+        add(record, A, S["Mapping"])
+        add(record, S["subject_id"], subject)
+        add(record, S["subject_label"], nt.lang_string(row.subject_label, lang))
+        add(record, S["predicate_id"], predicate)
+        add(record, S["object_id"], obj)
+        add(record, S["object_label"], nt.lang_string(row.object_label, "en"))
+        add(record, S["mapping_justification"], _tok(row.justification))
+        add(record, S["confidence"], nt.typed(str(row.confidence), nt.XSD_DECIMAL))
+        add(record, S["author_id"], _tok(row.author))
+        add(record, M["checkedIn"], nt.string(row.checked_in))
         if row.comment:
-            graph.add((record, SSSOM.comment, Literal(row.comment, lang="en")))
+            add(record, S["comment"], nt.lang_string(row.comment, "en"))
         if not row.object_curie.startswith(("concept:", "mention:")):
             # Every standard term the graph names carries its official label, so a SPARQL
             # user sees names, not numbers (rejected candidates included).
-            graph.add((row.object, RDFS.label, Literal(row.object_label, lang="en")))
+            add(obj, LABEL, nt.lang_string(row.object_label, "en"))
         if row.negated:
-            graph.add((record, SSSOM.predicate_modifier, Literal("Not")))
+            add(record, S["predicate_modifier"], nt.string("Not"))
             continue
-        graph.add((row.subject, row.predicate, row.object))
+        add(subject, predicate, obj)
         if row.subject_curie.startswith("mention:"):
-            graph.add((row.subject, RDF.type, SKOS.Concept))
-            graph.add((row.subject, SKOS.prefLabel, Literal(row.subject_label, lang=lang)))
-            graph.add((row.subject, MKG.monograph, monograph_iri(mono)))
+            add(subject, A, CONCEPT)
+            add(subject, PREF_LABEL, nt.lang_string(row.subject_label, lang))
+            add(subject, M["monograph"], mono_node)
         if row.predicate_curie == "skos:exactMatch" and row.subject_curie.startswith("mention:"):
-            graph.add((row.object, SKOS.altLabel, Literal(row.subject_label, lang=lang)))
-            if str(row.object).startswith(CHEBI_NS):
-                graph.add((row.object, RDF.type, MKG.ChemicalEntity))
+            add(obj, ALT_LABEL, nt.lang_string(row.subject_label, lang))
+            if obj.startswith(CHEBI_PREFIX):
+                add(obj, A, M["ChemicalEntity"])
 
+
+def to_lines(monographs: list[Monograph], mapping_sets: dict[str, MappingSet]) -> list[str]:
+    """The data graph of these monographs (before rebasing) as sorted, unique N-Triples
+    lines, spelled as ``export.ntriples_lines`` spells an rdflib graph's."""
+    out = _Lines()
+    for mono in monographs:
+        mono_node = _mint(f"monograph/{mono.id}")
+        monograph_lines(out, mono)
+        # The verified text decodes the source bytes exactly, so its UTF-8 is those bytes.
+        md5 = hashlib.md5(mono.source.text.encode("utf-8")).hexdigest()  # noqa: S324 - RFC 5147
+        for claim in mono.claims:
+            claim_lines(out, mono, mono_node, claim, md5)
+        if mono.id in mapping_sets:
+            mapping_lines(out, mono, mono_node, mapping_sets[mono.id])
+    return sorted(set(out))
 
 def check_links(mono: Monograph, mapping_set: MappingSet | None,
                 vocabulary: Vocabulary) -> None:
@@ -298,15 +368,12 @@ def check_links(mono: Monograph, mapping_set: MappingSet | None,
 
 def to_graph(monographs: list[Monograph], mapping_sets: dict[str, MappingSet],
              extra: list[Graph]) -> Graph:
-    """The whole data graph of a release (before rebasing)."""
+    """The whole data graph of a release (before rebasing) as an rdflib Graph: ``to_lines``
+    read back, plus the extra graphs (for callers that still need a Graph)."""
+    from .export import triples_of
+
     graph = new_graph()
-    for mono in monographs:
-        add_monograph(graph, mono)
-        md5 = hashlib.md5(mono.source.meta.file.read_bytes()).hexdigest()  # noqa: S324 - RFC 5147
-        for claim in mono.claims:
-            add_claim(graph, mono, claim, md5)
-        if mono.id in mapping_sets:
-            add_mappings(graph, mono, mapping_sets[mono.id])
+    graph.addN((s, p, o, graph) for s, p, o in triples_of(to_lines(monographs, mapping_sets)))
     for part in extra:
         graph += part
     return graph

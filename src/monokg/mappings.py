@@ -18,6 +18,7 @@ from rdflib import Graph, URIRef
 
 from .errors import InputError, InputErrors
 from .vocabulary import Vocabulary
+from .yamlio import safe_load
 
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "predicate_modifier", "object_id",
            "object_label", "mapping_justification", "confidence", "author_id", "object_source",
@@ -92,7 +93,7 @@ def load_mapping_set(path: Path, vocabulary: Vocabulary, monograph_id: str) -> M
         raise InputError(f"not UTF-8 (byte {exc.start})", path, fix="save it as UTF-8") from exc
     header, body, first = _split_header(text)
     try:
-        metadata = yaml.safe_load(header) or {}
+        metadata = safe_load(header) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML header: {exc}", path, 1,
                          fix="every header line starts with '#' and is YAML") from exc

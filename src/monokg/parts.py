@@ -20,8 +20,8 @@ from rdflib import Graph
 from .cache import Cache, digest_of, files_digest
 from .claims import Monograph, load_monograph
 from .errors import InputError, InputErrors
-from .export import ntriples_lines, triples_of
-from .graph import check_links, new_graph, to_graph
+from .export import triples_of
+from .graph import check_links, new_graph, to_lines
 from .mappings import load_mapping_set
 from .paths import ProjectPaths
 from .vocabulary import Vocabulary
@@ -102,8 +102,7 @@ def build_part(folder: Path, use_cache: bool = True
         return None, [astuple(e) for e in exc.errors]
     timings["sources+claims"] = time.perf_counter() - started
     started = time.perf_counter()
-    graph = to_graph([mono], {mono.id: mapping_set} if mapping_set else {}, [])
-    lines = ntriples_lines(graph)
+    lines = to_lines([mono], {mono.id: mapping_set} if mapping_set else {})
     timings["graph"] = time.perf_counter() - started
     part = Part(mono, lines, timings=timings)
     if key is not None:

@@ -13,6 +13,8 @@ from rdflib.namespace import RDF, RDFS
 from .errors import InputError
 from .namespaces import DEFAULT_BASE, ID_PATTERNS, MKG, prefixes
 
+_ID_PATTERNS = {prefix: re.compile(pattern) for prefix, pattern in ID_PATTERNS.items()}
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -27,9 +29,12 @@ class Unit:
 
 @dataclass
 class Vocabulary:
-    """Terms of the ontology a claims file may name, by local name."""
+    """Terms of the ontology a claims file may name, by local name.
 
-    ontology: Graph
+    The controlled lists are read with pyoxigraph; the ontology as an rdflib Graph (for the
+    stages that query it) is parsed only when first asked for."""
+
+    ontology_file: Path
     claim_kinds: dict[str, URIRef] = field(default_factory=dict)
     relations: dict[str, URIRef] = field(default_factory=dict)
     modalities: dict[str, URIRef] = field(default_factory=dict)
@@ -37,9 +42,22 @@ class Vocabulary:
     timings: dict[str, URIRef] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=lambda: prefixes(DEFAULT_BASE))
+    _ontology: Graph | None = field(default=None, repr=False, compare=False)
+    #: CURIEs already expanded (a corpus names the same terms thousands of times)
+    _expanded: dict[str, URIRef] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def ontology(self) -> Graph:
+        """The ontology as an rdflib Graph, parsed on first use."""
+        if self._ontology is None:
+            self._ontology = _parse_with_rdflib(self.ontology_file)
+        return self._ontology
 
     def expand(self, curie: str, file: Path, line: int | None, what: str) -> URIRef:
         """A CURIE as an IRI; an unknown prefix or a malformed local id is an input error."""
+        known = self._expanded.get(curie)
+        if known is not None:
+            return known
         if ":" not in curie:
             raise InputError(f"{what} {curie!r} is not a CURIE (prefix:id)", file, line,
                              fix="write it as e.g. CHEBI:18050, MESH:D005756 or concept:slug")
@@ -47,11 +65,12 @@ class Vocabulary:
         if prefix not in self.prefixes:
             raise InputError(f"{what} {curie!r} has unknown prefix {prefix!r}", file, line,
                              fix=f"use one of {', '.join(sorted(self.prefixes))}")
-        pattern = ID_PATTERNS.get(prefix)
-        if pattern and not re.fullmatch(pattern, local):
+        pattern = _ID_PATTERNS.get(prefix)
+        if pattern and not pattern.fullmatch(local):
             raise InputError(f"{what} {curie!r} is malformed: a {prefix} id must match "
-                             f"{pattern}", file, line, fix="copy the identifier exactly")
-        return URIRef(self.prefixes[prefix] + local)
+                             f"{pattern.pattern}", file, line, fix="copy the identifier exactly")
+        iri = self._expanded[curie] = URIRef(self.prefixes[prefix] + local)
+        return iri
 
     def term(self, table: dict[str, URIRef], name: str, file: Path, line: int | None,
              what: str) -> URIRef:
@@ -62,14 +81,17 @@ class Vocabulary:
         return table[name]
 
 
-def _local(iri: URIRef) -> str:
-    return str(iri)[len(str(MKG)):]
-
-
-def _closure(graph: Graph, root: URIRef, link: URIRef) -> set[URIRef]:
-    """Every IRI that reaches ``root`` through one or more ``link`` steps."""
-    return {n for n in graph.transitive_subjects(link, root)
-            if isinstance(n, URIRef) and n != root}
+def _closure(links: dict[str, set[str]], root: str) -> set[str]:
+    """Every node that reaches ``root`` through one or more links (``links``: object ->
+    subjects), as rdflib's ``transitive_subjects`` walks them (blank nodes included)."""
+    found, todo = set(), [root]
+    while todo:
+        for subject in links.get(todo.pop(), ()):
+            if subject not in found:
+                found.add(subject)
+                todo.append(subject)
+    found.discard(root)
+    return found
 
 
 def load_units(path: Path) -> dict[str, Unit]:
@@ -80,21 +102,50 @@ def load_units(path: Path) -> dict[str, Unit]:
                             r["dimension"]) for r in rows}
 
 
-def load_vocabulary(ontology_path: Path, units_path: Path) -> Vocabulary:
-    """The controlled lists of the ontology and the unit table."""
+def _parse_with_rdflib(path: Path) -> Graph:
     graph = Graph()
     try:
-        graph.parse(ontology_path, format="turtle")
+        graph.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several unrelated types for bad syntax
-        raise InputError(f"ontology is not valid Turtle: {exc}", ontology_path) from exc
-    mine = lambda iris: {_local(i): i for i in iris if str(i).startswith(str(MKG))}  # noqa: E731
+        raise InputError(f"ontology is not valid Turtle: {exc}", path) from exc
+    return graph
+
+
+def load_vocabulary(ontology_path: Path, units_path: Path) -> Vocabulary:
+    """The controlled lists of the ontology and the unit table."""
+    import pyoxigraph as ox
+
+    # pyoxigraph reads the ontology far faster than rdflib; on a syntax error rdflib parses it
+    # again, for the message users have always seen. Terms become text: an IRI as itself,
+    # anything else in N-Triples form (which no IRI can be mistaken for).
+    graph = None
+    try:
+        triples = [tuple(t.value if isinstance(t, ox.NamedNode) else str(t)
+                         for t in (quad.subject, quad.predicate, quad.object))
+                   for quad in ox.parse(path=ontology_path, format=ox.RdfFormat.TURTLE)]
+    except (SyntaxError, ValueError):
+        graph = _parse_with_rdflib(ontology_path)
+        triples = [tuple(str(t) if isinstance(t, URIRef) else t.n3() for t in triple)
+                   for triple in graph]
+    sub_class, sub_property, a = str(RDFS.subClassOf), str(RDFS.subPropertyOf), str(RDF.type)
+    links: dict[str, dict[str, set[str]]] = {sub_class: {}, sub_property: {}, a: {}}
+    for s, p, o in triples:
+        table = links.get(p)
+        if table is not None:
+            table.setdefault(o, set()).add(s)
+    mkg = str(MKG)
+
+    def mine(iris: set[str]) -> dict[str, URIRef]:
+        return {i[len(mkg):]: URIRef(i) for i in iris if i.startswith(mkg)}
+
     return Vocabulary(
-        ontology=graph,
+        ontology_file=ontology_path,
         claim_kinds={k.removesuffix("Claim"): v
-                     for k, v in mine(_closure(graph, MKG.Claim, RDFS.subClassOf)).items()},
-        relations=mine(_closure(graph, MKG.claimRelation, RDFS.subPropertyOf)),
-        modalities=mine(graph.subjects(RDF.type, MKG.Modality)),
-        dose_kinds=mine(graph.subjects(RDF.type, MKG.DoseKind)),
-        timings=mine(graph.subjects(RDF.type, MKG.Timing)),
+                     for k, v in mine(_closure(links[sub_class], str(MKG.Claim))).items()},
+        relations=mine(_closure(links[sub_property], str(MKG.claimRelation))),
+        modalities=mine(links[a].get(str(MKG.Modality), set())),
+        dose_kinds=mine(links[a].get(str(MKG.DoseKind), set())),
+        timings=mine(links[a].get(str(MKG.Timing), set())),
         units=load_units(units_path),
+        _ontology=graph,
     )

@@ -1,0 +1,5 @@
+"""``python -m monokg``: the command line."""
+
+from .cli import main
+
+main()
