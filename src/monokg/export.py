@@ -294,6 +294,8 @@ def write_release_lines(lines: Sequence[str], bindings: Bindings, folder: Path, 
     its bound prefixes (no rdflib Graph is built)."""
     import time
 
+    from .dataset import write_file
+
     started = time.perf_counter()
     triples = triples_of(lines)
     outputs: dict[str, Callable[[], bytes]] = {
@@ -308,7 +310,7 @@ def write_release_lines(lines: Sequence[str], bindings: Bindings, folder: Path, 
     for suffix in WRITERS:
         started = time.perf_counter()
         path = folder / f"{name}{suffix}"
-        path.write_bytes(outputs[suffix]())
+        write_file(path, outputs[suffix]())
         written.append(path)
         if timings is not None:
             timings[f"export:{suffix.lstrip('.')}"] = time.perf_counter() - started
