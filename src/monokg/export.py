@@ -56,16 +56,20 @@ def turtle_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
     names = Graph(bind_namespaces="none")
     for prefix, namespace in used.items():
         names.bind(prefix, namespace)
-    # The serializer is used only for its term formatting: qnames, literals, prefix records.
+    # The serializer is used only for its term formatting: literals and prefix records.
     ser = LongTurtleSerializer(names)
     ser.reset()
+    pname = _pname_maker(ser, used)
     labels: dict[tuple[Node, int], str] = {}
 
     def label(node: Node, position: int) -> str:
         key = (node, position)
         text = labels.get(key)
         if text is None:
-            text = labels[key] = ser.label(node, position)
+            text = pname(node, position) if isinstance(node, URIRef) else None
+            if text is None:
+                text = ser.label(node, position)
+            labels[key] = text
         return text
 
     rdf_type, rdfs_label, rdfs_class = RDF.type, RDFS.label, RDFS.Class
@@ -83,7 +87,7 @@ def turtle_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
         label(o, 2)
         if isinstance(o, Literal) and o.datatype is not None and o.datatype not in datatypes:
             datatypes.add(o.datatype)
-            ser.get_pname(o.datatype, gen_prefix=False)
+            pname(o.datatype, 2)
     top = sorted(s for s, props in by_subject.items() if rdfs_class in props.get(rdf_type, ()))
     seen = set(top)
     rest = sorted((references[s], s) for s in by_subject if s not in seen)
@@ -108,6 +112,60 @@ def turtle_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
         parts.append(" ;\n.\n")
         chunks.append("".join(parts))
     return "".join(chunks).encode("utf-8", "replace")
+
+
+def _pname_maker(ser: object, used: dict[str, str]) -> Callable[[URIRef, int], str | None]:
+    """rdflib's longturtle label of an IRI (and its prefix record), or None where only rdflib
+    itself can tell (a predicate it would make a prefix for).
+
+    rdflib's NamespaceManager.compute_qname keeps every namespace it splits off in a trie
+    whose insertion scans all siblings: quadratic in the distinct namespaces (minutes at a
+    million triples). Of that trie only the bound namespaces can change a result (a split
+    namespace is never a longer prefix of another IRI's split), so: split as rdflib does,
+    take the longest bound namespace below the split, and use its prefix if it has one."""
+    from rdflib.namespace import split_uri
+
+    by_namespace = {namespace: prefix for prefix, namespace in used.items()}
+    bound = sorted(by_namespace, key=len, reverse=True)
+    percent = ser.LOCALNAME_PECRENT_CHARACTER_REQUIRING_ESCAPE_REGEX  # type: ignore[attr-defined]
+    keywords = ser.keywords  # type: ignore[attr-defined]
+    found: dict[str, tuple[str, str, str] | None] = {}
+
+    def qname(iri: str) -> tuple[str, str, str] | None:
+        try:
+            namespace, local = split_uri(iri)
+        except ValueError:
+            prefix = by_namespace.get(iri)
+            return None if prefix is None else (prefix, iri, "")
+        for longer in bound:
+            if len(longer) > len(namespace) and longer.startswith(namespace) and \
+                    iri.startswith(longer):
+                namespace, local = longer, iri[len(longer):]
+                break
+        prefix = by_namespace.get(namespace)
+        return None if prefix is None else (prefix, namespace, local)
+
+    def pname(node: URIRef, position: int) -> str | None:
+        if node == RDF.nil or position == 1 and node in keywords or \
+                any(c in node for c in '<>" {}|\\^`'):
+            return None  # rdflib's own rules (and errors) apply
+        iri = str(node)
+        if iri not in found:
+            found[iri] = qname(iri)
+        parts = found[iri]
+        if parts is None:
+            # rdflib makes up a prefix for a predicate; other IRIs are written in full.
+            return None if position == 1 else node.n3()
+        prefix, namespace, local = parts
+        if prefix.startswith("_"):
+            return None  # rdflib renames such a prefix
+        local = percent.sub("\\%", local.replace("(", "\\(").replace(")", "\\)"))
+        if local.endswith("."):
+            return node.n3()
+        ser.addNamespace(prefix, URIRef(namespace))  # type: ignore[attr-defined]
+        return f"{prefix}:{local}"
+
+    return pname
 
 
 def ntriples_lines(graph: Graph) -> list[str]:

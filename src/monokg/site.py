@@ -84,6 +84,7 @@ class Site:
     #: thousands of pages asks about the same few thousand IRIs over and over.
     _paths: dict[str, str | None] = field(default_factory=dict, repr=False)
     _names: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
+    _label_triples: dict[str, set[ox.Triple]] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def prefixes(self) -> list[tuple[str, str]]:
@@ -151,8 +152,12 @@ class Site:
         for other in linked:
             if not isinstance(other, ox.NamedNode):
                 continue
-            for label in LABELS:
-                triples |= {q.triple for q in self.store.quads_for_pattern(other, label, None)}
+            found = self._label_triples.get(other.value)
+            if found is None:
+                found = self._label_triples[other.value] = {
+                    q.triple for label in LABELS
+                    for q in self.store.quads_for_pattern(other, label, None)}
+            triples |= found
         return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
     def serialize(self, node: ox.NamedNode, ext: str,
@@ -309,6 +314,8 @@ class Renderer:
         #: Appended to internal links: "" when a server negotiates, ".html" for plain files.
         self.suffix = suffix
         self._quoted: dict[str, str] = {}
+        #: Links to IRIs by (IRI, depth of the page): pages link the same terms over and over.
+        self._links: dict[tuple[str, int], str] = {}
 
     def href(self, target: str, here: str) -> str:
         """A relative link from the page at path ``here`` to the page at path ``target``."""
@@ -326,11 +333,19 @@ class Renderer:
             lang = f' lang="{esc(term.language)}" class="nl"' if term.language == "nl" else ""
             return f"<span{lang}>{esc(term.value)}</span>"
         iri = getattr(term, "value", str(term))
+        key = (iri, here.count("/"))
+        cached = text is None and isinstance(term, ox.NamedNode)
+        if cached and key in self._links:
+            return self._links[key]
         shown = esc(text if text is not None else self.site.label(term))
         path = self.site.path_of(iri)
         if path is not None and not path.startswith(("download/", "product/")):
-            return f'<a href="{esc(self.href(path, here))}">{shown}</a>'
-        return f'<a href="{esc(iri)}" rel="external">{shown}</a>'
+            out = f'<a href="{esc(self.href(path, here))}">{shown}</a>'
+        else:
+            out = f'<a href="{esc(iri)}" rel="external">{shown}</a>'
+        if cached:
+            self._links[key] = out
+        return out
 
     def page(self, title: str, body: str, here: str, alternates: bool = True) -> str:
         """A whole HTML document with inline CSS and links to the machine-readable forms."""
