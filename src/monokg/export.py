@@ -448,17 +448,26 @@ def write_release_lines(lines: Sequence[str], bindings: Bindings, folder: Path, 
 
     from .dataset import write_file
 
-    started = time.perf_counter()
-    triples = triples_of(lines)
-    jsonld: list[bytes] = []
+    def turtle() -> bytes:
+        started = time.perf_counter()
+        triples = triples_of(lines)
+        if timings is not None:
+            timings["export:parse"] = time.perf_counter() - started
+        # The rdflib terms live only here: at a million triples they take a gigabyte.
+        return turtle_of(triples, bindings)
+
+    jsonld: dict[str, bytes] = {}
+
+    def document() -> bytes:
+        jsonld[".jsonld"], jsonld[".context.jsonld"] = jsonld_of_lines(lines, bindings)
+        return jsonld[".jsonld"]
+
     outputs: dict[str, Callable[[], bytes]] = {
-        ".ttl": lambda: turtle_of(triples, bindings),
+        ".ttl": turtle,
         ".nt": lambda: ntriples_of(lines),
-        ".jsonld": lambda: (jsonld.extend(jsonld_of_lines(lines, bindings)), jsonld[0])[1],
-        ".context.jsonld": lambda: jsonld[1],
+        ".jsonld": document,
+        ".context.jsonld": lambda: jsonld.pop(".context.jsonld"),
     }
-    if timings is not None:
-        timings["export:parse"] = time.perf_counter() - started
     written = []
     for suffix in WRITERS:
         started = time.perf_counter()
