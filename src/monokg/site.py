@@ -143,6 +143,11 @@ class Site:
     # -- descriptions ---------------------------------------------------------------------------
     def describe(self, node: ox.NamedNode) -> list[ox.Triple]:
         """Outgoing triples (incoming ones if there are none) plus labels of linked IRIs."""
+        return [triple for _, triple in self.keyed_description(node)]
+
+    def keyed_description(self, node: ox.NamedNode
+                          ) -> list[tuple[tuple[str, str, str], ox.Triple]]:
+        """``describe`` with each triple's N-Triples terms (its sort key), made once."""
         triples = {q.triple for q in self.store.quads_for_pattern(node, None, None)}
         if not triples:
             triples = {q.triple for q in self.store.quads_for_pattern(None, None, node)}
@@ -158,7 +163,8 @@ class Site:
                     q.triple for label in LABELS
                     for q in self.store.quads_for_pattern(other, label, None)}
             triples |= found
-        return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        return sorted((((str(t.subject), str(t.predicate), str(t.object)), t) for t in triples),
+                      key=_first)
 
     def serialize(self, node: ox.NamedNode, ext: str,
                   triples: list[ox.Triple] | None = None) -> bytes:
@@ -215,6 +221,10 @@ class Site:
     def order(self, node: ox.NamedNode) -> int:
         value = self.first(node, self.term("order"))
         return int(value.value) if isinstance(value, ox.Literal) else 0
+
+
+def _first(pair: tuple[tuple[str, str, str], ox.Triple]) -> tuple[str, str, str]:
+    return pair[0]
 
 
 def is_safe_path(path: str) -> bool:
@@ -641,9 +651,14 @@ def write_site_files(site: Site, out_dir: Path) -> list[Path]:
         path = site_path(site, node)
         stem = file_for(path)
         put(stem + ".html", renderer.resource(node).encode("utf-8"))
-        triples = site.describe(node)
+        keyed = site.keyed_description(node)
+        triples = [triple for _, triple in keyed]
         for ext in RDF_FORMATS:
-            put(f"{stem}.{ext}", site.serialize(node, ext, triples))
+            if ext == "nt":  # the sort keys are the N-Triples terms
+                put(f"{stem}.nt", "".join([f"{s} {p} {o} .\n" for (s, p, o), _ in keyed]
+                                          ).encode("utf-8"))
+            else:
+                put(f"{stem}.{ext}", site.serialize(node, ext, triples))
     home = renderer.home(None)
     put("index.html", home.encode("utf-8"))
     for query_file in site.queries:
