@@ -53,3 +53,54 @@ def test_a_second_build_changes_no_byte(built: Path) -> None:
     before = release_files(built / "build")
     build(ProjectPaths(built))
     assert release_files(built / "build") == before
+
+
+def _tricky_graph() -> Graph:
+    """IRIs and literals that exercise every rule of rdflib's Turtle labels."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import RDF, RDFS, XSD
+
+    ex, obo = Namespace("http://example.org/a/"), Namespace("http://purl.obolibrary.org/obo/")
+    graph = Graph(bind_namespaces="none")
+    graph.bind("ex", ex)
+    graph.bind("obo", obo)
+    graph.bind("chebi", obo["CHEBI_"])
+    graph.bind("rdfs", RDFS)
+    graph.bind("xsd", XSD)
+    subjects = [ex["plain"], ex["deep/x1/y"], ex["dot."], ex["p(1)"], ex["pc%41"],
+                obo["CHEBI_1234"], obo["GO_0001"], URIRef("http://example.org/a/"),
+                URIRef("http://other.org/x#y"), ex["a-b.c_d"], ex["9start"]]
+    for n, s in enumerate(subjects):
+        graph.add((s, RDF.type, ex.Thing))
+        graph.add((s, RDFS.label, Literal(f"label {n}", lang="en")))
+        graph.add((s, ex["count"], Literal(n)))
+        graph.add((s, ex.size, Literal("1.50", datatype=XSD.decimal)))
+        graph.add((s, ex.note, Literal('multi\nline "quoted"')))
+        graph.add((s, ex.typed, Literal("t", datatype=XSD.string)))
+        graph.add((s, URIRef("http://unbound.org/ns/pred"), subjects[(n + 1) % len(subjects)]))
+        graph.add((s, ex.link, subjects[(n + 3) % len(subjects)]))
+        graph.add((s, ex.link, Literal("x")))
+    return graph
+
+
+def test_turtle_layout_matches_rdflib_on_tricky_iris() -> None:
+    from monokg.export import ntriples_lines, to_turtle, triples_of, turtle_of
+
+    from .test_pipeline_scale import rdflib_longturtle
+
+    graph = _tricky_graph()
+    bindings = [(p, str(n)) for p, n in graph.namespaces()]
+    expected = rdflib_longturtle(graph)
+    assert to_turtle(graph) == expected
+    assert turtle_of(triples_of(ntriples_lines(graph)), bindings) == expected
+
+
+def test_jsonld_from_lines_matches_jsonld_from_rdflib_terms() -> None:
+    from monokg.export import context_of, jsonld_of, jsonld_of_lines, ntriples_lines, triples_of
+
+    graph = _tricky_graph()
+    bindings = [(p, str(n)) for p, n in graph.namespaces()]
+    lines = ntriples_lines(graph)
+    triples = triples_of(lines)
+    assert jsonld_of_lines(lines, bindings) == (jsonld_of(triples, bindings),
+                                                context_of(triples, bindings))

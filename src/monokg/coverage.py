@@ -220,7 +220,9 @@ others are listed with the reason they were left out.</p>
 
 def write_coverage(release: Release, out_dir: Path) -> list[Path]:
     """Release writer: ``coverage.tsv`` and ``coverage.html``."""
+    from .dataset import write_file
+
     tsv, page = out_dir / "coverage.tsv", out_dir / "coverage.html"
-    tsv.write_bytes(to_tsv(release.coverage))
-    page.write_bytes(to_html(release.coverage))
+    write_file(tsv, to_tsv(release.coverage))
+    write_file(page, to_html(release.coverage))
     return [tsv, page]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
-from rdflib.term import Node
 
 from .config import Publication
 from .errors import InputError, NonConformance
@@ -64,43 +64,68 @@ def media_type(name: str) -> str:
     return "application/octet-stream"
 
 
-def sha256_of(path: Path) -> str:
-    """The sha256 of a file, hex."""
+#: sha256 of the files written by ``write_file``, by path, with the (size, mtime, inode) they
+#: had then: the metadata and the manifest describe files this process has just written, and
+#: hashing the bytes in hand saves reading every file back (twice).
+_WRITTEN: dict[str, tuple[int, int, int, str]] = {}
+
+
+def write_file(path: Path | str, data: bytes) -> None:
+    """Write a release file and remember its sha256 for ``sha256_of``."""
+    # os-level calls: the site writes thousands of small files, where buffered files cost.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        status = os.fstat(fd)
+    finally:
+        os.close(fd)
+    _WRITTEN[os.fspath(path)] = (status.st_size, status.st_mtime_ns, status.st_ino,
+                                 hashlib.sha256(data).hexdigest())
+
+
+def sha256_of(path: Path, status: os.stat_result | None = None) -> str:
+    """The sha256 of a file, hex (remembered from ``write_file`` while the file is unchanged)."""
+    status = status or os.stat(path)
+    known = _WRITTEN.get(os.fspath(path))
+    if known is not None and known[:3] == (status.st_size, status.st_mtime_ns, status.st_ino):
+        return known[3]
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
-def to_nquads(nt: bytes, graph: URIRef) -> bytes:
-    """Sorted N-Triples moved into one named graph (N-Quads), line for line."""
-    lines = []
-    for line in nt.decode("utf-8").splitlines():
-        if line.strip():
-            assert line.endswith(" .")
-            lines.append(line[:-2] + f" <{graph}> .\n")
-    return "".join(lines).encode("utf-8")
+def to_nquads(lines: list[str], graph: URIRef) -> bytes:
+    """Sorted N-Triples lines moved into one named graph (N-Quads), line for line."""
+    tail = f" <{graph}> .\n"
+    for line in lines:
+        assert line.endswith(" .")
+    return "".join([line[:-2] + tail for line in lines]).encode("utf-8")
 
 
-def to_trig(nt: bytes, graph: URIRef) -> bytes:
+def to_trig(lines: list[str], graph: URIRef) -> bytes:
     """TriG that Virtuoso reads: ``<graph> { ... }`` without the GRAPH keyword, N-Triples inside."""
-    body = "".join(f"  {line}\n" for line in nt.decode("utf-8").splitlines() if line.strip())
+    body = "".join([f"  {line}\n" for line in lines])
     return f"<{graph}> {{\n{body}}}\n".encode()
 
 
 def write_bulk_files(release: Release, out_dir: Path) -> list[Path]:
     """``<dataset>.nq`` and ``<dataset>.trig``: the data graph and ontology in the dataset graph."""
-    from .export import to_ntriples
-    from .pipeline import released_ontology
+    from .export import ntriples_lines
+    from .pipeline import rebase_lines, released_ontology
 
     pub = release.publication
-    whole = pub.rebase(release.graph) + released_ontology(release.ontology, pub)
-    nt = to_ntriples(whole)
+    ontology = ntriples_lines(released_ontology(release.ontology, pub))
+    data = rebase_lines(release.ntriples(), pub)
+    # Both are sorted and unique; the ontology is small, so merge it in as a set.
+    lines = sorted(set(data).union(ontology)) if ontology else data
     graph = dataset_iri(pub)
     nq, trig = out_dir / f"{pub.dataset}.nq", out_dir / f"{pub.dataset}.trig"
-    nq.write_bytes(to_nquads(nt, graph))
-    trig.write_bytes(to_trig(nt, graph))
+    write_file(nq, to_nquads(lines, graph))
+    write_file(trig, to_trig(lines, graph))
     return [nq, trig]
 
 
@@ -132,31 +157,59 @@ def _n(value: int) -> Literal:
     return Literal(value, datatype=XSD.nonNegativeInteger)
 
 
-def add_statistics(meta: Graph, ds: URIRef, data: Graph, base: str) -> None:
-    """VoID counts: triples, subjects, objects, and one partition per class and property."""
-    classes: dict[Node, set[Node]] = {}
-    properties: dict[Node, int] = {}
-    for s, p, o in data:
-        properties[p] = properties.get(p, 0) + 1
-        if p == RDF.type and isinstance(o, URIRef):
-            classes.setdefault(o, set()).add(s)
-    meta.add((ds, VOID.triples, _n(len(data))))
-    meta.add((ds, VOID.distinctSubjects, _n(len(set(data.subjects())))))
-    meta.add((ds, VOID.distinctObjects, _n(len(set(data.objects())))))
+_RDF_TYPE = f"<{RDF.type}>"
+
+
+def _iri_terms(tokens: set[str]) -> dict[str, URIRef]:
+    """rdflib IRIs of N-Triples IRI tokens (escapes resolved by a real parser)."""
+    from .export import triples_of
+
+    ordered = sorted(tokens)
+    triples = triples_of([f"{t} {t} {t} ." for t in ordered])
+    return {token: triple[1] for token, triple in zip(ordered, triples)}  # type: ignore[misc]
+
+
+def add_statistics(meta: Graph, ds: URIRef, lines: list[str], base: str) -> set[str]:
+    """VoID counts: triples, subjects, objects, and one partition per class and property.
+
+    ``lines`` are the data graph's unique N-Triples lines (so one line is one triple and one
+    token one term); returns the tokens of the subjects with a type."""
+    members: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    subjects: set[str] = set()
+    objects: set[str] = set()
+    typed: set[str] = set()
+    for line in lines:
+        s, p, rest = line.split(" ", 2)
+        o = rest[:-2]
+        subjects.add(s)
+        objects.add(o)
+        counts[p] = counts.get(p, 0) + 1
+        if p == _RDF_TYPE:
+            typed.add(s)
+            if o.startswith("<"):
+                members.setdefault(o, set()).add(s)
+    terms = _iri_terms(set(members) | set(counts))
+    classes = {terms[c]: m for c, m in members.items()}
+    properties = {terms[p]: n for p, n in counts.items()}
+    meta.add((ds, VOID.triples, _n(len(lines))))
+    meta.add((ds, VOID.distinctSubjects, _n(len(subjects))))
+    meta.add((ds, VOID.distinctObjects, _n(len(objects))))
     meta.add((ds, VOID.classes, _n(len(classes))))
     meta.add((ds, VOID.properties, _n(len(properties))))
-    for cls, members in classes.items():
+    for cls, members_of in classes.items():
         node = URIRef(f"{ds}/class/{_slug(str(cls), base)}")
         meta.add((ds, VOID.classPartition, node))
         meta.add((node, RDF.type, VOID.Dataset))
         meta.add((node, VOID["class"], cls))
-        meta.add((node, VOID.entities, _n(len(members))))
+        meta.add((node, VOID.entities, _n(len(members_of))))
     for prop, count in properties.items():
         node = URIRef(f"{ds}/property/{_slug(str(prop), base)}")
         meta.add((ds, VOID.propertyPartition, node))
         meta.add((node, RDF.type, VOID.Dataset))
         meta.add((node, VOID.property, prop))
         meta.add((node, VOID.triples, _n(count)))
+    return typed
 
 
 def add_checksum(meta: Graph, ds: URIRef, thing: URIRef, key: str, sha256: str) -> None:
@@ -173,8 +226,10 @@ def to_metadata(release: Release, files: list[Path], description: dict[str, dict
     """DCAT + VoID for the dataset, one distribution per file, and the sources it came from."""
     from .graph import monograph_iri, new_graph
 
+    from .pipeline import rebase_lines
+
     pub = release.publication
-    data = pub.rebase(release.graph)
+    data = rebase_lines(release.ntriples(), pub)
     ds = dataset_iri(pub)
     meta = new_graph()
     meta.bind("foaf", str(FOAF))
@@ -196,10 +251,10 @@ def to_metadata(release: Release, files: list[Path], description: dict[str, dict
     meta.add((ds, VOID.uriSpace, Literal(pub.base)))
     meta.add((ds, VOID.sparqlEndpoint, sparql_endpoint(pub)))
     meta.add((ds, DCAT.landingPage, pub.iri("")))
-    add_statistics(meta, ds, data, pub.base)
+    typed = add_statistics(meta, ds, data, pub.base)
     examples = [pub.rebase_term(monograph_iri(m)) for m in release.monographs]
-    claims = sorted((s for s in set(data.subjects(RDF.type, None))
-                     if str(s).startswith(pub.base + "claim/")), key=str)
+    claims = sorted(_iri_terms({s for s in typed if s.startswith(f"<{pub.base}claim/")}
+                               ).values(), key=str)
     for example in examples + claims[:3]:
         meta.add((ds, VOID.exampleResource, example))
     for mono in release.monographs:
@@ -229,9 +284,11 @@ def to_metadata(release: Release, files: list[Path], description: dict[str, dict
 
 def to_manifest(out_dir: Path, files: list[Path], publication: Publication) -> bytes:
     """manifest.json: every file of the release (relative path, bytes, sha256), sorted."""
-    entries = [{"path": p.relative_to(out_dir).as_posix(), "bytes": p.stat().st_size,
-                "sha256": sha256_of(p), "media_type": media_type(p.name)}
-               for p in sorted(files, key=lambda p: p.relative_to(out_dir).as_posix())]
+    entries = []
+    for relative, path in sorted((p.relative_to(out_dir).as_posix(), p) for p in files):
+        status = os.stat(path)
+        entries.append({"path": relative, "bytes": status.st_size,
+                        "sha256": sha256_of(path, status), "media_type": media_type(path.name)})
     document = {"dataset": str(dataset_iri(publication)), "version": publication.version,
                 "issued": publication.issued, "files": entries}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -252,13 +309,15 @@ def write_metadata(release: Release, out_dir: Path) -> list[Path]:
     if violations:
         raise NonConformance("dataset metadata (SHACL)", violations)
     void = out_dir / f"{pub.dataset}.void.ttl"
-    void.write_bytes(to_turtle(meta))
+    write_file(void, to_turtle(meta))
     return [void]
 
 
 def write_manifest(release: Release, out_dir: Path) -> list[Path]:
     """``manifest.json``: every file of the release below ``out_dir`` but itself."""
-    every = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    every = [Path(folder, name) for folder, _, names in os.walk(out_dir) for name in names]
     manifest = out_dir / "manifest.json"
     manifest.write_bytes(to_manifest(out_dir, every, release.publication))
+    for path in every:
+        _WRITTEN.pop(os.fspath(path), None)  # described: a long build session keeps no more
     return [manifest]

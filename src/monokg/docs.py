@@ -252,10 +252,12 @@ def write_ontology_docs(release: Release, out_dir: Path) -> list[Path]:
     """<dataset>.ontology.html (English) and <dataset>.ontology.nl.html (Dutch)."""
     pub = release.publication
     ontology = pub.rebase(release.ontology) if pub.base != DEFAULT_BASE else release.ontology
+    from .dataset import write_file
+
     written = []
     for lang, name in page_names(pub.dataset).items():
         path = out_dir / name
-        path.write_text(to_ontology_html(ontology, lang, pub.version, pub.dataset),
-                        encoding="utf-8")
+        write_file(path, to_ontology_html(ontology, lang, pub.version, pub.dataset
+                                          ).encode("utf-8"))
         written.append(path)
     return written

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from json.encoder import encode_basestring as _encode_string
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -55,16 +56,20 @@ def turtle_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
     names = Graph(bind_namespaces="none")
     for prefix, namespace in used.items():
         names.bind(prefix, namespace)
-    # The serializer is used only for its term formatting: qnames, literals, prefix records.
+    # The serializer is used only for its term formatting: literals and prefix records.
     ser = LongTurtleSerializer(names)
     ser.reset()
+    pname = _pname_maker(ser, used)
     labels: dict[tuple[Node, int], str] = {}
 
     def label(node: Node, position: int) -> str:
         key = (node, position)
         text = labels.get(key)
         if text is None:
-            text = labels[key] = ser.label(node, position)
+            text = pname(node, position) if isinstance(node, URIRef) else None
+            if text is None:
+                text = ser.label(node, position)
+            labels[key] = text
         return text
 
     rdf_type, rdfs_label, rdfs_class = RDF.type, RDFS.label, RDFS.Class
@@ -82,7 +87,7 @@ def turtle_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
         label(o, 2)
         if isinstance(o, Literal) and o.datatype is not None and o.datatype not in datatypes:
             datatypes.add(o.datatype)
-            ser.get_pname(o.datatype, gen_prefix=False)
+            pname(o.datatype, 2)
     top = sorted(s for s, props in by_subject.items() if rdfs_class in props.get(rdf_type, ()))
     seen = set(top)
     rest = sorted((references[s], s) for s in by_subject if s not in seen)
@@ -107,6 +112,60 @@ def turtle_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
         parts.append(" ;\n.\n")
         chunks.append("".join(parts))
     return "".join(chunks).encode("utf-8", "replace")
+
+
+def _pname_maker(ser: object, used: dict[str, str]) -> Callable[[URIRef, int], str | None]:
+    """rdflib's longturtle label of an IRI (and its prefix record), or None where only rdflib
+    itself can tell (a predicate it would make a prefix for).
+
+    rdflib's NamespaceManager.compute_qname keeps every namespace it splits off in a trie
+    whose insertion scans all siblings: quadratic in the distinct namespaces (minutes at a
+    million triples). Of that trie only the bound namespaces can change a result (a split
+    namespace is never a longer prefix of another IRI's split), so: split as rdflib does,
+    take the longest bound namespace below the split, and use its prefix if it has one."""
+    from rdflib.namespace import split_uri
+
+    by_namespace = {namespace: prefix for prefix, namespace in used.items()}
+    bound = sorted(by_namespace, key=len, reverse=True)
+    percent = ser.LOCALNAME_PECRENT_CHARACTER_REQUIRING_ESCAPE_REGEX  # type: ignore[attr-defined]
+    keywords = ser.keywords  # type: ignore[attr-defined]
+    found: dict[str, tuple[str, str, str] | None] = {}
+
+    def qname(iri: str) -> tuple[str, str, str] | None:
+        try:
+            namespace, local = split_uri(iri)
+        except ValueError:
+            prefix = by_namespace.get(iri)
+            return None if prefix is None else (prefix, iri, "")
+        for longer in bound:
+            if len(longer) > len(namespace) and longer.startswith(namespace) and \
+                    iri.startswith(longer):
+                namespace, local = longer, iri[len(longer):]
+                break
+        prefix = by_namespace.get(namespace)
+        return None if prefix is None else (prefix, namespace, local)
+
+    def pname(node: URIRef, position: int) -> str | None:
+        if node == RDF.nil or position == 1 and node in keywords or \
+                any(c in node for c in '<>" {}|\\^`'):
+            return None  # rdflib's own rules (and errors) apply
+        iri = str(node)
+        if iri not in found:
+            found[iri] = qname(iri)
+        parts = found[iri]
+        if parts is None:
+            # rdflib makes up a prefix for a predicate; other IRIs are written in full.
+            return None if position == 1 else node.n3()
+        prefix, namespace, local = parts
+        if prefix.startswith("_"):
+            return None  # rdflib renames such a prefix
+        local = percent.sub("\\%", local.replace("(", "\\(").replace(")", "\\)"))
+        if local.endswith("."):
+            return node.n3()
+        ser.addNamespace(prefix, URIRef(namespace))  # type: ignore[attr-defined]
+        return f"{prefix}:{local}"
+
+    return pname
 
 
 def ntriples_lines(graph: Graph) -> list[str]:
@@ -269,6 +328,99 @@ def jsonld_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
     return _to_bytes(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
 
 
+def _json_text(value: object, indent: str = "") -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=1)`` of strings, lists and dicts, with
+    the C string encoder (json's indented writer is pure Python: seconds per 100 k triples)."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    inner = indent + " "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{\n" + ",\n".join(f"{inner}{_encode_string(k)}: {_json_text(v, inner)}"
+                                   for k, v in value.items()) + f"\n{indent}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _json_text(v, inner) for v in value) + f"\n{indent}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _parsed(lines: Sequence[str]) -> list[object]:
+    """pyoxigraph triples of N-Triples lines, one per line, in order."""
+    import pyoxigraph as ox
+
+    text = "\n".join(lines) + "\n"
+    return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+
+def jsonld_of_lines(lines: Sequence[str], bindings: Bindings) -> tuple[bytes, bytes]:
+    """``jsonld_of`` and ``context_of`` of sorted N-Triples lines, made from pyoxigraph's terms
+    (no rdflib term is built: at a million triples that took a minute)."""
+    import pyoxigraph as ox
+
+    triples = _parsed(lines)
+    rdf_type = str(RDF.type)
+    xsd_string = str(XSD.string)
+    # The IRIs rdflib's terms would show: every IRI, and the datatype of each literal that has
+    # one in rdflib (not language-tagged ones, and xsd:string only where the line spells it).
+    iris: set[str] = set()
+    for triple, line in zip(triples, lines, strict=True):
+        for term in (triple.subject, triple.predicate):
+            if isinstance(term, ox.BlankNode):
+                raise ValueError("blank nodes are never published")
+            iris.add(term.value)
+        obj = triple.object
+        if isinstance(obj, ox.NamedNode):
+            iris.add(obj.value)
+        elif isinstance(obj, ox.BlankNode):
+            raise ValueError("blank nodes are never published")
+        elif not obj.language:
+            datatype = obj.datatype.value
+            if datatype != xsd_string or line.endswith(_XSD_STRING_SUFFIX):
+                iris.add(datatype)
+    context = _used_prefixes_of([(URIRef(i),) for i in iris], bindings,  # type: ignore[misc]
+                                lambda ns: ns.endswith(("/", "#")))
+    compact: dict[str, str] = {}
+
+    def short(iri: str) -> str:
+        text = compact.get(iri)
+        if text is None:
+            text = compact[iri] = _compact(iri, context)
+        return text
+
+    nodes: dict[str, dict[str, list[object]]] = {}
+    for triple in triples:
+        node = nodes.setdefault(triple.subject.value, {})
+        predicate, obj = triple.predicate.value, triple.object
+        if isinstance(obj, ox.NamedNode):
+            if predicate == rdf_type:
+                node.setdefault("@type", []).append(short(obj.value))
+            else:
+                node.setdefault(short(predicate), []).append({"@id": short(obj.value)})
+            continue
+        value: object
+        if obj.language:
+            value = {"@value": obj.value, "@language": obj.language}
+        elif obj.datatype.value == xsd_string:
+            value = obj.value
+        else:
+            value = {"@value": obj.value, "@type": short(obj.datatype.value)}
+        node.setdefault(short(predicate), []).append(value)
+    items = []
+    for subject in sorted(nodes):
+        item: dict[str, object] = {"@id": short(subject)}
+        for key in sorted(nodes[subject]):
+            values = nodes[subject][key]
+            if len(values) > 1:
+                values.sort(key=_sort_key)
+            item[key] = values[0] if len(values) == 1 else values
+        items.append(item)
+    document = {"@context": context, "@graph": items}
+    return (_to_bytes(_json_text(document) + "\n"),
+            _to_bytes(json.dumps({"@context": context}, indent=1) + "\n"))
+
+
 def to_context(graph: Graph) -> bytes:
     """The JSON-LD context as its own file, for people who write data in the same shape."""
     return context_of(list(graph), _bindings(graph))
@@ -294,21 +446,33 @@ def write_release_lines(lines: Sequence[str], bindings: Bindings, folder: Path, 
     its bound prefixes (no rdflib Graph is built)."""
     import time
 
-    started = time.perf_counter()
-    triples = triples_of(lines)
+    from .dataset import write_file
+
+    def turtle() -> bytes:
+        started = time.perf_counter()
+        triples = triples_of(lines)
+        if timings is not None:
+            timings["export:parse"] = time.perf_counter() - started
+        # The rdflib terms live only here: at a million triples they take a gigabyte.
+        return turtle_of(triples, bindings)
+
+    jsonld: dict[str, bytes] = {}
+
+    def document() -> bytes:
+        jsonld[".jsonld"], jsonld[".context.jsonld"] = jsonld_of_lines(lines, bindings)
+        return jsonld[".jsonld"]
+
     outputs: dict[str, Callable[[], bytes]] = {
-        ".ttl": lambda: turtle_of(triples, bindings),
+        ".ttl": turtle,
         ".nt": lambda: ntriples_of(lines),
-        ".jsonld": lambda: jsonld_of(triples, bindings),
-        ".context.jsonld": lambda: context_of(triples, bindings),
+        ".jsonld": document,
+        ".context.jsonld": lambda: jsonld.pop(".context.jsonld"),
     }
-    if timings is not None:
-        timings["export:parse"] = time.perf_counter() - started
     written = []
     for suffix in WRITERS:
         started = time.perf_counter()
         path = folder / f"{name}{suffix}"
-        path.write_bytes(outputs[suffix]())
+        write_file(path, outputs[suffix]())
         written.append(path)
         if timings is not None:
             timings[f"export:{suffix.lstrip('.')}"] = time.perf_counter() - started

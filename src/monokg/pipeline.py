@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, RDF, RDFS
 
 from . import checks as _checks
 from . import parts as _parts
@@ -185,10 +185,9 @@ def _add_pyshacl_system_triples(shapes: Graph) -> None:
     written after an in-process validation and so holds them. Validation now runs in workers
     too (or not at all, when cached), so they are added here, the same for every run, keeping
     the release as it was."""
-    from pyshacl.shapes_graph import ShapesGraph
-
-    for triple in getattr(ShapesGraph, "system_triples", ()):
-        shapes.add(triple)
+    # pyshacl.shapes_graph.ShapesGraph.system_triples (pySHACL 0.2x), without importing pySHACL.
+    shapes.add((OWL.Class, RDFS.subClassOf, RDFS.Class))
+    shapes.add((OWL.DatatypeProperty, RDFS.subClassOf, RDF.Property))
 
 
 def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
@@ -255,15 +254,17 @@ def check(release: Release, lang: str = "en") -> None:
 
 def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
     """The data graph in every format, the released ontology and the shapes."""
+    from .dataset import write_file
+
     pub = release.publication
     lines = rebase_lines(release.ntriples(), pub)
     bindings = [(p, str(n)) for p, n in pub.rebase(new_graph()).namespaces()]
     files = write_release_lines(lines, bindings, out_dir, pub.dataset, release.timings)
     ontology = out_dir / f"{pub.dataset}.owl.ttl"
-    ontology.write_bytes(to_turtle(released_ontology(release.ontology, pub)))
+    write_file(ontology, to_turtle(released_ontology(release.ontology, pub)))
     _add_pyshacl_system_triples(release.shapes)
     shapes = out_dir / f"{pub.dataset}.shacl.ttl"
-    shapes.write_bytes(to_turtle(pub.rebase(release.shapes)))
+    write_file(shapes, to_turtle(pub.rebase(release.shapes)))
     return files + [ontology, shapes]
 
 

@@ -601,7 +601,9 @@ def write_product_page(page: ProductPage, data_dir: Path, html_dir: Path) -> lis
     files = {data_dir / f"{slug}.jsonld": to_text(page.document),
              data_dir / f"{slug}.snippet.html": page.snippet,
              html_dir / f"{slug}.html": page.page}
+    from .dataset import write_file
+
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
+        write_file(path, text.encode("utf-8"))
     return list(files)

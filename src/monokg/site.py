@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -79,6 +80,11 @@ class Site:
     queries: list[Path] = field(default_factory=list)
     #: The store never changes while a Site lives, so labels are looked up once per term.
     _labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    #: Page path (or None) of every IRI asked about, and Turtle names of terms: a site of
+    #: thousands of pages asks about the same few thousand IRIs over and over.
+    _paths: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _names: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
+    _label_triples: dict[str, set[ox.Triple]] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def prefixes(self) -> list[tuple[str, str]]:
@@ -96,10 +102,17 @@ class Site:
 
     def path_of(self, iri: str) -> str | None:
         """The path (below the base) of a minted IRI with a page, else None."""
-        if not iri.startswith(self.base) or "#" in iri or "?" in iri:
-            return None
-        path = iri[len(self.base):]
-        return path if is_safe_path(path) else None
+        try:
+            return self._paths[iri]
+        except KeyError:
+            pass
+        path: str | None = None
+        if iri.startswith(self.base) and "#" not in iri and "?" not in iri:
+            path = iri[len(self.base):]
+            if not is_safe_path(path):
+                path = None
+        self._paths[iri] = path
+        return path
 
     def iri_of(self, path: str) -> ox.NamedNode | None:
         """The minted IRI a request path names, if it is one we describe."""
@@ -130,6 +143,11 @@ class Site:
     # -- descriptions ---------------------------------------------------------------------------
     def describe(self, node: ox.NamedNode) -> list[ox.Triple]:
         """Outgoing triples (incoming ones if there are none) plus labels of linked IRIs."""
+        return [triple for _, triple in self.keyed_description(node)]
+
+    def keyed_description(self, node: ox.NamedNode
+                          ) -> list[tuple[tuple[str, str, str], ox.Triple]]:
+        """``describe`` with each triple's N-Triples terms (its sort key), made once."""
         triples = {q.triple for q in self.store.quads_for_pattern(node, None, None)}
         if not triples:
             triples = {q.triple for q in self.store.quads_for_pattern(None, None, node)}
@@ -139,9 +157,14 @@ class Site:
         for other in linked:
             if not isinstance(other, ox.NamedNode):
                 continue
-            for label in LABELS:
-                triples |= {q.triple for q in self.store.quads_for_pattern(other, label, None)}
-        return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+            found = self._label_triples.get(other.value)
+            if found is None:
+                found = self._label_triples[other.value] = {
+                    q.triple for label in LABELS
+                    for q in self.store.quads_for_pattern(other, label, None)}
+            triples |= found
+        return sorted((((str(t.subject), str(t.predicate), str(t.object)), t) for t in triples),
+                      key=_first)
 
     def serialize(self, node: ox.NamedNode, ext: str,
                   triples: list[ox.Triple] | None = None) -> bytes:
@@ -153,7 +176,7 @@ class Site:
             return "".join(f"{t.subject} {t.predicate} {t.object} .\n"
                            for t in triples).encode("utf-8")
         if fmt == ox.RdfFormat.TURTLE:
-            return to_turtle_text(triples, self.prefixes).encode("utf-8")
+            return to_turtle_text(triples, self.prefixes, self._names).encode("utf-8")
         return ox.serialize(triples, format=fmt) or b""
 
     # -- reading the store ----------------------------------------------------------------------
@@ -200,6 +223,10 @@ class Site:
         return int(value.value) if isinstance(value, ox.Literal) else 0
 
 
+def _first(pair: tuple[tuple[str, str, str], ox.Triple]) -> tuple[str, str, str]:
+    return pair[0]
+
+
 def is_safe_path(path: str) -> bool:
     """True for a relative path of plain segments (no '..', no empty or hidden segments)."""
     if path == "":
@@ -213,20 +240,31 @@ def is_safe_path(path: str) -> bool:
 _LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]*)")
 
 
-def to_turtle_text(triples: list[ox.Triple], known: list[tuple[str, str]]) -> str:
+def to_turtle_text(triples: list[ox.Triple], known: list[tuple[str, str]],
+                   names: dict[str, tuple[str, str | None]] | None = None) -> str:
     """Sorted triples as Turtle grouped by subject, prefixed names where the local part is
-    plain. Written here because pyoxigraph's prefix order changes from run to run."""
+    plain. Written here because pyoxigraph's prefix order changes from run to run.
+
+    ``names`` caches (Turtle name, prefix used) by IRI across calls with the same ``known``."""
     used: dict[str, str] = {}
+    cache: dict[str, tuple[str, str | None]] = {} if names is None else names
+    namespaces = dict(known)
 
     def name(term: object) -> str:
         if not isinstance(term, ox.NamedNode):
             return str(term)
-        for prefix, namespace in known:
-            if term.value.startswith(namespace) and _LOCAL.fullmatch(term.value[len(namespace):]):
-                local = term.value[len(namespace):]
-                used[prefix] = namespace
-                return f"{prefix}:{local}"
-        return str(term)
+        value = term.value
+        found = cache.get(value)
+        if found is None:
+            found = (str(term), None)
+            for prefix, namespace in known:
+                if value.startswith(namespace) and _LOCAL.fullmatch(value[len(namespace):]):
+                    found = (f"{prefix}:{value[len(namespace):]}", prefix)
+                    break
+            cache[value] = found
+        if found[1] is not None:
+            used[found[1]] = namespaces[found[1]]
+        return found[0]
 
     blocks, subject, lines = [], None, []  # type: ignore[var-annotated]
     for t in triples:
@@ -285,13 +323,18 @@ class Renderer:
         self.site = site
         #: Appended to internal links: "" when a server negotiates, ".html" for plain files.
         self.suffix = suffix
+        self._quoted: dict[str, str] = {}
+        #: Links to IRIs by (IRI, depth of the page): pages link the same terms over and over.
+        self._links: dict[tuple[str, int], str] = {}
 
     def href(self, target: str, here: str) -> str:
         """A relative link from the page at path ``here`` to the page at path ``target``."""
-        depth = here.count("/")
-        page = target + self.suffix if target and not target.endswith("/") else (
-            target + ("index.html" if self.suffix else ""))
-        rel = "../" * depth + quote(page, safe="/:@!$&'()*+,;=-._~")
+        quoted = self._quoted.get(target)
+        if quoted is None:
+            page = target + self.suffix if target and not target.endswith("/") else (
+                target + ("index.html" if self.suffix else ""))
+            quoted = self._quoted[target] = quote(page, safe="/:@!$&'()*+,;=-._~")
+        rel = "../" * here.count("/") + quoted
         return rel or "./"
 
     def link(self, term: object, here: str, text: str | None = None) -> str:
@@ -300,11 +343,19 @@ class Renderer:
             lang = f' lang="{esc(term.language)}" class="nl"' if term.language == "nl" else ""
             return f"<span{lang}>{esc(term.value)}</span>"
         iri = getattr(term, "value", str(term))
+        key = (iri, here.count("/"))
+        cached = text is None and isinstance(term, ox.NamedNode)
+        if cached and key in self._links:
+            return self._links[key]
         shown = esc(text if text is not None else self.site.label(term))
         path = self.site.path_of(iri)
         if path is not None and not path.startswith(("download/", "product/")):
-            return f'<a href="{esc(self.href(path, here))}">{shown}</a>'
-        return f'<a href="{esc(iri)}" rel="external">{shown}</a>'
+            out = f'<a href="{esc(self.href(path, here))}">{shown}</a>'
+        else:
+            out = f'<a href="{esc(iri)}" rel="external">{shown}</a>'
+        if cached:
+            self._links[key] = out
+        return out
 
     def page(self, title: str, body: str, here: str, alternates: bool = True) -> str:
         """A whole HTML document with inline CSS and links to the machine-readable forms."""
@@ -578,23 +629,36 @@ try_files $uri $uri.html $uri/index.html =404;
 def write_site_files(site: Site, out_dir: Path) -> list[Path]:
     """Every page (HTML) and description (ttl, nt, jsonld), the home page, the example
     queries and the web-server configuration, below ``out_dir``."""
+    from .dataset import write_file
+
     renderer = Renderer(site, suffix=".html")
     written: list[Path] = []
+    folders: set[str] = set()
+    root = str(out_dir)
 
     def put(relative: str, data: bytes) -> None:
-        target = out_dir / PurePosixPath(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(target)
+        # Plain os calls: thousands of small files, where pathlib's overhead would dominate.
+        folder = relative.rpartition("/")[0]
+        if folder not in folders:
+            os.makedirs(f"{root}/{folder}" if folder else root, exist_ok=True)
+            folders.add(folder)
+        target = f"{root}/{relative}"
+        write_file(target, data)
+        written.append(Path(target))
 
     for iri in site.resources():
         node = ox.NamedNode(iri)
         path = site_path(site, node)
         stem = file_for(path)
         put(stem + ".html", renderer.resource(node).encode("utf-8"))
-        triples = site.describe(node)
+        keyed = site.keyed_description(node)
+        triples = [triple for _, triple in keyed]
         for ext in RDF_FORMATS:
-            put(f"{stem}.{ext}", site.serialize(node, ext, triples))
+            if ext == "nt":  # the sort keys are the N-Triples terms
+                put(f"{stem}.nt", "".join([f"{s} {p} {o} .\n" for (s, p, o), _ in keyed]
+                                          ).encode("utf-8"))
+            else:
+                put(f"{stem}.{ext}", site.serialize(node, ext, triples))
     home = renderer.home(None)
     put("index.html", home.encode("utf-8"))
     for query_file in site.queries:
