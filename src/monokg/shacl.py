@@ -87,6 +87,9 @@ class CompiledShapes:
     shapes: dict[str, Shape]
     targets: list[tuple[str, list[str], list[str], list[str]]]  # key, classes, subj-of, obj-of
     predicates: set[str]  # every predicate a path, target or comparison reads
+    #: predicate -> the sh:datatype shapes require of its values, for the predicates the
+    #: SPARQL constraints read
+    sparql_typed: dict[str, set[str]] = field(default_factory=dict)
 
 
 def compile_shapes(shapes: Graph) -> CompiledShapes:
@@ -247,7 +250,15 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
             targets.append((key(node), sorted(classes), sorted(subjects_of),
                             sorted(objects_of)))
     _check_recursion(compiled)
-    return CompiledShapes(compiled, targets, predicates)
+    named = {iri for shape in compiled.values() for query in shape.sparql
+             for iri in re.findall(r"<[^<>\s]*>", query)}
+    typed: dict[str, set[str]] = {}
+    for shape in compiled.values():
+        if shape.path and not shape.path[0] and shape.path[1] in named:
+            for c in shape.constraints:
+                if c[0] == "datatype":
+                    typed.setdefault(shape.path[1], set()).add(c[1])
+    return CompiledShapes(compiled, targets, predicates, typed)
 
 
 def _sparql_query(shapes: Graph, node: Any, constraint: Any) -> str:
@@ -453,7 +464,8 @@ class _Data:
         self.out: dict[str, dict[str, set[str]]] = {}
         self.inv: dict[str, dict[str, set[str]]] = {}
         self.kept: list[str] = []
-        targeted = {p for _, _, subj, obj in shapes.targets for p in subj + obj}
+        targeted = {p for _, _, subj, obj in shapes.targets for p in subj + obj} | \
+            set(shapes.sparql_typed)
         self.subjects_of: dict[str, set[str]] = {p: set() for p in targeted}
         self.objects_of: dict[str, set[str]] = {p: set() for p in targeted}
         canonical = literals.canonical
@@ -722,6 +734,30 @@ def _sparql_results(lines: list[str], queries: list[tuple[str, str, set[str]]]
                 yield pair[0], pair[1], key
 
 
+def _sparql_results_rdflib(lines: list[str], queries: list[tuple[str, str, set[str]]]
+                           ) -> Iterator[_Result]:
+    """`_sparql_results` as pySHACL gets them: rdflib, one query per focus node."""
+    from rdflib import Graph
+
+    from .export import triples_of
+
+    graph = Graph(bind_namespaces="none")
+    graph.addN((s, p, o, graph) for s, p, o in triples_of(lines))
+    literals = _Literals()
+    for key, query, focus in queries:
+        prepared = None
+        for node in sorted(focus):
+            from rdflib.plugins.sparql import prepareQuery
+            prepared = prepared or prepareQuery(query)
+            done: set[str | None] = set()
+            for row in graph.query(prepared, initBindings={"this": _term(node, literals)}):
+                value = row.value  # type: ignore[union-attr]
+                token = None if value is None else term_token(value)
+                if token not in done:
+                    done.add(token)
+                    yield node, token, key
+
+
 def _ox_token(term: Any) -> str:
     """The token of a pyoxigraph term in the spelling of the data lines (rdflib's)."""
     import pyoxigraph as ox
@@ -760,12 +796,15 @@ def check_lines(lines: Iterable[str], shapes: CompiledShapes, lang: str = "en",
         for k in [key, *shapes.shapes[key].properties]:
             queries.extend((k, q, focus) for q in shapes.shapes[k].sparql)
     if queries:
-        if literals.ill_typed:
-            # rdflib's SPARQL (pySHACL's) reads an ill-typed literal where the standard (and
-            # pyoxigraph) raises an error, so a constraint's solutions can differ.
-            raise Unsupported(f"an ill-typed literal ({literals.ill_typed[0]}) with SPARQL "
-                              "constraints")
-        results.extend(_sparql_results(data.kept, queries))
+        # On values of the wrong type (an ill-typed literal, a string where a number is
+        # due) rdflib's SPARQL, pySHACL's, answers where the standard and pyoxigraph raise an
+        # error, so solutions can differ: then rdflib answers, as in pySHACL. On values of
+        # the datatypes the shapes require, both follow the standard.
+        wrong = literals.ill_typed or any(
+            v[0] != '"' or not any(literals.has_datatype(v, d) for d in datatypes)
+            for p, datatypes in shapes.sparql_typed.items() for v in data.objects_of[p])
+        run = _sparql_results_rdflib if wrong else _sparql_results
+        results.extend(run(data.kept, queries))
     findings = []
     for focus_token, value, key in results:
         shape = shapes.shapes[key]
