@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from monokg.errors import InputError
 from monokg.export import ntriples_lines
 from monokg.parts import graph_of
 from monokg.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
@@ -235,3 +236,17 @@ def test_monokg_validate_does_not_load_pyshacl() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "1"
+
+
+def test_data_pyshacl_stops_on_stops_the_lines_check_alike(shapes: Graph, ontology: Graph,
+                                                           ontology_lines: list[str]) -> None:
+    """A decimal offset makes rdflib's SUBSTR (inside pySHACL) fail: the same error."""
+    fixture = ROOT / "tests" / "shapes" / "TextPositionSelectorShape" / "valid-complete.ttl"
+    text = fixture.read_text(encoding="utf-8").replace(
+        'oa:start "120"^^xsd:nonNegativeInteger', 'oa:start "120.5"^^xsd:decimal')
+    data = Graph().parse(data=text, format="turtle")
+    with pytest.raises(InputError) as expected:
+        check_shapes(data, shapes, ontology)
+    with pytest.raises(InputError) as got:
+        check_shape_lines(ntriples_lines(data) + ontology_lines, shapes, "en", _bindings(data))
+    assert str(got.value) == str(expected.value)

@@ -780,6 +780,27 @@ def check_lines(lines: Iterable[str], shapes: CompiledShapes, lang: str = "en",
 
     literals = _Literals()
     data = _Data(lines, shapes, literals)
+    try:
+        results = _results(shapes, data, literals)
+    except Unsupported:
+        raise
+    except Exception as exc:  # where rdflib (and so pySHACL) stops on the data
+        raise Unsupported(f"pySHACL's own error on this data: {exc}") from exc
+    findings = []
+    for focus_token, value, key in results:
+        shape = shapes.shapes[key]
+        findings.append(finding_of(
+            focus=_term(focus_token, literals), path=shape.path and
+            (shape.path[0], shape.path[1][1:-1]),
+            value=None if value is None else _term(value, literals), shape=shape.node,
+            severity=shape.severity, message=_pick(shape, lang),
+            namespaces=namespaces))
+    return sort_findings(findings)
+
+
+def _results(shapes: CompiledShapes, data: _Data, literals: _Literals) -> list[_Result]:
+    """Every top-level result: each targeted shape on each of its focus nodes, then the
+    SPARQL constraints."""
     engine = _Engine(shapes, data, literals)
     results: list[_Result] = []
     queries = []
@@ -805,16 +826,7 @@ def check_lines(lines: Iterable[str], shapes: CompiledShapes, lang: str = "en",
             for p, datatypes in shapes.sparql_typed.items() for v in data.objects_of[p])
         run = _sparql_results_rdflib if wrong else _sparql_results
         results.extend(run(data.kept, queries))
-    findings = []
-    for focus_token, value, key in results:
-        shape = shapes.shapes[key]
-        findings.append(finding_of(
-            focus=_term(focus_token, literals), path=shape.path and
-            (shape.path[0], shape.path[1][1:-1]),
-            value=None if value is None else _term(value, literals), shape=shape.node,
-            severity=shape.severity, message=_pick(shape, lang),
-            namespaces=namespaces))
-    return sort_findings(findings)
+    return results
 
 
 def _pick(shape: Shape, lang: str) -> str:
