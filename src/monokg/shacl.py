@@ -67,6 +67,16 @@ class Unsupported(Exception):
     """The shapes (or the data) need something this engine does not do like pySHACL."""
 
 
+@dataclass(frozen=True)
+class Query:
+    """A SPARQL constraint's SELECT query and the triples it can match: those whose
+    predicate is one the query names, or (for a variable predicate) an object of ``via``."""
+
+    text: str
+    predicates: frozenset[str]
+    via: frozenset[str]
+
+
 @dataclass
 class Shape:
     """One shape, compiled: its path, its constraints and how its results are reported."""
@@ -77,7 +87,7 @@ class Shape:
     properties: list[str] = field(default_factory=list)  # keys of its sh:property shapes
     severity: str = "Violation"
     messages: dict[str, str] = field(default_factory=dict)  # language -> text
-    sparql: list[str] = field(default_factory=list)  # SELECT queries
+    sparql: list[Query] = field(default_factory=list)
 
 
 @dataclass
@@ -250,8 +260,9 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
             targets.append((key(node), sorted(classes), sorted(subjects_of),
                             sorted(objects_of)))
     _check_recursion(compiled)
-    named = {iri for shape in compiled.values() for query in shape.sparql
-             for iri in re.findall(r"<[^<>\s]*>", query)}
+    named = {p for shape in compiled.values() for query in shape.sparql
+             for p in query.predicates | query.via}
+    predicates |= named
     typed: dict[str, set[str]] = {}
     for shape in compiled.values():
         if shape.path and not shape.path[0] and shape.path[1] in named:
@@ -261,7 +272,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
     return CompiledShapes(compiled, targets, predicates, typed)
 
 
-def _sparql_query(shapes: Graph, node: Any, constraint: Any) -> str:
+def _sparql_query(shapes: Graph, node: Any, constraint: Any) -> Query:
     """The SELECT query of a SPARQL-based constraint, if the engine runs it like pySHACL."""
     from rdflib.namespace import SH
 
@@ -289,7 +300,38 @@ def _sparql_query(shapes: Graph, node: Any, constraint: Any) -> str:
         raise Unsupported(f"{node}: this SPARQL constraint cannot run once for all focus "
                           "nodes (only 'SELECT $this ?value' with $this in triple patterns "
                           "is implemented)")
-    return query
+    return _query_scope(node, query)
+
+
+def _query_scope(node: Any, query: str) -> Query:
+    """Which triples a query can match, from its triple patterns (one group, as checked):
+    a solution's triple matches some pattern, so its predicate is one the query names, or
+    is bound to a variable that another pattern binds as the object of a named predicate."""
+    from rdflib import URIRef, Variable
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    patterns: list[tuple[Any, Any, Any]] = []
+    todo: list[Any] = [prepareQuery(query).algebra]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, CompValue):
+            if item.name == "BGP":
+                patterns.extend(item.triples)
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+    named = {p.n3() for _, p, _ in patterns if isinstance(p, URIRef)}
+    via = set()
+    for _, p, _ in patterns:
+        if isinstance(p, Variable):
+            binders = {q.n3() for _, q, o in patterns if o == p and isinstance(q, URIRef)}
+            if not binders:
+                raise Unsupported(f"{node}: a SPARQL constraint with a free variable predicate")
+            via |= binders
+    if not named and not via:
+        raise Unsupported(f"{node}: a SPARQL constraint without triple patterns")
+    return Query(query, frozenset(named), frozenset(via))
 
 
 def _this_outside_triples(body: str) -> bool:
@@ -455,49 +497,76 @@ def _actual_datatype(value: Any, datatype: str) -> bool:
 
 # --- the data -----------------------------------------------------------------------------
 
+_NONE: frozenset[str] = frozenset()
+
+
 class _Data:
     """An index of the triples the shapes read: subject -> predicate -> objects, and the
     reverse for inverse paths, targets and classes."""
 
     def __init__(self, lines: Iterable[str], shapes: CompiledShapes, literals: _Literals):
-        wanted = shapes.predicates
-        self.out: dict[str, dict[str, set[str]]] = {}
-        self.inv: dict[str, dict[str, set[str]]] = {}
-        self.kept: list[str] = []
-        targeted = {p for _, _, subj, obj in shapes.targets for p in subj + obj} | \
-            set(shapes.sparql_typed)
-        self.subjects_of: dict[str, set[str]] = {p: set() for p in targeted}
-        self.objects_of: dict[str, set[str]] = {p: set() for p in targeted}
+        #: predicate -> subject -> objects, for the predicates the shapes read
+        self.out: dict[str, dict[str, set[str]]] = {p: {} for p in shapes.predicates}
+        #: predicate -> object -> subjects, for inverse paths and the class hierarchy
+        self.inv: dict[str, dict[str, set[str]]] = {p: {} for p in {
+            s.path[1] for s in shapes.shapes.values() if s.path and s.path[0]} | {
+            _TYPE, _SUBCLASS}}
+        #: predicate -> its lines (literals as rdflib stores them), for the SPARQL store
+        self.lines: dict[str, list[str]] = {}
         canonical = literals.canonical
+        out, inv, by_predicate = self.out, self.inv, self.lines
         for line in lines:
-            line = line.strip()
-            if not line or line[0] == "#":
-                continue
+            if not line or line[0] in "#\n\r\t ":
+                line = line.strip()
+                if not line or line[0] == "#":
+                    continue
             subject, predicate, rest = line.split(" ", 2)
-            obj = rest[:-1].rstrip()
+            if rest[-2:] == " .":
+                obj = rest[:-2]
+            else:
+                obj = rest.rstrip()[:-1].rstrip()
+                line = f"{subject} {predicate} {obj} ."
             if obj[0] == '"' and '"^^<' in obj:
                 canon = canonical(obj)
                 if canon is not obj:
                     obj = canon
                     line = f"{subject} {predicate} {obj} ."
-            self.kept.append(line)
-            if predicate not in wanted:
+            kept = by_predicate.get(predicate)
+            if kept is None:
+                by_predicate[predicate] = [line]
+            else:
+                kept.append(line)
+            by_subject = out.get(predicate)
+            if by_subject is None:
                 continue
-            self.out.setdefault(subject, {}).setdefault(predicate, set()).add(obj)
-            self.inv.setdefault(obj, {}).setdefault(predicate, set()).add(subject)
-            if predicate in targeted:
-                self.subjects_of[predicate].add(subject)
-                self.objects_of[predicate].add(obj)
+            objects = by_subject.get(subject)
+            if objects is None:
+                by_subject[subject] = {obj}
+            else:
+                objects.add(obj)
+            by_object = inv.get(predicate)
+            if by_object is not None:
+                subjects = by_object.get(obj)
+                if subjects is None:
+                    by_object[obj] = {subject}
+                else:
+                    subjects.add(subject)
         self._supers: dict[str, set[str]] = {}
 
     def objects(self, node: str, predicate: str) -> set[str]:
-        return self.out.get(node, {}).get(predicate, set())
+        return self.out[predicate].get(node, _NONE)
 
     def subjects(self, predicate: str, node: str) -> set[str]:
-        return self.inv.get(node, {}).get(predicate, set())
+        return self.inv[predicate].get(node, _NONE)
 
     def values(self, node: str, path: tuple[str, str]) -> set[str]:
         return self.subjects(path[1], node) if path[0] else self.objects(node, path[1])
+
+    def subjects_of(self, predicate: str) -> set[str]:
+        return set(self.out[predicate])
+
+    def objects_of(self, predicate: str) -> set[str]:
+        return set().union(*self.out[predicate].values())
 
     def superclasses(self, cls: str) -> set[str]:
         """The class and everything it is rdfs:subClassOf*, in the data and ontology."""
@@ -532,6 +601,12 @@ class _Data:
 _Result = tuple[str, str | None, str]  # focus, value (None: no value), shape key
 
 
+#: Constraints that judge each value on its own: nothing to do without values.
+_VALUE_WISE = {"pattern", "minLength", "maxLength", "languageIn", "minInclusive",
+               "minExclusive", "maxInclusive", "maxExclusive", "lessThan", "lessThanOrEquals",
+               "node", "not", "or", "and"}
+
+
 class _Engine:
     def __init__(self, shapes: CompiledShapes, data: _Data, literals: _Literals):
         self.shapes = shapes.shapes
@@ -550,9 +625,34 @@ class _Engine:
         """The results of validating one focus node against a shape and its sh:property."""
         shape = self.shapes[key]
         values = self.data.values(focus, shape.path) if shape.path else {focus}
-        for constraint in shape.constraints:
-            for value in self.constraint(constraint, focus, values):
-                yield focus, value, key
+        for c in shape.constraints:
+            # The commonest constraints inline (this loop runs for every focus node).
+            kind = c[0]
+            if kind == "minCount":
+                if len(values) < c[1]:
+                    yield focus, None, key
+            elif kind == "maxCount":
+                if len(values) > c[1]:
+                    yield focus, None, key
+            elif kind == "datatype":
+                for v in values:
+                    if v[0] != '"' or not self.lit.has_datatype(v, c[1]):
+                        yield focus, v, key
+            elif kind == "nodeKind":
+                for v in values:
+                    if ("l" if v[0] == '"' else "b" if v[0] == "_" else "i") not in c[1]:
+                        yield focus, v, key
+            elif kind == "in":
+                for v in values:
+                    if v not in c[1]:
+                        yield focus, v, key
+            elif kind == "class":
+                for v in values:
+                    if not self.data.is_instance(v, c[1]):
+                        yield focus, v, key
+            elif values or kind not in _VALUE_WISE:
+                for value in self.constraint(c, focus, values):
+                    yield focus, value, key
         for prop in shape.properties:
             yield from self.check(prop, focus)
 
@@ -560,25 +660,7 @@ class _Engine:
                    ) -> Iterator[str | None]:
         kind = c[0]
         lit = self.lit
-        if kind == "minCount":
-            if len(values) < c[1]:
-                yield None
-        elif kind == "maxCount":
-            if len(values) > c[1]:
-                yield None
-        elif kind == "datatype":
-            for v in values:
-                if v[0] != '"' or not lit.has_datatype(v, c[1]):
-                    yield v
-        elif kind == "nodeKind":
-            for v in values:
-                if ("l" if v[0] == '"' else "b" if v[0] == "_" else "i") not in c[1]:
-                    yield v
-        elif kind == "class":
-            for v in values:
-                if not self.data.is_instance(v, c[1]):
-                    yield v
-        elif kind == "pattern":
+        if kind == "pattern":
             for v in values:
                 if v[0] == "_" or not c[1].search(self.string(v)):
                     yield v
@@ -588,10 +670,6 @@ class _Engine:
                     continue
                 length = -1 if v[0] == "_" else len(self.string(v))
                 if length < 0 or (length < c[1] if kind == "minLength" else length > c[1]):
-                    yield v
-        elif kind == "in":
-            for v in values:
-                if v not in c[1]:
                     yield v
         elif kind == "hasValue":
             if c[1] not in values:
@@ -714,7 +792,7 @@ def _accept(kind: str, order: int) -> bool:
             "maxInclusive": order <= 0, "maxExclusive": order < 0}[kind]
 
 
-def _sparql_results(lines: list[str], queries: list[tuple[str, str, set[str]]]
+def _sparql_results(lines: list[str], queries: list[tuple[str, Query, set[str]]]
                     ) -> Iterator[_Result]:
     """(focus, value, shape key) of every solution of the SPARQL constraints whose ?this is
     a focus node of the shape, each (focus, value) once as pySHACL dedups them."""
@@ -724,7 +802,7 @@ def _sparql_results(lines: list[str], queries: list[tuple[str, str, set[str]]]
     store.bulk_load(("\n".join(lines) + "\n").encode("utf-8"), ox.RdfFormat.N_TRIPLES)
     for key, query, focus in queries:
         done: set[tuple[str, str | None]] = set()
-        for solution in store.query(query):
+        for solution in store.query(query.text):
             this, value = solution["this"], solution["value"]
             if this is None:
                 continue
@@ -734,7 +812,7 @@ def _sparql_results(lines: list[str], queries: list[tuple[str, str, set[str]]]
                 yield pair[0], pair[1], key
 
 
-def _sparql_results_rdflib(lines: list[str], queries: list[tuple[str, str, set[str]]]
+def _sparql_results_rdflib(lines: list[str], queries: list[tuple[str, Query, set[str]]]
                            ) -> Iterator[_Result]:
     """`_sparql_results` as pySHACL gets them: rdflib, one query per focus node."""
     from rdflib import Graph
@@ -748,7 +826,7 @@ def _sparql_results_rdflib(lines: list[str], queries: list[tuple[str, str, set[s
         prepared = None
         for node in sorted(focus):
             from rdflib.plugins.sparql import prepareQuery
-            prepared = prepared or prepareQuery(query)
+            prepared = prepared or prepareQuery(query.text)
             done: set[str | None] = set()
             for row in graph.query(prepared, initBindings={"this": _term(node, literals)}):
                 value = row.value  # type: ignore[union-attr]
@@ -809,9 +887,9 @@ def _results(shapes: CompiledShapes, data: _Data, literals: _Literals) -> list[_
         for cls in classes:
             focus |= data.instances(cls)
         for pred in subjects_of:
-            focus |= data.subjects_of[pred]
+            focus |= data.subjects_of(pred)
         for pred in objects_of:
-            focus |= data.objects_of[pred]
+            focus |= data.objects_of(pred)
         for node in sorted(focus):
             results.extend(engine.check(key, node))
         for k in [key, *shapes.shapes[key].properties]:
@@ -823,9 +901,13 @@ def _results(shapes: CompiledShapes, data: _Data, literals: _Literals) -> list[_
         # the datatypes the shapes require, both follow the standard.
         wrong = literals.ill_typed or any(
             v[0] != '"' or not any(literals.has_datatype(v, d) for d in datatypes)
-            for p, datatypes in shapes.sparql_typed.items() for v in data.objects_of[p])
+            for p, datatypes in shapes.sparql_typed.items() for v in data.objects_of(p))
         run = _sparql_results_rdflib if wrong else _sparql_results
-        results.extend(run(data.kept, queries))
+        predicates = {p for _, q, _ in queries for p in q.predicates}
+        predicates.update(o for _, q, _ in queries for v in q.via
+                          for o in data.objects_of(v) if o[0] == "<")
+        results.extend(run([line for p in sorted(predicates) for line in data.lines.get(p, ())],
+                           queries))
     return results
 
 
