@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -56,9 +57,9 @@ _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 _PLAIN_NUMBERS = {f"{_XSD}integer": _INTEGER, f"{_XSD}nonNegativeInteger": _NON_NEGATIVE,
                   f"{_XSD}decimal": _DECIMAL}
 _FAST_VALID = {**_PLAIN_NUMBERS, f"{_XSD}boolean": re.compile(r"true|false\Z"),
-               f"{_XSD}string": re.compile(r".*", re.S)}
+               f"{_XSD}string": re.compile(r".*", re.DOTALL)}
 
-_UNESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))', re.S)
+_UNESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))', re.DOTALL)
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
             "\\": "\\"}
 
@@ -147,7 +148,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
         for local, values in seen.items():
             if local in _SINGLE and len(values) > 1:
                 raise Unsupported(f"{node}: more than one sh:{local}")
-        one = lambda local: seen[local][0] if local in seen else None  # noqa: E731
+        one = {local: values[0] for local, values in seen.items()}.get
         if any(v != Literal(False) for v in seen.get("deactivated", [])):
             raise Unsupported(f"{node}: sh:deactivated is not implemented")
         if any(v != Literal(False) for v in seen.get("qualifiedValueShapesDisjoint", [])):
@@ -194,8 +195,8 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
             elif local == "pattern":
                 flags = str(one("flags") or "").lower()
                 pattern = str(values[0])
-                compiled_pattern = re.compile(pattern, (re.I if "i" in flags else 0) |
-                                              (re.M if "m" in flags else 0))
+                compiled_pattern = re.compile(pattern, (re.IGNORECASE if "i" in flags else 0) |
+                                              (re.MULTILINE if "m" in flags else 0))
                 shape.constraints.append(("pattern", compiled_pattern))
             elif local == "in":
                 allowed = frozenset(term_token(m) for m in items(node, values[0], local))
@@ -292,10 +293,10 @@ def _sparql_query(shapes: Graph, node: Any, constraint: Any) -> Query:
     # engine does not provide. Both constraints of shapes/ (the negation check and the quote
     # check) use $this once, as the object of a triple pattern.
     body = query[len(head):]
-    if not re.match(r"\s*SELECT\s+\$this\s+\?value\s*$", head, re.I) or \
+    if not re.match(r"\s*SELECT\s+\$this\s+\?value\s*$", head, re.IGNORECASE) or \
             re.search(r"[$?](PATH|currentShape|shapesGraph)\b", body) or \
             re.search(r"\b(OPTIONAL|BIND|VALUES|SERVICE|MINUS|GRAPH|EXISTS|UNION|SELECT)\b",
-                      body, re.I) or \
+                      body, re.IGNORECASE) or \
             _this_outside_triples(body):
         raise Unsupported(f"{node}: this SPARQL constraint cannot run once for all focus "
                           "nodes (only 'SELECT $this ?value' with $this in triple patterns "
@@ -336,7 +337,7 @@ def _query_scope(node: Any, query: str) -> Query:
 
 def _this_outside_triples(body: str) -> bool:
     """Whether $this occurs anywhere but as a term of a triple pattern (e.g. in a FILTER)."""
-    filters = re.findall(r"FILTER\s*\((?:[^()]|\([^()]*\))*\)", body, re.I | re.S)
+    filters = re.findall(r"FILTER\s*\((?:[^()]|\([^()]*\))*\)", body, re.IGNORECASE | re.DOTALL)
     return any("$this" in f or "?this" in f for f in filters) or "?this" in body
 
 
@@ -553,13 +554,13 @@ class _Data:
                     subjects.add(subject)
         self._supers: dict[str, set[str]] = {}
 
-    def objects(self, node: str, predicate: str) -> set[str]:
+    def objects(self, node: str, predicate: str) -> AbstractSet[str]:
         return self.out[predicate].get(node, _NONE)
 
-    def subjects(self, predicate: str, node: str) -> set[str]:
+    def subjects(self, predicate: str, node: str) -> AbstractSet[str]:
         return self.inv[predicate].get(node, _NONE)
 
-    def values(self, node: str, path: tuple[str, str]) -> set[str]:
+    def values(self, node: str, path: tuple[str, str]) -> AbstractSet[str]:
         return self.subjects(path[1], node) if path[0] else self.objects(node, path[1])
 
     def subjects_of(self, predicate: str) -> set[str]:
@@ -656,7 +657,7 @@ class _Engine:
         for prop in shape.properties:
             yield from self.check(prop, focus)
 
-    def constraint(self, c: tuple[Any, ...], focus: str, values: set[str]
+    def constraint(self, c: tuple[Any, ...], focus: str, values: AbstractSet[str]
                    ) -> Iterator[str | None]:
         kind = c[0]
         lit = self.lit
@@ -738,23 +739,20 @@ class _Engine:
             if value is not None:
                 order = (value > bound_value) - (value < bound_value)
                 return _accept(kind, order)
-        from rdflib import Literal
+        from datetime import datetime, time
+
         term = self.lit.term(token)
-        term_is_string = isinstance(term.value, str)
-        if isinstance(bound_value, str) != term_is_string:
+        if isinstance(bound_value, str) != isinstance(term.value, str):
             return False
-        try:
+        try:  # pySHACL's compare_literal
             if term.eq(bound):
                 order = 0
-            elif type(term.value) in _FORCE_VALUE_COMPARE() and term.value > bound.value:
-                order = 1
-            elif type(term.value) not in _FORCE_VALUE_COMPARE() and term > bound:
-                order = 1
+            elif type(term.value) in (datetime, time):
+                order = 1 if term.value > bound_value else -1
             else:
-                order = -1
+                order = 1 if term > bound else -1
         except (TypeError, NotImplementedError):
             return False
-        assert isinstance(term, Literal)
         return _accept(kind, order)
 
     def less(self, token: str, other: str, or_equal: bool) -> bool:
@@ -780,11 +778,6 @@ class _Engine:
             return token[1:-1], True
         term = self.lit.term(token)
         return (term.value, True) if isinstance(term.value, str) else (term, False)
-
-
-def _FORCE_VALUE_COMPARE() -> tuple[type, ...]:  # noqa: N802 - pySHACL's list, by its name
-    from datetime import datetime, time
-    return (datetime, time)
 
 
 def _accept(kind: str, order: int) -> bool:
