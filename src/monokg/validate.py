@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 
 from .errors import Finding, InputError
 from .namespaces import SH, prefixes
+
+if TYPE_CHECKING:
+    from .shacl import CompiledShapes
 
 #: File suffix -> rdflib parser name, for the formats `monokg validate` reads.
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",
@@ -115,57 +121,82 @@ def _message(report: Graph, result: object, lang: str, shapes: Graph | None) -> 
     return str(plain[0]) if plain else "does not conform"
 
 
-def _path(report: Graph, path: object, data: Graph) -> str | None:
-    """A result path in SPARQL property-path notation (^p for an inverse path)."""
+def _path(report: Graph, path: object) -> tuple[str, str] | None:
+    """A result path as (direction, IRI): "^" for an inverse path, "" for a plain one."""
     if path is None:
         return None
     inverse = report.value(path, SH.inversePath) if not isinstance(path, URIRef) else None
-    return f"^{compact(inverse, data)}" if inverse is not None else compact(path, data)
-
-
-def _value(report: Graph, result: object, focus: object, data: Graph) -> str:
-    value = report.value(result, SH.value)
-    if value is None or value == focus or not isinstance(value, URIRef | Literal):
-        return ""
-    text = compact(value, data)
-    return f" (value: {text[:60] + '...' if len(text) > 60 else text})"
+    return ("^", str(inverse)) if inverse is not None else ("", str(path))
 
 
 def compact(node: object, graph: Graph | None = None) -> str:
     """A short name for a node: a CURIE with the longest matching project prefix (or one
     the graph binds), e.g. claim:l-glutamine-nl/dose-commonly-used; else the full IRI."""
+    return _compact(node, _bindings(graph))
+
+
+def _bindings(graph: Graph | None) -> dict[str, str]:
+    """The prefixes a graph binds (what `compact` may use besides the project's)."""
+    return {} if graph is None else {p: str(ns) for p, ns in graph.namespaces()}
+
+
+def _compact(node: object, namespaces: dict[str, str] | None) -> str:
     if not isinstance(node, URIRef):
         return str(node)
     text = str(node)
     candidates = dict(prefixes())
-    if graph is not None:
-        candidates.update({p: str(ns) for p, ns in graph.namespaces()
-                           if p and p not in candidates})
+    candidates.update({p: ns for p, ns in (namespaces or {}).items()
+                       if p and p not in candidates})
     best = max(((p, ns) for p, ns in candidates.items() if text.startswith(ns)
                 and len(text) > len(ns)), key=lambda item: len(item[1]), default=None)
     return f"{best[0]}:{text[len(best[1]):]}" if best else text
+
+
+def finding_of(focus: object, path: tuple[str, str] | None, value: object, shape: object,
+               severity: str, message: str, namespaces: dict[str, str] | None) -> Finding:
+    """One SHACL result in a curator's words: short names, the path in SPARQL notation (^p
+    for an inverse path) and the value after the message; ``namespaces`` are the data
+    graph's prefix bindings."""
+    value_text = ""
+    if value is not None and value != focus and isinstance(value, URIRef | Literal):
+        text = _compact(value, namespaces)
+        value_text = f" (value: {text[:60] + '...' if len(text) > 60 else text})"
+    return Finding(
+        focus=_compact(focus, namespaces),
+        path=None if path is None else path[0] + _compact(URIRef(path[1]), namespaces),
+        message=message + value_text,
+        severity=severity,
+        shape=_compact(shape, namespaces),
+        focus_iri=str(focus) if isinstance(focus, URIRef) else None,
+    )
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Violations first, then by focus node, path and message."""
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or "",
+                                           f.message))
 
 
 def to_findings(report: Graph, data: Graph, lang: str = "en",
                 shapes: Graph | None = None) -> list[Finding]:
     """One finding per SHACL result: focus node, path, the shape's message and the value."""
     findings = []
+    namespaces = _bindings(data)
     # Top-level results only: the sh:detail results of a nested sh:node or sh:or would repeat
     # one problem in words meant for the shape's author.
     for result in report.objects(None, SH.result):
         severity = report.value(result, SH.resultSeverity)
-        focus = report.value(result, SH.focusNode)
-        findings.append(Finding(
-            focus=compact(focus, data),
-            path=_path(report, report.value(result, SH.resultPath), data),
-            message=_message(report, result, lang, shapes) + _value(report, result, focus, data),
+        findings.append(finding_of(
+            focus=report.value(result, SH.focusNode),
+            path=_path(report, report.value(result, SH.resultPath)),
+            value=report.value(result, SH.value),
+            shape=report.value(result, SH.sourceShape),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            shape=compact(report.value(result, SH.sourceShape), data),
-            focus_iri=str(focus) if isinstance(focus, URIRef) else None,
+            message=_message(report, result, lang, shapes),
+            namespaces=namespaces,
         ))
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or "",
-                                           f.message))
+    return sort_findings(findings)
 
 
 def check_shapes(data: Graph, shapes: Graph, ontology: Graph,
@@ -194,13 +225,58 @@ def check_shapes(data: Graph, shapes: Graph, ontology: Graph,
     return to_findings(report, data, lang, shapes), report
 
 
+def check_shape_lines(lines: Sequence[str], shapes: Graph, lang: str = "en",
+                      namespaces: dict[str, str] | None = None) -> list[Finding]:
+    """The findings of `check_shapes` for N-Triples lines of the data and the ontology
+    together, from the fast engine (`shacl`); shapes it does not implement go to pySHACL.
+    ``namespaces``: the prefixes the data graph binds besides the project's."""
+    from .shacl import Unsupported, check_lines
+
+    try:
+        return check_lines(lines, compiled_shapes(shapes), lang, namespaces)
+    except Unsupported:
+        return _pyshacl_lines(lines, shapes, lang, namespaces)
+
+
+def compiled_shapes(shapes: Graph) -> CompiledShapes:
+    """The shapes compiled for the engine, once per shapes graph."""
+    from .shacl import compile_shapes
+
+    if _COMPILED and _COMPILED[0] is shapes:
+        return _COMPILED[1]
+    compiled = compile_shapes(shapes)
+    _COMPILED[:] = [shapes, compiled]
+    return compiled
+
+
+_COMPILED: list = []  # [shapes graph, its CompiledShapes]: the last one compiled
+
+
+def _pyshacl_lines(lines: Sequence[str], shapes: Graph, lang: str,
+                   namespaces: dict[str, str] | None) -> list[Finding]:
+    """pySHACL on the lines, reported as `check_shape_lines` reports."""
+    from .export import triples_of
+
+    data = Graph(bind_namespaces="none")
+    for prefix, namespace in {**prefixes(), **(namespaces or {})}.items():
+        data.bind(prefix, namespace, override=False)
+    data.addN((s, p, o, data) for s, p, o in triples_of(
+        [line.strip() for line in lines if line.strip() and not line.startswith("#")]))
+    return check_shapes(data, shapes, Graph(), lang)[0]
+
+
 @dataclass
 class Validation:
-    """The outcome of validating third-party files: findings, report graph, size."""
+    """The outcome of validating third-party files: findings, size, and the full report
+    graph, made by pySHACL when asked for (the findings come from the fast engine)."""
 
     findings: list[Finding]
-    report: Graph
     triples: int
+    make_report: Callable[[], Graph] = field(repr=False)
+
+    @cached_property
+    def report(self) -> Graph:
+        return self.make_report()
 
     @property
     def violations(self) -> list[Finding]:
@@ -211,16 +287,53 @@ def check_files(files: list[Path], ontology_path: Path, units_path: Path, shapes
                 lang: str = "en") -> Validation:
     """Read RDF files (any supported format) and validate them, with the ontology, against
     the project's shapes; unreadable input raises InputError naming file, line and column."""
+    from .export import ntriples_lines
     from .vocabulary import load_vocabulary
 
-    data = Graph()
+    data = Graph()  # only its prefix bindings: the names findings use are those of pySHACL's
     for prefix, namespace in prefixes().items():
         data.bind(prefix, namespace)
+    namespaces = _bindings(data)
+    lines: set[str] = set()
     for file in files:
-        data += load_rdf(file)
+        lines.update(load_lines(file))
     ontology = load_vocabulary(ontology_path, units_path).ontology
-    findings, report = check_shapes(data, load_shapes(shapes_dir), ontology, lang)
-    return Validation(findings, report, len(data))
+    shapes = load_shapes(shapes_dir)
+    findings = check_shape_lines(sorted(lines) + ntriples_lines(ontology), shapes, lang,
+                                 namespaces)
+
+    def report() -> Graph:
+        graph = Graph()
+        for prefix, namespace in prefixes().items():
+            graph.bind(prefix, namespace)
+        for file in files:
+            graph += load_rdf(file)
+        return check_shapes(graph, shapes, ontology, lang)[1]
+
+    return Validation(findings, len(lines), report)
+
+
+def load_lines(path: Path) -> list[str]:
+    """An RDF file as N-Triples lines; Turtle and N-Triples are read by pyoxigraph (fast),
+    other formats, unreadable files and files that may hold xsd:string literals (which
+    pyoxigraph cannot tell from plain ones, where rdflib and so pySHACL can) by `load_rdf`."""
+    import pyoxigraph as ox
+
+    from .export import ntriples_lines
+
+    formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+    fmt = formats.get(path.suffix.lower())
+    try:
+        data = path.read_bytes() if fmt is not None else b""
+    except OSError:
+        fmt = None  # load_rdf says why
+    if fmt is not None and b"XMLSchema#string" not in data and b":string" not in data:
+        try:
+            return [f"{t.subject} {t.predicate} {t.object} ."
+                    for t in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
+        except (SyntaxError, ValueError):
+            pass  # load_rdf names the line and column in rdflib's words
+    return ntriples_lines(load_rdf(path))
 
 
 def write_report(report: Graph, path: Path) -> Path:

@@ -1,0 +1,255 @@
+"""The SHACL engine gives pySHACL's findings: on every shape fixture, on the release graph and
+on seeded mutations of it; what it does not implement goes to pySHACL."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from monokg.errors import InputError
+from monokg.export import ntriples_lines
+from monokg.parts import graph_of
+from monokg.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
+from monokg.validate import _bindings, check_shape_lines, check_shapes, load_rdf, load_shapes
+from monokg.vocabulary import load_vocabulary
+
+from .conftest import ROOT
+
+FIXTURES = sorted((ROOT / "tests" / "shapes").glob("*/*.ttl"))
+MKG = "https://w3id.org/monokg/ontology/"
+OA = "http://www.w3.org/ns/oa#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return load_shapes(ROOT / "shapes")
+
+
+@pytest.fixture(scope="module")
+def compiled(shapes: Graph) -> CompiledShapes:
+    return compile_shapes(shapes)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return load_vocabulary(ROOT / "ontology" / "monokg.ttl", ROOT / "data" / "units.tsv").ontology
+
+
+@pytest.fixture(scope="module")
+def ontology_lines(ontology: Graph) -> list[str]:
+    return ntriples_lines(ontology)
+
+
+@pytest.fixture(scope="module")
+def release_lines(built: Path) -> list[str]:
+    return (built / "build" / "monokg.nt").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f"{f.parent.name}/{f.stem}" for f in FIXTURES])
+def test_fixture_findings_equal_pyshacl(fixture: Path, shapes: Graph, ontology: Graph,
+                                        compiled: CompiledShapes,
+                                        ontology_lines: list[str]) -> None:
+    data = load_rdf(fixture)
+    expected = check_shapes(data, shapes, ontology)[0]
+    got = check_lines(ntriples_lines(data) + ontology_lines, compiled, "en", _bindings(data))
+    assert got == expected
+
+
+def test_release_findings_equal_pyshacl(release_lines: list[str], shapes: Graph,
+                                        ontology: Graph, compiled: CompiledShapes,
+                                        ontology_lines: list[str]) -> None:
+    """Also with the compiled shapes pickled, as they travel to worker processes."""
+    expected = check_shapes(graph_of(release_lines), shapes, ontology)[0]
+    travelled = pickle.loads(pickle.dumps(compiled))
+    assert check_lines(release_lines + ontology_lines, travelled) == expected
+
+
+# --- mutations of the release graph --------------------------------------------------------
+
+def _typed(lexical: str, datatype: str) -> str:
+    return f'"{lexical}"^^<{XSD}{datatype}>'
+
+
+#: predicate -> objects a mutation may put in place of one of its values
+REPLACEMENTS: dict[str, list[str]] = {
+    f"{OA}start": [_typed("12", "decimal"), _typed("abc", "nonNegativeInteger"),
+                   _typed("07", "nonNegativeInteger"), '"5"', _typed("-3", "nonNegativeInteger"),
+                   _typed("99999", "nonNegativeInteger")],
+    f"{OA}end": [_typed("1", "integer"), '"162"', _typed("+40", "nonNegativeInteger")],
+    f"{MKG}negated": [_typed("1", "boolean"), _typed("yes", "boolean"), '"true"',
+                      _typed("true", "boolean")],
+    f"{MKG}statement": ['""@en', '"Another statement."@nl', '"A statement."@en-GB',
+                        '"A statement."'],
+    f"{MKG}evidence": ["<http://purl.obolibrary.org/obo/ECO_123>", '"ECO:0000303"',
+                       "<http://purl.obolibrary.org/obo/ECO_0000303>"],
+    f"{MKG}subject": ['"https://example.org/a-literal-subject"', "_:b1",
+                      "<http://purl.obolibrary.org/obo/CHEBI_018050>"],
+    f"{MKG}object": ["<http://purl.obolibrary.org/obo/CHEBI_28300>", '"an object"',
+                     "<http://id.nlm.nih.gov/mesh/Q000009>"],
+    f"{MKG}modality": [f"<{MKG}Unknown>", '"Established"', f"<{MKG}Established>"],
+    f"{MKG}relation": [f"<{MKG}monograph>", f"<{MKG}inhibits>"],
+    f"{MKG}unitCode": ['"lb"', '"mg"^^<http://www.w3.org/2001/XMLSchema#string>', '"mg"@en'],
+    f"{MKG}sourceText": ['"a text"@nl', _typed("42", "integer")],
+    f"{MKG}startOffset": [_typed("9999", "nonNegativeInteger"), _typed("0.5", "decimal")],
+    f"{MKG}order": [_typed("0", "nonNegativeInteger"), _typed("two", "nonNegativeInteger")],
+    f"{MKG}sha256": ['"XYZ"', "<http://example.org/sha>"],
+    f"{MKG}monograph": [f"<{MKG}Claim>", '"l-glutamine"'],
+    f"{MKG}textSpan": ["<https://w3id.org/monokg/monograph/l-glutamine>"],
+    f"{MKG}checkedIn": ['""'],
+    f"{OA}exact": ['"something the source does not say"', '""', '"x"@nl'],
+    f"{OA}hasSource": ["<https://example.org/elsewhere>"],
+    "http://qudt.org/schema/qudt/numericValue": [_typed("0", "decimal"),
+                                                 _typed("-1.5", "decimal"),
+                                                 _typed("2.50", "decimal"),
+                                                 _typed("1e3", "double")],
+    "https://w3id.org/sssom/confidence": [_typed("0.5", "decimal"), _typed("1.5", "decimal"),
+                                          '"high"', _typed("0.60", "decimal")],
+    "http://www.w3.org/2004/02/skos/core#prefLabel": ['"Een naam"@nl', '"A name"'],
+    "http://www.w3.org/2000/01/rdf-schema#label": ['"Another label"@en', '"Nog een"@nl'],
+}
+#: classes a node may be retyped to
+CLASSES = [f"<{MKG}Section>", f"<{MKG}Paragraph>", f"<{MKG}DosageClaim>",
+           f"<{MKG}IndicationClaim>", f"<{MKG}ChemicalEntity>", f"<{OA}TextQuoteSelector>",
+           f"<{MKG}Monograph>", "<http://www.w3.org/2004/02/skos/core#Concept>"]
+
+Mutation = Callable[[list[str], random.Random], str]
+
+
+def _pick(lines: list[str], rng: random.Random, predicate: str | None = None) -> int:
+    token = f"<{predicate}>" if predicate else None
+    choices = [i for i, line in enumerate(lines)
+               if token is None or line.split(" ", 2)[1] == token]
+    return rng.choice(choices)
+
+
+def _parts(line: str) -> tuple[str, str, str]:
+    subject, predicate, rest = line.split(" ", 2)
+    return subject, predicate, rest[:-2]
+
+
+def replace(lines: list[str], rng: random.Random) -> str:
+    predicate = rng.choice(sorted(REPLACEMENTS))
+    i = _pick(lines, rng, predicate)
+    subject, pred, _ = _parts(lines[i])
+    lines[i] = f"{subject} {pred} {rng.choice(REPLACEMENTS[predicate])} ."
+    return f"replace {lines[i]}"
+
+
+def add_value(lines: list[str], rng: random.Random) -> str:
+    predicate = rng.choice(sorted(REPLACEMENTS))
+    subject, pred, _ = _parts(lines[_pick(lines, rng, predicate)])
+    lines.append(f"{subject} {pred} {rng.choice(REPLACEMENTS[predicate])} .")
+    return f"add {lines[-1]}"
+
+
+def drop(lines: list[str], rng: random.Random) -> str:
+    return f"drop {lines.pop(_pick(lines, rng))}"
+
+
+def retype(lines: list[str], rng: random.Random) -> str:
+    i = _pick(lines, rng, RDF_TYPE[1:-1])
+    subject, pred, _ = _parts(lines[i])
+    lines[i] = f"{subject} {pred} {rng.choice(CLASSES)} ."
+    return f"retype {lines[i]}"
+
+
+def negate(lines: list[str], rng: random.Random) -> str:
+    """A claim with a truthy triple says it is negated: the negation check fires."""
+    i = _pick(lines, rng, f"{MKG}negated")
+    subject, pred, _ = _parts(lines[i])
+    lines[i] = f"{subject} {pred} {_typed('true', 'boolean')} ."
+    return f"negate {lines[i]}"
+
+
+def subclass(lines: list[str], rng: random.Random) -> str:
+    """A data triple that changes the class hierarchy (targets follow rdfs:subClassOf*)."""
+    sub, sup = rng.sample(CLASSES, 2)
+    lines.append(f"{sub} <http://www.w3.org/2000/01/rdf-schema#subClassOf> {sup} .")
+    return f"subclass {lines[-1]}"
+
+
+MUTATIONS: list[Mutation] = [replace, replace, replace, add_value, add_value, drop, retype,
+                             negate, subclass]
+
+
+@pytest.mark.parametrize("seed,lang", [(1, "en"), (2, "nl"), (3, "en")])
+def test_mutated_release_findings_equal_pyshacl(seed: int, lang: str,
+                                                release_lines: list[str], shapes: Graph,
+                                                ontology: Graph, compiled: CompiledShapes,
+                                                ontology_lines: list[str]) -> None:
+    """A dozen mutations at once per seed (pySHACL needs seconds per run)."""
+    rng = random.Random(seed)
+    lines = list(release_lines)
+    done = [rng.choice(MUTATIONS)(lines, rng) for _ in range(12)]
+    lines = sorted(set(lines))
+    expected = check_shapes(graph_of(lines), shapes, ontology, lang)[0]
+    got = check_lines(lines + ontology_lines, compiled, lang)
+    assert got == expected, "\n".join(done)
+    assert len(expected) > 5, "the mutations should break something"
+
+
+# --- what the engine does not do ------------------------------------------------------------
+
+EXTRA_SHAPE = """
+@prefix mkg: <https://w3id.org/monokg/ontology/> .
+@prefix mkgsh: <https://w3id.org/monokg/shapes/> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+mkgsh:ExtraShape a sh:NodeShape ;
+    sh:targetClass mkg:Claim ;
+    sh:property mkgsh:ExtraShape-equals .
+mkgsh:ExtraShape-equals a sh:PropertyShape ;
+    sh:path mkg:subject ;
+    sh:equals mkg:object ;
+    sh:message "Subject and object differ."@en .
+"""
+
+
+def test_unsupported_feature_names_the_shape_and_falls_back_to_pyshacl(
+        shapes: Graph, ontology: Graph, ontology_lines: list[str]) -> None:
+    extended = Graph()
+    extended += shapes
+    extended.parse(data=EXTRA_SHAPE, format="turtle")
+    with pytest.raises(Unsupported, match=r"shapes/ExtraShape-equals: sh:equals"):
+        compile_shapes(extended)
+    data = load_rdf(ROOT / "tests" / "shapes" / "ClaimShape" / "valid-complete.ttl")
+    expected = check_shapes(data, extended, ontology)[0]
+    assert any(f.message.startswith("Subject and object differ.") for f in expected)
+    got = check_shape_lines(ntriples_lines(data) + ontology_lines, extended, "en",
+                            _bindings(data))
+    assert got == expected
+
+
+def test_monokg_validate_does_not_load_pyshacl() -> None:
+    """The engine serves `monokg validate` (pySHACL costs 0.6 s to import alone)."""
+    code = ("import sys; from pathlib import Path; from monokg.validate import check_files; "
+            f"root = Path({str(ROOT)!r}); "
+            "v = check_files([root / 'tests/shapes/DoseShape/invalid-unknown-timing.ttl'], "
+            "root / 'ontology/monokg.ttl', root / 'data/units.tsv', root / 'shapes'); "
+            "assert 'pyshacl' not in sys.modules, 'pyshacl imported'; "
+            "print(len(v.violations))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "1"
+
+
+def test_data_pyshacl_stops_on_stops_the_lines_check_alike(shapes: Graph, ontology: Graph,
+                                                           ontology_lines: list[str]) -> None:
+    """A decimal offset makes rdflib's SUBSTR (inside pySHACL) fail: the same error."""
+    fixture = ROOT / "tests" / "shapes" / "TextPositionSelectorShape" / "valid-complete.ttl"
+    text = fixture.read_text(encoding="utf-8").replace(
+        'oa:start "120"^^xsd:nonNegativeInteger', 'oa:start "120.5"^^xsd:decimal')
+    data = Graph().parse(data=text, format="turtle")
+    with pytest.raises(InputError) as expected:
+        check_shapes(data, shapes, ontology)
+    with pytest.raises(InputError) as got:
+        check_shape_lines(ntriples_lines(data) + ontology_lines, shapes, "en", _bindings(data))
+    assert str(got.value) == str(expected.value)
