@@ -203,15 +203,17 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         if not folders:
             raise InputError("no monograph found", paths.monographs,
                              fix="add a folder with a monograph.yaml (see data/monographs/README.md)")
-        jobs = max(1, min(jobs or default_jobs(), len(folders)))
+        # All of them for the checks and the site; at most one per monograph for assembly.
+        jobs = max(1, jobs or default_jobs())
         digest = files_digest([paths.ontology, paths.data / "units.tsv",
                                paths.mappings / "local-concepts.ttl", paths.data / "terms.ttl",
                                *sorted(paths.shapes.glob("*.ttl"))])
         _parts.set_context(_parts.Context(paths, vocabulary, lang, digest))
         extra_lines = ntriples_lines(extra)
-    with _timed(timings, "monographs"), _executor(jobs) as pool:
+    workers = min(jobs, len(folders))
+    with _timed(timings, "monographs"), _executor(workers) as pool:
         results = list(pool.map(_parts.build_part, folders, [use_cache] * len(folders),
-                                chunksize=max(1, len(folders) // (8 * jobs))))
+                                chunksize=max(1, len(folders) // (8 * workers))))
     errors = [e for _, errs in results for e in errs]
     if errors:
         raise _parts.input_errors(errors)

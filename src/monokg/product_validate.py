@@ -355,11 +355,27 @@ def write_product_pages(release: Release, out_dir: Path) -> list[Path]:
         return []
     publication = release.publication
     kit = load_product_kit(paths, publication)
-    graph, ontology = publication.rebase(release.graph), publication.rebase(release.ontology)
+    ontology = publication.rebase(release.ontology)
+    graphs: dict[str, Graph] = {}
     written: list[Path] = []
     for file in files:
         product = load_product(file, kit.currencies, kit.availabilities)
-        page = to_product_page(graph, ontology, product, kit.policy, publication, kit.context)
+        if product.monograph not in graphs:
+            graphs[product.monograph] = publication.rebase(_monograph_graph(release,
+                                                                            product.monograph))
+        page = to_product_page(graphs[product.monograph], ontology, product, kit.policy,
+                               publication, kit.context)
         _raise_violations(f"product page {file.name}", check_product_page(page, kit))
         written += write_product_page(page, out_dir / "product", out_dir / "site" / "product")
     return written
+
+
+def _monograph_graph(release: Release, monograph_id: str) -> Graph:
+    """One monograph's triples with the project's term files: all a product page draws on
+    (every node it shows is minted under that monograph or is a linked term), without an
+    rdflib graph of the whole release."""
+    from .parts import graph_of
+
+    lines = [line for part in release.parts if part.monograph.id == monograph_id
+             for line in part.lines]
+    return graph_of(sorted(set(lines).union(release.extra_lines)))
