@@ -42,7 +42,7 @@ RESULTS = HERE / "results"
 MONOKG = Path(sys.executable).with_name("monokg")
 #: Target triples per synthetic size name.
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-PROJECT_PARTS = ("monokg.toml", "ontology", "shapes", "data", "queries")
+PROJECT_PARTS = ("monokg.toml", "ontology", "shapes", "data", "queries", "vendor")
 SEED = 7
 
 

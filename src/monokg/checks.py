@@ -25,13 +25,16 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
 from .cache import Cache, digest_of
 from .errors import Finding, NonConformance
 from .paths import ProjectPaths
+
+if TYPE_CHECKING:
+    from .shacl import CompiledShapes
 
 #: A contradiction: (stage, findings); None when consistent.
 Verdict = tuple[str, list[Finding]] | None
@@ -47,7 +50,8 @@ class Checks:
     ontology: Graph
     ontology_lines: list[str]
     ontology_digest: str
-    shapes: Graph
+    shapes: Callable[[], Graph]  # loads the shapes graph when needed
+    shapes_digest: str
     lang: str
     use_cache: bool
 
@@ -80,9 +84,36 @@ def data_verdict(checks: Checks, lines: Sequence[str]) -> Verdict:
 
 def shape_findings(checks: Checks, lines: Sequence[str]) -> list[Finding]:
     """SHACL findings of the data plus the ontology (shapes check links to its individuals)."""
+    from .shacl import Unsupported, check_lines
     from .validate import check_shape_lines
 
-    return check_shape_lines([*lines, *checks.ontology_lines], checks.shapes, checks.lang)
+    data = [*lines, *checks.ontology_lines]
+    compiled = compiled_shapes(checks)
+    if compiled is not None:
+        try:
+            return check_lines(data, compiled, checks.lang)
+        except Unsupported:
+            pass  # pySHACL below
+    return check_shape_lines(data, checks.shapes(), checks.lang)
+
+
+def compiled_shapes(checks: Checks) -> CompiledShapes | None:
+    """The shapes compiled for the engine, cached by the shapes files' content (compiling
+    parses them and the SPARQL constraints: most of a quick check's time); None when a shape
+    needs pySHACL."""
+    from .shacl import Unsupported, compile_shapes
+
+    cache = Cache(checks.paths.root, checks.use_cache)
+    key = digest_of(["compiled shapes", checks.shapes_digest])
+    cached = cache.get("shapes", key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    try:
+        compiled = compile_shapes(checks.shapes())
+    except Unsupported:
+        return None
+    cache.put("shapes", key, compiled)
+    return compiled
 
 
 def _data_checks(checks: Checks, lines: Sequence[str]) -> tuple[Verdict, list[Finding],

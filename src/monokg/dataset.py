@@ -296,15 +296,18 @@ def to_manifest(out_dir: Path, files: list[Path], publication: Publication) -> b
 
 def write_metadata(release: Release, out_dir: Path) -> list[Path]:
     """``<dataset>.void.ttl``, checked against the shapes: describes the files written so far."""
-    from .export import to_turtle
-    from .validate import check_shapes
+    from .export import ntriples_lines, to_turtle
+    from .validate import check_shape_lines
 
     pub = release.publication
     assert release.paths is not None, "a release assembled from a project"
     description = load_description(release.paths.data / "dataset.yaml")
     files = sorted(p for p in out_dir.iterdir() if p.is_file())
     meta = to_metadata(release, files, description)
-    findings, _ = check_shapes(meta, release.shapes, release.ontology)
+    # The metadata uses the publication's base; the ontology's individuals are checked with it.
+    lines = ntriples_lines(meta) + ntriples_lines(release.ontology)
+    namespaces = {prefix: str(ns) for prefix, ns in meta.namespaces() if prefix}
+    findings = check_shape_lines(lines, release.shapes, namespaces=namespaces)
     violations = [f for f in findings if f.severity == "Violation"]
     if violations:
         raise NonConformance("dataset metadata (SHACL)", violations)

@@ -110,6 +110,22 @@ def _set_graph(self: Release, graph: Graph | None) -> None:
 Release.graph = property(_get_graph, _set_graph)  # type: ignore[assignment,method-assign]
 
 
+def _get_shapes(self: Release) -> Graph:
+    if self._shapes is None:  # type: ignore[attr-defined]
+        assert self.paths is not None, "a release assembled from a project"
+        self._shapes = load_shapes(self.paths.shapes)  # type: ignore[attr-defined]
+    return self._shapes  # type: ignore[attr-defined,no-any-return]
+
+
+def _set_shapes(self: Release, shapes: Graph | None) -> None:
+    self._shapes = shapes  # type: ignore[attr-defined]
+
+
+# Likewise the shapes: parsed only when written or when pySHACL needs them (a quick check
+# uses the compiled shapes from the cache).
+Release.shapes = property(_get_shapes, _set_shapes)  # type: ignore[assignment,method-assign]
+
+
 @contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -198,7 +214,6 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     with _timed(timings, "setup"):
         vocabulary = load_vocabulary(paths.ontology, paths.data / "units.tsv")
         extra = _extra(paths)
-        shapes = load_shapes(paths.shapes)
         folders = paths.monograph_dirs()
         if not folders:
             raise InputError("no monograph found", paths.monographs,
@@ -228,7 +243,7 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     with _timed(timings, "coverage"):
         coverage = _coverage(monographs)
     return Release(publication, monographs, None,  # type: ignore[arg-type]
-                   vocabulary.ontology, shapes, timings=timings, lines=lines, parts=parts,
+                   vocabulary.ontology, None, timings=timings, lines=lines, parts=parts,  # type: ignore[arg-type]
                    extra_lines=extra_lines, jobs=jobs, use_cache=use_cache,
                    coverage=coverage, paths=paths)
 
@@ -240,7 +255,8 @@ def _start_checks(release: Release, lang: str) -> Callable[[], None]:
     with _timed(release.timings, "prepare checks"):
         ontology_lines = ntriples_lines(release.ontology)
         checks = _checks.Checks(release.paths, release.ontology, ontology_lines,
-                                digest_of(ontology_lines), release.shapes, lang,
+                                digest_of(ontology_lines), lambda: release.shapes,
+                                files_digest(sorted(release.paths.shapes.glob("*.ttl"))), lang,
                                 release.use_cache)
     finish = _checks.start(checks, release.ntriples(), release.jobs, release.timings)
 
