@@ -295,9 +295,8 @@ def to_jsonld(graph: Graph) -> bytes:
     return jsonld_of(list(graph), _bindings(graph))
 
 
-def jsonld_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
-    """Flat compacted JSON-LD of a list of triples (see ``to_jsonld``)."""
-    context = _context_of(triples, bindings)
+def _shortener(context: dict[str, str]) -> Callable[[str], str]:
+    """``_compact`` under a context, remembered: a release names the same IRIs many times."""
     compact: dict[str, str] = {}
 
     def short(iri: str) -> str:
@@ -305,6 +304,13 @@ def jsonld_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
         if text is None:
             text = compact[iri] = _compact(iri, context)
         return text
+    return short
+
+
+def jsonld_of(triples: Sequence[Triple], bindings: Bindings) -> bytes:
+    """Flat compacted JSON-LD of a list of triples (see ``to_jsonld``)."""
+    context = _context_of(triples, bindings)
+    short = _shortener(context)
 
     nodes: dict[str, dict[str, list[object]]] = {}
     for s, p, o in triples:
@@ -381,13 +387,7 @@ def jsonld_of_lines(lines: Sequence[str], bindings: Bindings) -> tuple[bytes, by
                 iris.add(datatype)
     context = _used_prefixes_of([(URIRef(i),) for i in iris], bindings,  # type: ignore[misc]
                                 lambda ns: ns.endswith(("/", "#")))
-    compact: dict[str, str] = {}
-
-    def short(iri: str) -> str:
-        text = compact.get(iri)
-        if text is None:
-            text = compact[iri] = _compact(iri, context)
-        return text
+    short = _shortener(context)
 
     nodes: dict[str, dict[str, list[object]]] = {}
     for triple in triples:
