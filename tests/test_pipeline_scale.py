@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, RDFS
 from monokg import parts
 from monokg.errors import NonConformance
 from monokg.export import WRITERS, _used_prefixes, ntriples_lines
-from monokg.graph import new_graph, to_graph
+from monokg.graph import graph_of, new_graph, to_graph
 from monokg.namespaces import MKG, OA
 from monokg.paths import ProjectPaths
 from monokg.pipeline import _extra, assemble, build, check
@@ -108,7 +108,7 @@ def inject(monkeypatch: pytest.MonkeyPatch,
     def patched(folder, use_cache=True):  # type: ignore[no-untyped-def]
         part, errors = original(folder, use_cache)
         mono_id = part.monograph.id
-        graph = parts.graph_of(part.lines)
+        graph = graph_of(part.lines)
         for triple in (drop(mono_id, graph) if drop else []):
             graph.remove(triple)
         for triple in extra(mono_id):
@@ -143,7 +143,7 @@ def test_per_monograph_validation_finds_what_the_whole_graph_shows(
     inject(monkeypatch, extra, drop)
     release = assemble(ProjectPaths(corpus), jobs=1, use_cache=False)
     assert len(release.parts) == 2
-    whole, _ = check_shapes(parts.graph_of(release.lines), release.shapes, release.ontology)
+    whole, _ = check_shapes(graph_of(release.lines), release.shapes, release.ontology)
     with pytest.raises(NonConformance) as failure:
         check(release)
     assert failure.value.stage == "validation (SHACL)"
@@ -164,7 +164,7 @@ def test_a_contradiction_across_two_monographs_is_found(
     inject(monkeypatch, extra)
     release = assemble(ProjectPaths(corpus), jobs=1, use_cache=False)
     for part in release.parts:  # each monograph alone is consistent ...
-        check_consistency(release.ontology, parts.graph_of(part.lines))
+        check_consistency(release.ontology, graph_of(part.lines))
     with pytest.raises(NonConformance) as failure:  # ... together they are not
         check(release)
     assert failure.value.stage.startswith("reasoning")

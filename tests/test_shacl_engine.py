@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from monokg.errors import InputError
 from monokg.export import ntriples_lines
-from monokg.parts import graph_of
+from monokg.graph import graph_of
 from monokg.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
 from monokg.validate import _bindings, check_shape_lines, check_shapes, load_rdf, load_shapes
 from monokg.vocabulary import load_vocabulary

@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 #: A contradiction: (stage, findings); None when consistent.
 Verdict = tuple[str, list[Finding]] | None
 
-REASONING = "reasoning (HermiT)"
-
 
 @dataclass
 class Checks:
@@ -61,16 +59,16 @@ _PENDING: tuple[Checks, Sequence[str]] | None = None
 
 def ontology_verdict(checks: Checks) -> Verdict:
     """HermiT on the ontology alone (unsatisfiable classes, contradictions), once per version."""
-    from .reason import check_ontology
+    from .reason import HERMIT_STAGE, check_ontology
 
     cache = Cache(checks.paths.root, checks.use_cache)
     key = digest_of(["ontology", checks.ontology_digest])
     cached = cache.get("ontology", key)
     if isinstance(cached, list):
-        return (REASONING, cached) if cached else None
+        return (HERMIT_STAGE, cached) if cached else None
     findings = check_ontology(checks.ontology)
     cache.put("ontology", key, findings)
-    return (REASONING, findings) if findings else None
+    return (HERMIT_STAGE, findings) if findings else None
 
 
 def data_verdict(checks: Checks, lines: Sequence[str]) -> Verdict:

@@ -12,6 +12,7 @@ cost most of a build's assembly time and memory, and every later stage reads lin
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from decimal import Decimal
 
 from rdflib import Graph, URIRef
@@ -366,14 +367,20 @@ def check_links(mono: Monograph, mapping_set: MappingSet | None,
         raise InputErrors(errors)
 
 
+def graph_of(lines: Iterable[str]) -> Graph:
+    """An rdflib graph (with the project's prefixes) of N-Triples lines."""
+    from .export import triples_of
+
+    graph = new_graph()
+    graph.addN((s, p, o, graph) for s, p, o in triples_of(lines))
+    return graph
+
+
 def to_graph(monographs: list[Monograph], mapping_sets: dict[str, MappingSet],
              extra: list[Graph]) -> Graph:
     """The whole data graph of a release (before rebasing) as an rdflib Graph: ``to_lines``
     read back, plus the extra graphs (for callers that still need a Graph)."""
-    from .export import triples_of
-
-    graph = new_graph()
-    graph.addN((s, p, o, graph) for s, p, o in triples_of(to_lines(monographs, mapping_sets)))
+    graph = graph_of(to_lines(monographs, mapping_sets))
     for part in extra:
         graph += part
     return graph

@@ -1,4 +1,5 @@
-"""N-Triples terms as text: IRI and literal tokens spelled exactly as rdflib writes them.
+"""N-Triples terms as text: IRI and literal tokens spelled exactly as rdflib writes them, and
+literal tokens read back (for the engines that work on N-Triples lines).
 
 The graph stage writes its triples straight as N-Triples lines (no rdflib Graph in between),
 so the spelling rdflib's N-Triples serializer gives each term is reproduced here, in one place:
@@ -29,6 +30,9 @@ _LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BREAK = re.compile(f"[{_LINE_BREAKS}]")
 _BREAK_ESCAPES = str.maketrans({c: f"\\u{ord(c):04X}" for c in _LINE_BREAKS})
 _SPECIAL = re.compile(f'[\\\\"\\n\\r{_LINE_BREAKS}]')
+_UNESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))', re.DOTALL)
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
+            "\\": "\\"}
 
 
 def iri(value: str) -> str:
@@ -97,3 +101,22 @@ def _rdflib_lexical(lexical: str, datatype: str) -> str:
 def line(subject: str, predicate: str, obj: str) -> str:
     """One N-Triples line (without its newline) of three tokens."""
     return f"{subject} {predicate} {obj} ."
+
+
+def unescape(text: str) -> str:
+    """The characters an N-Triples string's escapes stand for (an unknown escape is kept)."""
+    if "\\" not in text:
+        return text
+    return _UNESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16))
+                         if m.group(3) is None else _ESCAPES.get(m.group(3), m.group(0)), text)
+
+
+def split_literal(token: str) -> tuple[str, str | None, str | None]:
+    """(lexical form, language, datatype IRI) of an N-Triples literal token."""
+    end = token.rindex('"')
+    lexical, suffix = unescape(token[1:end]), token[end + 1:]
+    if suffix.startswith("@"):
+        return lexical, suffix[1:], None
+    if suffix.startswith("^^<"):
+        return lexical, None, suffix[3:-1]
+    return lexical, None, None

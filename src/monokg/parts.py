@@ -15,13 +15,10 @@ from collections.abc import Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-
 from .cache import Cache, digest_of, files_digest
 from .claims import Monograph, load_monograph
 from .errors import InputError, InputErrors
-from .export import triples_of
-from .graph import check_links, new_graph, to_lines
+from .graph import check_links, to_lines
 from .mappings import load_mapping_set
 from .paths import ProjectPaths
 from .vocabulary import Vocabulary
@@ -108,13 +105,6 @@ def build_part(folder: Path, use_cache: bool = True
     if key is not None:
         cache.put("part", key, part)
     return part, []
-
-
-def graph_of(lines: Sequence[str]) -> Graph:
-    """An rdflib graph (with the project's prefixes) of N-Triples lines."""
-    graph = new_graph()
-    graph.addN((s, p, o, graph) for s, p, o in triples_of(lines))
-    return graph
 
 
 def input_errors(errors: Sequence[tuple[object, ...]]) -> InputErrors:

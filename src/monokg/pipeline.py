@@ -43,7 +43,7 @@ from .dataset import write_bulk_files, write_manifest, write_metadata
 from .docs import write_ontology_docs
 from .errors import Finding, InputError, InputErrors
 from .export import ntriples_lines, to_turtle, write_release_lines
-from .graph import new_graph
+from .graph import graph_of, new_graph
 from .mappings import load_local_concepts
 from .paths import ProjectPaths
 from .product_validate import write_product_pages
@@ -97,7 +97,7 @@ class Release:
 
 def _get_graph(self: Release) -> Graph:
     if self._graph is None:  # type: ignore[attr-defined]
-        self._graph = _parts.graph_of(self.lines)  # type: ignore[attr-defined]
+        self._graph = graph_of(self.lines)  # type: ignore[attr-defined]
     return self._graph  # type: ignore[attr-defined,no-any-return]
 
 

@@ -374,7 +374,7 @@ def _monograph_graph(release: Release, monograph_id: str) -> Graph:
     """One monograph's triples with the project's term files: all a product page draws on
     (every node it shows is minted under that monograph or is a linked term), without an
     rdflib graph of the whole release."""
-    from .parts import graph_of
+    from .graph import graph_of
 
     lines = [line for part in release.parts if part.monograph.id == monograph_id
              for line in part.lines]

@@ -70,6 +70,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import Finding, InputError, NonConformance
+from .ntriples import split_literal
 from .validate import compact
 
 #: JVM options that trade peak speed for start-up time: HermiT runs once, for about a second.
@@ -129,8 +130,6 @@ _OTHER_OWL_DATATYPES = {f"{_OWL}real", f"{_OWL}rational", f"{_RDF}XMLLiteral", _
                             "dateTime", "dateTimeStamp"))}
 _DECIMAL_FORM = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _INTEGER_FORM = re.compile(r"[+-]?[0-9]+")
-_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
-_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
 #: The value of a literal whose datatype HermiT ignores (outside the OWL 2 datatype map).
 _ANY_VALUE = ("any",)
 _IRI_TOKEN = re.compile(r"<[^<>]*>")
@@ -289,31 +288,8 @@ def _schema(ontology: Graph) -> _Schema:
                    frozenset(_token(p) for p in of_type(_ANNOTATION_PROPERTY)))
 
 
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-
-    def one(match: re.Match[str]) -> str:
-        code = match.group(1)
-        if code[0] in "uU" and len(code) > 1:
-            return chr(int(code[1:], 16))
-        return _ESCAPES.get(code, code)
-    return _ESCAPE.sub(one, text)
-
-
 class _Malformed(ValueError):
     """A lexical form outside its datatype's lexical space."""
-
-
-def _split_literal(token: str) -> tuple[str, str | None, str | None]:
-    """(lexical form, language, datatype IRI) of an N-Triples literal token."""
-    end = token.rindex('"')
-    lexical, suffix = _unescape(token[1:end]), token[end + 1:]
-    if suffix.startswith("@"):
-        return lexical, suffix[1:], None
-    if suffix.startswith("^^<"):
-        return lexical, None, suffix[3:-1]
-    return lexical, None, None
 
 
 def _value(lexical: str, lang: str | None, datatype: str | None) -> tuple[object, ...]:
@@ -451,7 +427,7 @@ def _contradictions(lines: Iterable[str], schema: _Schema, strict: bool) -> list
         value = parsed.get(rest)
         if value is None:
             try:
-                value = parsed[rest] = _value(*_split_literal(rest))
+                value = parsed[rest] = _value(*split_literal(rest))
             except _Malformed:
                 findings.append(_finding(subject, schema, _show(predicate, schema),
                                          f"has the value {rest}, which is not a valid "
@@ -777,13 +753,10 @@ def check_data(lines: Sequence[str], ontology: Graph) -> tuple[str, list[Finding
     try:
         return DIRECT_STAGE, check_data_lines(lines, ontology)
     except OutsideDirectCheck:
-        from .export import triples_of
-        from .graph import new_graph
+        from .graph import graph_of
 
-        data = new_graph()
-        data.addN((s, p, o, data) for s, p, o in triples_of(lines))
         try:
-            check_consistency(ontology, data)
+            check_consistency(ontology, graph_of(lines))
         except NonConformance as exc:
             return HERMIT_STAGE, exc.findings
         return HERMIT_STAGE, []

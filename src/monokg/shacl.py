@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .errors import Finding
+from .ntriples import split_literal
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -59,9 +60,6 @@ _PLAIN_NUMBERS = {f"{_XSD}integer": _INTEGER, f"{_XSD}nonNegativeInteger": _NON_
 _FAST_VALID = {**_PLAIN_NUMBERS, f"{_XSD}boolean": re.compile(r"true|false\Z"),
                f"{_XSD}string": re.compile(r".*", re.DOTALL)}
 
-_UNESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))', re.DOTALL)
-_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
-            "\\": "\\"}
 
 
 class Unsupported(Exception):
@@ -384,13 +382,6 @@ def term_token(term: Any) -> str:
 
 # --- literals -----------------------------------------------------------------------------
 
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-    return _UNESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16))
-                         if m.group(3) is None else _ESCAPES.get(m.group(3), m.group(0)), text)
-
-
 class _Literals:
     """What the engine needs to know about literal tokens, each worked out once."""
 
@@ -404,16 +395,7 @@ class _Literals:
         """Lexical form (unescaped), language, datatype of a literal token."""
         parts = self.parts.get(token)
         if parts is None:
-            end = token.rindex('"')
-            suffix = token[end + 1:]
-            lexical = _unescape(token[1:end])
-            if suffix.startswith("@"):
-                parts = (lexical, suffix[1:], None)
-            elif suffix.startswith("^^"):
-                parts = (lexical, None, suffix[3:-1])
-            else:
-                parts = (lexical, None, None)
-            self.parts[token] = parts
+            parts = self.parts[token] = split_literal(token)
         return parts
 
     def term(self, token: str) -> Any:
@@ -808,12 +790,9 @@ def _sparql_results(lines: list[str], queries: list[tuple[str, Query, set[str]]]
 def _sparql_results_rdflib(lines: list[str], queries: list[tuple[str, Query, set[str]]]
                            ) -> Iterator[_Result]:
     """`_sparql_results` as pySHACL gets them: rdflib, one query per focus node."""
-    from rdflib import Graph
+    from .graph import graph_of
 
-    from .export import triples_of
-
-    graph = Graph(bind_namespaces="none")
-    graph.addN((s, p, o, graph) for s, p, o in triples_of(lines))
+    graph = graph_of(lines)
     literals = _Literals()
     for key, query, focus in queries:
         prepared = None
