@@ -115,11 +115,11 @@ def to_trig(lines: list[str], graph: URIRef) -> bytes:
 def write_bulk_files(release: Release, out_dir: Path) -> list[Path]:
     """``<dataset>.nq`` and ``<dataset>.trig``: the data graph and ontology in the dataset graph."""
     from .export import ntriples_lines
-    from .pipeline import rebase_lines, released_ontology
+    from .pipeline import released_ontology
 
     pub = release.publication
     ontology = ntriples_lines(released_ontology(release.ontology, pub))
-    data = rebase_lines(release.ntriples(), pub)
+    data = release.published_lines()
     # Both are sorted and unique; the ontology is small, so merge it in as a set.
     lines = sorted(set(data).union(ontology)) if ontology else data
     graph = dataset_iri(pub)
@@ -226,10 +226,8 @@ def to_metadata(release: Release, files: list[Path], description: dict[str, dict
     """DCAT + VoID for the dataset, one distribution per file, and the sources it came from."""
     from .graph import monograph_iri, new_graph
 
-    from .pipeline import rebase_lines
-
     pub = release.publication
-    data = rebase_lines(release.ntriples(), pub)
+    data = release.published_lines()
     ds = dataset_iri(pub)
     meta = new_graph()
     meta.bind("foaf", str(FOAF))

@@ -74,6 +74,7 @@ class Release:
     use_cache: bool = True
     coverage: list[Coverage] = field(default_factory=list)
     paths: ProjectPaths | None = None
+    _published: list[str] | None = field(default=None, repr=False)
 
     @property
     def claim_count(self) -> int:
@@ -93,6 +94,12 @@ class Release:
         if not self.lines and getattr(self, "_graph", None) is not None:
             self.lines = ntriples_lines(self._graph)  # type: ignore[attr-defined]
         return self.lines
+
+    def published_lines(self) -> list[str]:
+        """``ntriples()`` under the publication's base, made once for every writer."""
+        if self._published is None:
+            self._published = rebase_lines(self.ntriples(), self.publication)
+        return self._published
 
 
 def _get_graph(self: Release) -> Graph:
@@ -275,7 +282,7 @@ def write_graph_files(release: Release, out_dir: Path) -> list[Path]:
     from .dataset import write_file
 
     pub = release.publication
-    lines = rebase_lines(release.ntriples(), pub)
+    lines = release.published_lines()
     bindings = [(p, str(n)) for p, n in pub.rebase(new_graph()).namespaces()]
     files = write_release_lines(lines, bindings, out_dir, pub.dataset, release.timings)
     ontology = out_dir / f"{pub.dataset}.owl.ttl"
