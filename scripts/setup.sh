@@ -34,9 +34,10 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# Every package at the version in constraints.txt, so the release rebuilds byte for byte.
 if [ "$want_test" = 1 ]; then
-  .venv/bin/python -m pip install -q -e '.[test]'
+  .venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q -c constraints.txt -e .
 fi
 echo "monokg is set up in .venv ($(.venv/bin/monokg --version))"
