@@ -28,14 +28,15 @@ def main(root: Path, out: Path, result: Path) -> None:
         timings[name] = now - since
         return now
 
-    from monokg.claims import load_monograph
-    from monokg.errors import NonConformance
-    from monokg.graph import to_graph
-    from monokg.mappings import load_local_concepts, load_mapping_set
-    from monokg.paths import ProjectPaths
-    from monokg.reason import check_consistency
-    from monokg.validate import check_shapes, load_rdf, load_shapes
-    from monokg.vocabulary import load_vocabulary
+    from monokg.curate.claims import load_monograph
+    from monokg.model.errors import NonConformance
+    from monokg.assemble.graph import to_graph
+    from monokg.curate.mappings import load_local_concepts, load_mapping_set
+    from monokg.model.paths import ProjectPaths
+    from monokg.check.reason import check_consistency
+    from monokg.check.validate import check_shapes
+    from monokg.rdf.read import load_rdf, load_shapes
+    from monokg.curate.vocabulary import load_vocabulary
 
     paths = ProjectPaths(root)
     t = stage("imports", started)

@@ -31,8 +31,8 @@ def free_port() -> int:
 
 def requests_for(root: Path) -> list[tuple[str, str, str]]:
     """(kind, path, Accept) requests drawn from the build."""
-    from monokg.config import load_publication
-    from monokg.site import load_site
+    from monokg.model.config import load_publication
+    from monokg.publish.site import load_site
 
     publication = load_publication(root / "monokg.toml")
     site = load_site(root / "build", publication, root / "queries")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from monokg.paths import ProjectPaths
-from monokg.pipeline import assemble
-from monokg.reason import check_consistency
-from monokg.validate import check_shapes
+from monokg.model.paths import ProjectPaths
+from monokg.assemble.release import assemble
+from monokg.check.reason import check_consistency
+from monokg.check.validate import check_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_CLAIM = ("/claim/", "/span/", "/selector/", "/dose/", "/quantity/")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What a project consists of (everything the build reads).
@@ -39,8 +42,8 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project copy built once per session; returns its root (outputs in root/build)."""
+    from monokg.model.paths import ProjectPaths
     from monokg.pipeline import build
-    from monokg.paths import ProjectPaths
 
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     build(ProjectPaths(root))
@@ -51,3 +54,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def raw_source() -> str:
     """The source of record, read straight from disk, independently of the build code."""
     return (ROOT / "data" / "sources" / "l-glutamine.nl.txt").read_bytes().decode("utf-8")
+
+
+def literal(graph: Graph, subject: Node | None, predicate: URIRef) -> Literal:
+    """The one literal value of a property (the test fails where there is none)."""
+    value = graph.value(subject, predicate)
+    assert isinstance(value, Literal), f"no literal {predicate} on {subject}"
+    return value
+
+
+def solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
+    """The rows of a SELECT query on an embedded store."""
+    result = store.query(sparql)
+    assert isinstance(result, ox.QuerySolutions)
+    return result

@@ -94,7 +94,7 @@ CASES = {
         ["10-dosering.yaml:", "malformed YAML"]),
     "non-UTF-8 claims file": (
         lambda p: (p / DOSERING).write_bytes(
-            (p / DOSERING).read_bytes().replace("vijf".encode(), "vijf\xe9".encode("latin-1"))),
+            (p / DOSERING).read_bytes().replace(b"vijf", "vijf\xe9".encode("latin-1"))),
         ["10-dosering.yaml:", "not UTF-8"]),
     "changed source": (
         lambda p: (p / "data/sources/l-glutamine.nl.txt").write_bytes(

@@ -56,13 +56,22 @@ def test_query_formats(built: Path) -> None:
     runner = CliRunner()
     tsv = runner.invoke(main, ["query", "--root", str(built), MODALITIES])
     assert tsv.exit_code == 0, tsv.output
-    rows = list(csv.reader(io.StringIO(tsv.stdout), delimiter="\t"))
-    assert rows[0] == ["claim", "modality"]
+    # SPARQL 1.1 TSV: variables with "?", terms in N-Triples spelling.
+    rows = list(csv.reader(io.StringIO(tsv.stdout), delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert rows[0] == ["?claim", "?modality"]
     as_json = runner.invoke(main, ["query", "--root", str(built), "--format", "json", MODALITIES])
-    results = json.loads(as_json.stdout)["results"]
-    assert [[r["claim"], r["modality"]] for r in results] == rows[1:]
-    assert {r["modality"].rsplit("/", 1)[1] for r in results} <= {
+    document = json.loads(as_json.stdout)
+    assert document["head"] == {"vars": ["claim", "modality"]}
+    bindings = document["results"]["bindings"]
+    assert all(b["claim"]["type"] == b["modality"]["type"] == "uri" for b in bindings)
+    assert [[f"<{b['claim']['value']}>", f"<{b['modality']['value']}>"] for b in bindings] \
+        == rows[1:]
+    assert {b["modality"]["value"].rsplit("/", 1)[1] for b in bindings} <= {
         "Established", "Asserted", "Likely", "Apparent", "Estimated", "AsFarAsKnown", "Possible"}
+    as_csv = runner.invoke(main, ["query", "--root", str(built), "--format", "csv", MODALITIES])
+    assert as_csv.stdout.splitlines()[0] == "claim,modality"
+    as_xml = runner.invoke(main, ["query", "--root", str(built), "--format", "xml", MODALITIES])
+    assert "http://www.w3.org/2005/sparql-results#" in as_xml.stdout
 
 
 def test_a_malformed_query_is_an_input_error(built: Path) -> None:

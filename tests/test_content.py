@@ -14,10 +14,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
-from monokg.claims import Claim, load_monograph, normalise_quote
 from monokg.cli import main
-from monokg.namespaces import MKG, OBO
-from monokg.vocabulary import load_vocabulary
+from monokg.curate.claims import Claim, load_monograph, normalise_quote
+from monokg.curate.vocabulary import load_vocabulary
+from monokg.model.namespaces import MKG, OBO
+
+from .conftest import literal
 
 ROOT = Path(__file__).resolve().parents[1]
 MONOGRAPH = ROOT / "data" / "monographs" / "l-glutamine-nl"
@@ -68,7 +70,7 @@ def _cues() -> list[tuple[re.Pattern[str], int, str]]:
     onto = VOCABULARY.ontology
     out = []
     for modality, cue in onto.subject_objects(MKG.cue):
-        strength = int(onto.value(modality, MKG.strength))  # type: ignore[arg-type]
+        strength = int(literal(onto, modality, MKG.strength))
         out.append((re.compile(rf"(?<!\w){re.escape(str(cue))}(?!\w)", re.IGNORECASE),
                     strength, str(modality).rsplit("/", 1)[-1]))
     return out
@@ -92,7 +94,7 @@ def test_claim(claim: Claim, graph: Graph) -> None:
     assert not re.search(r"\b(de|het|een|van|niet)\b", statement), "Dutch words in the statement"
     assert claim.evidence == OBO["ECO_0000303"], "the source cites no study"
     # The modality is no stronger than the weakest hedge in the quoted words.
-    strength = int(VOCABULARY.ontology.value(claim.modality, MKG.strength))  # type: ignore[arg-type]
+    strength = int(literal(VOCABULARY.ontology, claim.modality, MKG.strength))
     for pattern, cue_strength, modality in CUES:
         if pattern.search(quote):
             assert strength <= cue_strength, f"quote says {pattern.pattern!r} ({modality})"
@@ -227,7 +229,7 @@ def test_a_sentence_neither_covered_nor_listed_fails_the_build(project: Path) ->
 
 
 def test_sentences_do_not_end_at_dotted_abbreviations() -> None:
-    from monokg.sources import Paragraph
+    from monokg.curate.sources import Paragraph
 
     text = "Immunodeficiëntie (o.a. AIDS) komt voor. Bijv. door stress, d.w.z. zware inspanning."
     para = Paragraph("s", 1, text, list(range(len(text))), 0, len(text))
@@ -237,7 +239,8 @@ def test_sentences_do_not_end_at_dotted_abbreviations() -> None:
 
 
 def test_the_coverage_page_escapes_the_text() -> None:
-    from monokg.coverage import Coverage, SentenceCoverage, to_html, to_tsv
+    from monokg.curate.coverage import Coverage, SentenceCoverage
+    from monokg.publish.coverage import to_html, to_tsv
 
     cov = Coverage("m", [SentenceCoverage("s", 1, 1, 0, 9, "a <b> & ‘c’", ["x-1"])])
     page = to_html([cov]).decode("utf-8")

@@ -12,13 +12,14 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from monokg.namespaces import DEFAULT_BASE, SH, SPDX, VOID
-from monokg.paths import ProjectPaths
+from monokg.check.validate import check_shapes
+from monokg.curate.vocabulary import load_vocabulary
+from monokg.model.namespaces import DEFAULT_BASE, SH, SPDX, VOID
+from monokg.model.paths import ProjectPaths
 from monokg.pipeline import build
-from monokg.validate import check_shapes, load_shapes
-from monokg.vocabulary import load_vocabulary
+from monokg.rdf.read import load_shapes
 
-from .conftest import ROOT
+from .conftest import ROOT, literal, solutions
 
 # Open namespaces: pytest inspects module globals, and rdflib's closed DCAT/XSD warn on that.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -55,7 +56,7 @@ def test_every_other_release_file_is_a_distribution_with_size_and_checksum(
     for dist in void.subjects(RDF.type, DCAT.Distribution):
         name = str(void.value(dist, DCTERMS.title))
         checksum = void.value(dist, SPDX.checksum)
-        described[name] = (int(void.value(dist, DCAT.byteSize)),
+        described[name] = (int(literal(void, dist, DCAT.byteSize)),
                            str(void.value(checksum, SPDX.checksumValue)))
         assert void.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
         assert void.value(dist, DCAT.downloadURL) == dist
@@ -68,12 +69,13 @@ def test_every_other_release_file_is_a_distribution_with_size_and_checksum(
 
 def test_the_dataset_says_what_users_need(built: Path, void: Graph) -> None:
     ds = URIRef(DEFAULT_BASE + "dataset/monokg")
-    titles = {t.language for t in void.objects(ds, DCTERMS.title)}
-    descriptions = {t.language for t in void.objects(ds, DCTERMS.description)}
+    titles = {t.language for t in void.objects(ds, DCTERMS.title) if isinstance(t, Literal)}
+    descriptions = {t.language for t in void.objects(ds, DCTERMS.description)
+                    if isinstance(t, Literal)}
     assert titles == descriptions == {"nl", "en"}
     assert void.value(ds, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
     assert void.value(ds, DCTERMS.issued) == Literal("2026-11-25", datatype=XSD.date) or \
-        void.value(ds, DCTERMS.issued).datatype == XSD.date
+        literal(void, ds, DCTERMS.issued).datatype == XSD.date
     assert void.value(ds, VOID.sparqlEndpoint) == URIRef(DEFAULT_BASE + "sparql")
     publisher = void.value(ds, DCTERMS.publisher)
     assert publisher is not None and len(list(void.predicate_objects(publisher))) >= 2
@@ -90,15 +92,15 @@ def test_void_statistics_match_the_data(built: Path, void: Graph) -> None:
     data = ox.Store()
     data.bulk_load(path=str(built / "build" / "monokg.nt"), format=ox.RdfFormat.N_TRIPLES)
     ds = URIRef(DEFAULT_BASE + "dataset/monokg")
-    assert int(void.value(ds, VOID.triples)) == len(data)
-    classes = {row["c"].value: int(row["n"].value) for row in data.query(
+    assert int(literal(void, ds, VOID.triples)) == len(data)
+    classes = {row["c"].value: int(row["n"].value) for row in solutions(data,
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")}
-    partitions = {str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
+    partitions = {str(void.value(p, VOID["class"])): int(literal(void, p, VOID.entities))
                   for p in void.objects(ds, VOID.classPartition)}
     assert partitions == classes
-    properties = {row["p"].value: int(row["n"].value) for row in data.query(
+    properties = {row["p"].value: int(row["n"].value) for row in solutions(data,
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
-    partitions = {str(void.value(p, VOID.property)): int(void.value(p, VOID.triples))
+    partitions = {str(void.value(p, VOID.property)): int(literal(void, p, VOID.triples))
                   for p in void.objects(ds, VOID.propertyPartition)}
     assert partitions == properties
 
@@ -146,8 +148,8 @@ def test_every_dataset_shape_has_fixtures() -> None:
 
 
 def test_a_dataset_description_without_dutch_is_refused(tmp_path: Path) -> None:
-    from monokg.dataset import load_description
-    from monokg.errors import InputError
+    from monokg.curate.dataset import load_description
+    from monokg.model.errors import InputError
     description = tmp_path / "dataset.yaml"
     description.write_text((ROOT / "data" / "dataset.yaml").read_text(encoding="utf-8")
                            .replace("  nl: ", "  fr: ", 1), encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from monokg.docs import page_names, to_ontology_html
+from monokg.publish.docs import page_names, to_ontology_html
 
 from .conftest import ROOT
 

@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from monokg.assemble.metadata import dataset_iri
 from monokg.cli import main
-from monokg.config import load_publication
-from monokg.dataset import dataset_iri
-from monokg.errors import InputError
-from monokg.load import count_triples, default_query_endpoint, load_release
-from monokg.site import release_files
+from monokg.model.config import load_publication
+from monokg.model.errors import InputError
+from monokg.publish.site import release_files
+from monokg.surfaces.load import count_triples, default_query_endpoint, load_release
 
-from .conftest import ROOT
+from .conftest import ROOT, solutions
 from .servers import Store, oxigraph_server, rows_of, virtuoso_server
 
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -83,7 +83,7 @@ def _remote_rows(store: Store, sparql: str, graph: str) -> set:
 
 
 def _embedded_rows(store: ox.Store, sparql: str) -> set:
-    result = store.query(sparql)
+    result = solutions(store, sparql)
     return rows_of(json.loads(result.serialize(format=ox.QueryResultsFormat.JSON) or b"{}"))
 
 
@@ -123,7 +123,7 @@ def test_load_into_another_named_graph(built: Path, oxigraph: Store, embedded: o
     assert count_triples(oxigraph.query, other, _no_auth()) == len(embedded)
 
 
-def _no_auth():  # type: ignore[no-untyped-def]
+def _no_auth():
     import urllib.request
     return urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

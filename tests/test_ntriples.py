@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from monokg import ntriples as nt
-from monokg.export import ntriples_lines
+import monokg.rdf.ntriples as nt
+from monokg.rdf.graphs import ntriples_lines
 
 S, P = URIRef("https://w3id.org/monokg/claim/x/y"), URIRef("http://www.w3.org/ns/oa#exact")
 TRICKY = ['plain', 'say "hi"', "back\\slash", "two\nlines", "cr\rlf\r\n", "tab\there",

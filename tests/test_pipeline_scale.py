@@ -13,15 +13,19 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from monokg import parts
-from monokg.errors import NonConformance
-from monokg.export import WRITERS, _used_prefixes, ntriples_lines
-from monokg.graph import graph_of, new_graph, to_graph
-from monokg.namespaces import MKG, OA
-from monokg.paths import ProjectPaths
-from monokg.pipeline import _extra, assemble, build, check
-from monokg.synthetic import write_corpus
-from monokg.validate import check_shapes
+from monokg.assemble import release as release_stage
+from monokg.assemble.graph import to_graph
+from monokg.assemble.release import _extra, assemble
+from monokg.check.release import check_release
+from monokg.check.validate import check_shapes
+from monokg.curate.synthetic import write_corpus
+from monokg.model.errors import NonConformance
+from monokg.model.namespaces import MKG, OA
+from monokg.model.paths import ProjectPaths
+from monokg.pipeline import build
+from monokg.rdf.formats import WRITERS
+from monokg.rdf.graphs import graph_of, new_graph, ntriples_lines
+from monokg.rdf.turtle import to_turtle
 
 from .conftest import ROOT
 from .test_exports import release_files
@@ -37,20 +41,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def rdflib_longturtle(graph: Graph) -> bytes:
-    """Turtle exactly as rdflib writes it (the reference for our own layout)."""
-    out = Graph(bind_namespaces="none")
-    for prefix, namespace in _used_prefixes(graph).items():
-        out.bind(prefix, namespace)
-    out += graph
-    return out.serialize(format="longturtle").encode("utf-8")
-
-
 def one_graph(root: Path) -> Graph:
     """The release graph built the plain way: every monograph into one rdflib graph."""
-    from monokg.claims import load_monograph
-    from monokg.mappings import load_mapping_set
-    from monokg.vocabulary import load_vocabulary
+    from monokg.curate.claims import load_monograph
+    from monokg.curate.mappings import load_mapping_set
+    from monokg.curate.vocabulary import load_vocabulary
 
     paths = ProjectPaths(root)
     vocabulary = load_vocabulary(paths.ontology, paths.data / "units.tsv")
@@ -60,16 +55,15 @@ def one_graph(root: Path) -> Graph:
     return to_graph(monographs, sets, [_extra(paths)])
 
 
-def test_our_turtle_layout_is_rdflibs_longturtle_byte_for_byte(built: Path) -> None:
+def test_the_release_turtle_is_the_turtle_writer_on_the_ntriples(built: Path) -> None:
     graph = new_graph().parse(built / "build" / "monokg.nt", format="nt")
-    assert (built / "build" / "monokg.ttl").read_bytes() == rdflib_longturtle(graph)
+    assert (built / "build" / "monokg.ttl").read_bytes() == to_turtle(graph)
 
 
 def test_a_parallel_build_writes_what_one_graph_gives(corpus: Path, tmp_path: Path) -> None:
     build(ProjectPaths(corpus), jobs=2, use_cache=False)
     graph = one_graph(corpus)
     files = corpus / "build"
-    assert (files / "monokg.ttl").read_bytes() == rdflib_longturtle(graph)
     for suffix, writer in WRITERS.items():
         assert (files / f"monokg{suffix}").read_bytes() == writer(graph), suffix
     serial = tmp_path / "serial"
@@ -86,7 +80,7 @@ def test_a_cached_rebuild_changes_no_byte_and_sees_an_edit(corpus: Path) -> None
     assert (corpus / ".monokg-cache" / "part").is_dir()
     build(paths, jobs=2)
     assert release_files(corpus / "build") == before
-    claims = sorted((corpus / "data" / "monographs").glob("synth-00002-nl/claims/*.yaml"))[0]
+    claims = min((corpus / "data" / "monographs").glob("synth-00002-nl/claims/*.yaml"))
     text = claims.read_text(encoding="utf-8")
     edited = text.replace("statement: 'Synthetica", "statement: 'Edited Synthetica", 1)
     assert edited != text
@@ -103,10 +97,10 @@ def inject(monkeypatch: pytest.MonkeyPatch,
            drop: Callable[[str, Graph], list[tuple[object, object, object]]] | None = None
            ) -> None:
     """Add (and drop) triples to each monograph's lines as it is assembled (in this process)."""
-    original = parts.build_part
+    original = release_stage.build_part
 
-    def patched(folder, use_cache=True):  # type: ignore[no-untyped-def]
-        part, errors = original(folder, use_cache)
+    def patched(context, folder, use_cache=True):
+        part, errors = original(context, folder, use_cache)
         mono_id = part.monograph.id
         graph = graph_of(part.lines)
         for triple in (drop(mono_id, graph) if drop else []):
@@ -115,10 +109,10 @@ def inject(monkeypatch: pytest.MonkeyPatch,
             graph.add(triple)
         part.lines = ntriples_lines(graph)
         return part, errors
-    monkeypatch.setattr(parts, "build_part", patched)
+    monkeypatch.setattr(release_stage, "build_part", patched)
 
 
-def finding_keys(findings: list) -> set[tuple[str, str | None, str]]:  # type: ignore[type-arg]
+def finding_keys(findings: list) -> set[tuple[str, str | None, str]]:
     return {(f.focus, f.path, f.message) for f in findings if f.severity == "Violation"}
 
 
@@ -127,7 +121,8 @@ def test_per_monograph_validation_finds_what_the_whole_graph_shows(
     def extra(mono_id: str) -> list[tuple[URIRef, URIRef, object]]:
         # A shared term typed as a quote selector, with a different quote in each monograph:
         # only the two monographs together break "exactly one oa:exact".
-        triples = [(SHARED, OA.exact, Literal(f"quote of {mono_id}"))]
+        triples: list[tuple[URIRef, URIRef, object]] = [
+            (SHARED, OA.exact, Literal(f"quote of {mono_id}"))]
         if mono_id.endswith("1-nl"):
             triples.append((SHARED, RDF.type, OA.TextQuoteSelector))
         return triples
@@ -145,7 +140,7 @@ def test_per_monograph_validation_finds_what_the_whole_graph_shows(
     assert len(release.parts) == 2
     whole, _ = check_shapes(graph_of(release.lines), release.shapes, release.ontology)
     with pytest.raises(NonConformance) as failure:
-        check(release)
+        check_release(release)
     assert failure.value.stage == "validation (SHACL)"
     expected = finding_keys(whole)
     assert {focus for focus, _, _ in expected} >= {"MESH:D999999999"}
@@ -155,7 +150,7 @@ def test_per_monograph_validation_finds_what_the_whole_graph_shows(
 
 def test_a_contradiction_across_two_monographs_is_found(
         corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from monokg.reason import check_consistency
+    from monokg.check.reason import check_consistency
 
     def extra(mono_id: str) -> list[tuple[URIRef, URIRef, object]]:
         kind = MKG.ChemicalEntity if mono_id.endswith("1-nl") else MKG.HealthTopic
@@ -166,7 +161,7 @@ def test_a_contradiction_across_two_monographs_is_found(
     for part in release.parts:  # each monograph alone is consistent ...
         check_consistency(release.ontology, graph_of(part.lines))
     with pytest.raises(NonConformance) as failure:  # ... together they are not
-        check(release)
+        check_release(release)
     assert failure.value.stage.startswith("reasoning")
     assert any("D999999999" in f.focus for f in failure.value.findings)
 
@@ -175,7 +170,7 @@ def test_an_ontology_beyond_the_direct_check_is_reasoned_over_by_hermit(
         corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from monokg.reason import axioms_outside_direct_check
+    from monokg.check.reason import axioms_outside_direct_check
 
     project = tmp_path / "project"
     shutil.copytree(corpus, project, ignore=shutil.ignore_patterns("build", ".monokg-cache"))
@@ -194,6 +189,6 @@ def test_an_ontology_beyond_the_direct_check_is_reasoned_over_by_hermit(
     release = assemble(ProjectPaths(project), jobs=1, use_cache=False)
     assert axioms_outside_direct_check(release.ontology)
     with pytest.raises(NonConformance) as failure:
-        check(release)
+        check_release(release)
     assert failure.value.stage == "reasoning (HermiT)"
     assert any("D999999999" in f.focus for f in failure.value.findings)

@@ -13,10 +13,12 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
+from monokg.assemble.product import to_snippet
 from monokg.cli import main
-from monokg.namespaces import SCHEMA_PAGE as S
-from monokg.paths import ProjectPaths
-from monokg.product import bcp47_ok, from_jsonld, gtin_ok, load_context, to_snippet
+from monokg.curate.products import bcp47_ok, gtin_ok, load_context
+from monokg.model.namespaces import SCHEMA_PAGE as S
+from monokg.model.paths import ProjectPaths
+from monokg.rdf.jsonld import from_jsonld
 
 EXAMPLE = Path("data/products/l-glutamine-500g.yaml")
 HOSTILE = '</script><script>alert(1);window.pwned=1</script><!-- & "quoted"'
@@ -79,12 +81,12 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _page(root: Path, product: Path, flag: bool = False):  # type: ignore[no-untyped-def]
-    from monokg.product_validate import make_product_page
+def _page(root: Path, product: Path, flag: bool = False):
+    from monokg.surfaces.products import make_product_page
     return make_product_page(ProjectPaths(root), product, flag)
 
 
-def _claim_kinds(document: dict) -> set[str]:  # type: ignore[type-arg]
+def _claim_kinds(document: dict) -> set[str]:
     works = document.get("subjectOf", [])
     works = works if isinstance(works, list) else [works]
     return {str(w.get("additionalType", {}).get("@id", "")).rsplit("/", 1)[-1]
@@ -179,9 +181,11 @@ def test_the_page_shows_what_the_markup_says(built: Path) -> None:
 def test_no_dose_claim_still_gives_valid_jsonld(built: Path) -> None:
     """The built graph with every dose claim taken out (in memory: the coverage check of a
     build would rightly refuse a monograph whose dose sentences have no claim)."""
-    from monokg.config import load_publication
-    from monokg.product import load_product, to_product_page
-    from monokg.product_validate import check_product_page, load_product_kit, load_published
+    from monokg.assemble.product import to_product_page
+    from monokg.check.product import check_product_page
+    from monokg.curate.products import load_product, load_product_kit
+    from monokg.model.config import load_publication
+    from monokg.surfaces.products import load_published
 
     paths = ProjectPaths(built)
     publication = load_publication(paths.config)
@@ -267,7 +271,7 @@ def test_policy_is_data(variant: Path) -> None:
 ])
 def test_the_shipped_policy(kind: str, relation: str, qualifiers: set[str], topic: str | None,
                             default: bool, flagged: bool) -> None:
-    from monokg.product import load_policy
+    from monokg.curate.products import load_policy
     policy = load_policy(Path(__file__).resolve().parents[1] / "data/policy/product-claims.yaml")
     assert policy.topic(kind, relation, qualifiers) == topic
     assert policy.admits(topic, include_flagged=False) is default
@@ -296,7 +300,7 @@ def test_snippet_escapes_every_markup_character() -> None:
 # ------------------------------------------------------------------------- validation
 
 
-def _shop_jsonld(tmp_path: Path, document: dict) -> Path:  # type: ignore[type-arg]
+def _shop_jsonld(tmp_path: Path, document: dict) -> Path:
     path = tmp_path / "shop.jsonld"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
@@ -332,7 +336,7 @@ def test_a_shops_own_jsonld_validates(tmp_path: Path) -> None:
                  "priceCurrency": "EUR", "availability": {"@id": "https://schema.org/InStok"}}},
      "schema.org has no term 'InStok'"),
 ])
-def test_a_shops_bad_jsonld_does_not_conform(tmp_path: Path, change: dict,  # type: ignore[type-arg]
+def test_a_shops_bad_jsonld_does_not_conform(tmp_path: Path, change: dict,
                                              expected: str) -> None:
     document = {**SHOP, **change}
     document = {k: v for k, v in document.items() if v is not None}
@@ -396,7 +400,7 @@ def test_bcp47_syntax(tag: str, ok: bool) -> None:
     ({"language": "de"}, "language", "Dutch"),
     ({"availability": "Available"}, "availability", "InStock"),
 ])
-def test_bad_product_files_are_refused(built: Path, tmp_path: Path, changes: dict,  # type: ignore[type-arg]
+def test_bad_product_files_are_refused(built: Path, tmp_path: Path, changes: dict,
                                        field: str, fix: str) -> None:
     path = _product_file(tmp_path, "bad", **changes)
     result = CliRunner().invoke(main, ["product-page", str(path), "--root", str(built)])

@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 from rdflib.compare import isomorphic
 
-from monokg.paths import ProjectPaths
-from monokg.product import from_jsonld, load_context
+from monokg.curate.products import load_context
+from monokg.model.paths import ProjectPaths
+from monokg.rdf.jsonld import from_jsonld
 
 from .conftest import ROOT
 from .test_product import EXAMPLE, HOSTILE, variant  # noqa: F401 - the fixture is shared
@@ -87,8 +88,8 @@ def _open(driver: Any, url: str) -> list[str]:
             for element in driver.find_elements(By.CSS_SELECTOR, LD_JSON)]
 
 
-def _meant(root: Path, product: Path):  # type: ignore[no-untyped-def]
-    from monokg.product_validate import make_product_page
+def _meant(root: Path, product: Path):
+    from monokg.surfaces.products import make_product_page
     return make_product_page(ProjectPaths(root), product)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from monokg.query import Table, load_store, run_select
+from monokg.surfaces.query import Table, load_store, run_select
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 MKG = "https://w3id.org/monokg/ontology/"
@@ -35,7 +35,7 @@ def short(value: str | None) -> str:
 
 
 @pytest.fixture(scope="module")
-def ask(built: Path):  # type: ignore[no-untyped-def]
+def ask(built: Path):
     """Run a query file of queries/ over the built data and the released ontology."""
     store = load_store([built / "build" / "monokg.nt", built / "build" / "monokg.owl.ttl"])
 
@@ -62,7 +62,7 @@ def test_every_query_has_a_question_header_and_a_test() -> None:
         assert first.startswith("# Question: "), name
 
 
-def test_indications_are_the_eleven_listed_with_their_terms(ask) -> None:  # type: ignore[no-untyped-def]
+def test_indications_are_the_eleven_listed_with_their_terms(ask) -> None:
     answer = rows(ask("indications"))
     assert {(int(r["item"]), r["term"]) for r in answer} == {
         (1, "MESH:D000088562"), (2, "MESH:D015444"), (3, "concept:glutathione-biosynthesis"),
@@ -84,7 +84,7 @@ def _number(text: str) -> Decimal | None:
     return Decimal(text) if text else None
 
 
-def test_doses_give_every_range_unit_and_qualifier(ask) -> None:  # type: ignore[no-untyped-def]
+def test_doses_give_every_range_unit_and_qualifier(ask) -> None:
     numeric = ("value", "min", "max")
     want = expected("doses")
     columns = list(want[0])
@@ -98,7 +98,7 @@ def test_doses_give_every_range_unit_and_qualifier(ask) -> None:  # type: ignore
     assert by_claim["dose-commonly-used"]["quote"].startswith("Een veel gebruikte dagdosering")
 
 
-def test_safety_lists_every_safety_claim_and_the_stated_absences(ask) -> None:  # type: ignore[no-untyped-def]
+def test_safety_lists_every_safety_claim_and_the_stated_absences(ask) -> None:
     answer = rows(ask("safety"))
     got = {(r["claim"], r["kind"].removesuffix("Claim"), r["negated"]) for r in answer}
     assert got == {(r["claim"], r["kind"], r["negated"]) for r in expected("safety")}
@@ -109,7 +109,7 @@ def test_safety_lists_every_safety_claim_and_the_stated_absences(ask) -> None:  
     assert by_claim["chinese-restaurant-syndrome"]["note"].startswith("Outdated label")
 
 
-def test_everything_about_one_term_with_paragraph_and_quote(ask) -> None:  # type: ignore[no-untyped-def]
+def test_everything_about_one_term_with_paragraph_and_quote(ask) -> None:
     answer = rows(ask("about-term"))
     assert {(r["claim"], r["role"]) for r in answer} == {
         (r["claim"], "studySetting" if r["role"] == "setting" else r["role"])
@@ -120,7 +120,7 @@ def test_everything_about_one_term_with_paragraph_and_quote(ask) -> None:  # typ
         "Het is een belangrijk substraat voor sneldelende cellen, zoals die van de darmmucosa")
 
 
-def test_hedged_claims_are_those_weaker_than_established(ask) -> None:  # type: ignore[no-untyped-def]
+def test_hedged_claims_are_those_weaker_than_established(ask) -> None:
     answer = rows(ask("hedged-claims"))
     assert {(r["claim"], r["modality"]) for r in answer} == {
         (r["claim"], r["modality"]) for r in expected("hedged-claims")}
@@ -129,7 +129,7 @@ def test_hedged_claims_are_those_weaker_than_established(ask) -> None:  # type: 
     assert strengths == sorted(strengths, reverse=True) and max(strengths) == 5
 
 
-def test_local_concepts_are_the_mentions_without_a_standard_term(ask) -> None:  # type: ignore[no-untyped-def]
+def test_local_concepts_are_the_mentions_without_a_standard_term(ask) -> None:
     answer = rows(ask("local-concepts"))
     assert {r["concept"] for r in answer} == {
         "concept:chinese-restaurant-syndrome", "concept:glutamine-deficiency",
@@ -144,7 +144,7 @@ def test_local_concepts_are_the_mentions_without_a_standard_term(ask) -> None:  
         "leaky gut syndrom"}
 
 
-def test_claims_per_section_counts_every_section(ask) -> None:  # type: ignore[no-untyped-def]
+def test_claims_per_section_counts_every_section(ask) -> None:
     answer = [(int(r["order"]), r["heading"], int(r["claims"]), int(r["negated"]))
               for r in rows(ask("claims-per-section"))]
     assert answer == [
@@ -157,7 +157,7 @@ def test_claims_per_section_counts_every_section(ask) -> None:  # type: ignore[n
 TESTED = ("claims-per-section", "indications", "doses", "safety", "about-term", "hedged-claims", "local-concepts")
 
 
-UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
+UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("query", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.name)

@@ -9,12 +9,12 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from monokg.assemble.release import Release, assemble
+from monokg.check.reason import check_consistency, to_reasoning_input
 from monokg.cli import main
-from monokg.errors import NonConformance
-from monokg.namespaces import MKG, OBO
-from monokg.paths import ProjectPaths
-from monokg.pipeline import Release, assemble
-from monokg.reason import check_consistency, to_reasoning_input
+from monokg.model.errors import NonConformance
+from monokg.model.namespaces import MKG, OBO
+from monokg.model.paths import ProjectPaths
 
 from .conftest import ROOT
 

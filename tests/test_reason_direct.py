@@ -6,9 +6,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from monokg.errors import Finding, InputError
-from monokg.namespaces import MKG, OBO
-from monokg.reason import (
+from monokg.check.reason import (
     OutsideDirectCheck,
     axioms_outside_direct_check,
     check_data,
@@ -17,6 +15,8 @@ from monokg.reason import (
     run_hermit_ntriples,
     to_reasoning_input,
 )
+from monokg.model.errors import Finding, InputError
+from monokg.model.namespaces import MKG, OBO
 
 from .conftest import ROOT
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from rdflib import URIRef
 
+from monokg.assemble.release import assemble
 from monokg.cli import main
-from monokg.namespaces import MKG
-from monokg.paths import ProjectPaths
-from monokg.pipeline import assemble
+from monokg.model.namespaces import MKG
+from monokg.model.paths import ProjectPaths
 
 CLAIMS = Path("data") / "monographs" / "l-glutamine-nl" / "claims"
 CLAIM = "https://w3id.org/monokg/claim/l-glutamine-nl/"

@@ -20,9 +20,10 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from monokg.config import load_publication
-from monokg.paths import ProjectPaths
-from monokg.serve import (
+from monokg.model.config import load_publication
+from monokg.model.paths import ProjectPaths
+from monokg.publish.site import load_site
+from monokg.surfaces.serve import (
     MonokgServer,
     ServeConfig,
     negotiate,
@@ -30,9 +31,8 @@ from monokg.serve import (
     start_in_thread,
     stop_server,
 )
-from monokg.site import load_site
 
-from .conftest import ROOT
+from .conftest import ROOT, solutions
 from .servers import rows_of, stop
 
 CONFIG = ServeConfig(timeout=2.0, max_results=1000, workers=2)
@@ -85,7 +85,7 @@ def test_sparqlwrapper_gets_the_same_rows_as_the_embedded_store(
     client.setMethod(method)
     client.setReturnFormat(JSON)
     rows = rows_of(client.queryAndConvert())  # type: ignore[arg-type]
-    expected = rows_of(json.loads(embedded.query(query).serialize(
+    expected = rows_of(json.loads(solutions(embedded, query).serialize(
         format=ox.QueryResultsFormat.JSON) or b""))
     assert rows == expected and len(rows) >= 4
 
@@ -97,7 +97,7 @@ def test_every_example_query_answers_as_in_the_embedded_store(
     sparql = query.read_text(encoding="utf-8")
     status, _, body = fetch(sparql_url(server, sparql), "application/sparql-results+json")
     assert status == 200, body
-    expected = rows_of(json.loads(embedded.query(sparql).serialize(
+    expected = rows_of(json.loads(solutions(embedded, sparql).serialize(
         format=ox.QueryResultsFormat.JSON) or b""))
     assert rows_of(json.loads(body)) == expected and expected
 
@@ -112,7 +112,7 @@ def test_select_results_in_each_media_type(server: MonokgServer, embedded: ox.St
     # Paragraph labels: a few dozen rows, well under the result cap of the test server.
     query = ("SELECT ?s ?label WHERE { ?s a <https://w3id.org/monokg/ontology/Paragraph> ; "
              "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
-    expected = len(list(embedded.query(query)))
+    expected = len(list(solutions(embedded, query)))
     url = sparql_url(server, query)
     status, headers, body = fetch(url, "application/sparql-results+json")
     assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+json")
@@ -145,7 +145,9 @@ def test_construct_in_each_rdf_media_type(server: MonokgServer, embedded: ox.Sto
              "<https://w3id.org/monokg/ontology/Section> }")
     status, headers, body = fetch(sparql_url(server, query), media)
     assert status == 200 and headers["Content-Type"].startswith(media)
-    expected = set(embedded.query(query))
+    constructed = embedded.query(query)
+    assert isinstance(constructed, ox.QueryTriples)
+    expected = set(constructed)
     assert {q.triple for q in ox.parse(body, format=fmt)} == expected
 
 

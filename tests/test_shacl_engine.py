@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from monokg.errors import InputError
-from monokg.export import ntriples_lines
-from monokg.graph import graph_of
-from monokg.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
-from monokg.validate import _bindings, check_shape_lines, check_shapes, load_rdf, load_shapes
-from monokg.vocabulary import load_vocabulary
+from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
+from monokg.check.validate import check_shape_lines, check_shapes
+from monokg.curate.vocabulary import load_vocabulary
+from monokg.model.curies import bindings_of
+from monokg.model.errors import InputError
+from monokg.rdf.graphs import graph_of, ntriples_lines
+from monokg.rdf.read import load_rdf, load_shapes
 
 from .conftest import ROOT
 
@@ -60,7 +61,7 @@ def test_fixture_findings_equal_pyshacl(fixture: Path, shapes: Graph, ontology: 
                                         ontology_lines: list[str]) -> None:
     data = load_rdf(fixture)
     expected = check_shapes(data, shapes, ontology)[0]
-    got = check_lines(ntriples_lines(data) + ontology_lines, compiled, "en", _bindings(data))
+    got = check_lines(ntriples_lines(data) + ontology_lines, compiled, "en", bindings_of(data))
     assert got == expected
 
 
@@ -224,13 +225,13 @@ def test_unsupported_feature_names_the_shape_and_falls_back_to_pyshacl(
     expected = check_shapes(data, extended, ontology)[0]
     assert any(f.message.startswith("Subject and object differ.") for f in expected)
     got = check_shape_lines(ntriples_lines(data) + ontology_lines, extended, "en",
-                            _bindings(data))
+                            bindings_of(data))
     assert got == expected
 
 
 def test_monokg_validate_does_not_load_pyshacl() -> None:
     """The engine serves `monokg validate` (pySHACL costs 0.6 s to import alone)."""
-    code = ("import sys; from pathlib import Path; from monokg.validate import check_files; "
+    code = ("import sys; from pathlib import Path; from monokg.check.validate import check_files; "
             f"root = Path({str(ROOT)!r}); "
             "v = check_files([root / 'tests/shapes/DoseShape/invalid-unknown-timing.ttl'], "
             "root / 'ontology/monokg.ttl', root / 'data/units.tsv', root / 'shapes'); "
@@ -251,5 +252,5 @@ def test_data_pyshacl_stops_on_stops_the_lines_check_alike(shapes: Graph, ontolo
     with pytest.raises(InputError) as expected:
         check_shapes(data, shapes, ontology)
     with pytest.raises(InputError) as got:
-        check_shape_lines(ntriples_lines(data) + ontology_lines, shapes, "en", _bindings(data))
+        check_shape_lines(ntriples_lines(data) + ontology_lines, shapes, "en", bindings_of(data))
     assert str(got.value) == str(expected.value)

@@ -10,9 +10,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-from monokg.namespaces import MKG, SH
-from monokg.validate import check_shapes, load_rdf, load_shapes
-from monokg.vocabulary import load_vocabulary
+from monokg.check.validate import check_shapes
+from monokg.curate.vocabulary import load_vocabulary
+from monokg.model.namespaces import MKG, SH
+from monokg.rdf.read import load_rdf, load_shapes
 
 from .conftest import ROOT
 
@@ -156,15 +157,17 @@ def test_every_class_in_the_data_has_a_shape(built: Path, shapes: Graph,
     data = Graph().parse(built / "build" / "monokg.nt", format="nt")
     targeted = set(shapes.objects(None, SH.targetClass))
     uncovered = []
-    for cls in sorted(set(data.objects(None, RDF.type))):
+    for cls in sorted({o for o in data.objects(None, RDF.type) if isinstance(o, URIRef)}):
         supers = set(ontology.transitive_objects(cls, RDFS.subClassOf))
         if not supers & targeted:
             uncovered.append(str(cls))
     assert not uncovered, f"classes without a shape: {uncovered}"
 
 
-def _sh_in(shapes: Graph, shape: URIRef) -> list:  # type: ignore[type-arg]
-    return list(Collection(shapes, shapes.value(shape, SH["in"])))
+def _sh_in(shapes: Graph, shape: URIRef) -> list:
+    head = shapes.value(shape, SH["in"])
+    assert head is not None
+    return list(Collection(shapes, head))
 
 
 def _units(dimension: str | None = None) -> set[str]:
@@ -176,7 +179,7 @@ def _units(dimension: str | None = None) -> set[str]:
 def test_controlled_lists_equal_the_ontology_and_the_unit_table(shapes: Graph,
                                                                 ontology: Graph) -> None:
     vocabulary = load_vocabulary(ROOT / "ontology" / "monokg.ttl", ROOT / "data" / "units.tsv")
-    sh = lambda local: _sh_in(shapes, URIRef(SHAPES + local))  # noqa: E731
+    sh = lambda local: _sh_in(shapes, URIRef(SHAPES + local))
     assert set(sh("ClaimKind")) == {MKG[k + "Claim"] for k in vocabulary.claim_kinds}
     assert set(sh("ClaimShape-modality")) == set(vocabulary.modalities.values())
     assert set(sh("DoseShape-doseKind")) == set(vocabulary.dose_kinds.values())

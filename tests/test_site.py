@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from monokg.cli import main
-from monokg.config import load_publication
-from monokg.paths import ProjectPaths
+from monokg.model.config import load_publication
+from monokg.model.paths import ProjectPaths
 from monokg.pipeline import build
-from monokg.site import Renderer, is_safe_path, load_site
+from monokg.publish.site import Renderer, is_safe_path, load_site
 
 CLAIM = "claim/l-glutamine-nl/dose-commonly-used"
 EXTS = ("html", "ttl", "nt", "jsonld")

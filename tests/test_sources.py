@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from monokg.claims import load_monograph
-from monokg.paths import ProjectPaths
-from monokg.sources import SectionSpec, SourceMeta, segment
-from monokg.vocabulary import load_vocabulary
+from monokg.curate.claims import load_monograph
+from monokg.curate.sources import SectionSpec, SourceMeta, segment
+from monokg.curate.vocabulary import load_vocabulary
+from monokg.model.paths import ProjectPaths
 
 from .conftest import ROOT
 

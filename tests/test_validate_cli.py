@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from rdflib import Graph
 from rdflib.namespace import RDF
 
 from monokg.cli import main
-from monokg.namespaces import SH
+from monokg.model.namespaces import SH
 
 from .conftest import ROOT
 
@@ -19,7 +19,7 @@ VALID = FIXTURES / "ClaimShape" / "valid-complete.ttl"
 WRONG_TIMING = FIXTURES / "DoseShape" / "invalid-unknown-timing.ttl"
 
 
-def run(*args: str) -> object:
+def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["validate", "--root", str(ROOT), *args])
 
 
@@ -37,8 +37,8 @@ def test_nonconforming_file_exits_1_with_one_line_per_problem(lang: str, words: 
     result = run("--lang", lang, str(WRONG_TIMING))
     assert result.exit_code == 1
     lines = [line.strip() for line in result.stderr.splitlines() if "Violation:" in line]
-    assert lines == [f"Violation: dose:m/dose mkg:timing: {words} (AfterMeal, BeforeMeal, "
-                     f"SpreadOverDay, WithMeal). (value: mkg:AtBedtime)"]
+    assert lines == [(f"Violation: dose:m/dose mkg:timing: {words} (AfterMeal, BeforeMeal, "
+                      f"SpreadOverDay, WithMeal). (value: mkg:AtBedtime)")]
 
 
 def test_spans_are_named_by_the_quote_check() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from monokg.namespaces import MKG
-from monokg.vocabulary import load_vocabulary
+from monokg.curate.vocabulary import load_vocabulary
+from monokg.model.namespaces import MKG
 
 from .conftest import ROOT
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from monokg import yamlio
-from monokg.errors import InputError
-from monokg.yamlio import Node, load_yaml
+from monokg.curate import yamlio
+from monokg.curate.yamlio import Node, load_yaml
+from monokg.model.errors import InputError
 
 TEXT = """id: x
 sections:
@@ -36,6 +36,7 @@ def shape(value: object) -> object:
 
 @pytest.mark.skipif(yamlio._FastLoader is None, reason="PyYAML without libyaml")
 def test_libyaml_gives_the_values_and_lines_the_pure_parser_gives() -> None:
+    assert yamlio._FastLoader is not None
     fast = yaml.load(TEXT, Loader=yamlio._FastLoader)
     pure = yaml.load(TEXT, Loader=yamlio._Loader)
     assert shape(fast) == shape(pure)

@@ -1,5 +1,5 @@
 """``python -m monokg``: the command line."""
 
-from .cli import main
+from monokg.cli import main
 
 main()

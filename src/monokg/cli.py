@@ -24,7 +24,7 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the project's errors into a message on stderr and the documented exit code."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import InputError, InputErrors, NonConformance
+        from monokg.model.errors import InputError, InputErrors, NonConformance
         try:
             return func(*args, **kwargs)
         except (InputError, InputErrors) as exc:
@@ -36,8 +36,8 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _paths(root: Path | None):  # type: ignore[no-untyped-def]
-    from .paths import ProjectPaths, find_root
+def _paths(root: Path | None):
+    from monokg.model.paths import ProjectPaths, find_root
     return ProjectPaths(find_root(root))
 
 
@@ -72,14 +72,15 @@ def build(root: Path | None, lang: str, jobs: int | None, use_cache: bool,
     """Run every stage and publish the release into build/."""
     import time
 
-    from .pipeline import build as run_build
+    from monokg.pipeline import build as run_build
     started = time.perf_counter()
-    release = run_build(_paths(root), lang, jobs, use_cache)
+    outcome = run_build(_paths(root), lang, jobs, use_cache)
+    release = outcome.release
     elapsed = time.perf_counter() - started
-    for warning in release.warnings:
+    for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"built {release.claim_count} claims, {release.triple_count} triples, "
-               f"{len(release.files)} files in {elapsed:.2f} s")
+               f"{len(outcome.files)} files in {elapsed:.2f} s")
     covered, total = release.sentences_covered
     click.echo(f"coverage: {covered} of {total} body sentences covered by a claim "
                f"({100 * covered / max(total, 1):.1f} %)")
@@ -105,12 +106,11 @@ def check(root: Path | None, lang: str, jobs: int | None, use_cache: bool) -> No
     cache of earlier passing runs, which keeps the edit-check loop short."""
     import time
 
-    from .pipeline import assemble
-    from .pipeline import check as run_check
+    from monokg.pipeline import check as run_check
     started = time.perf_counter()
-    release = assemble(_paths(root), lang, jobs, use_cache)
-    run_check(release, lang)
-    for warning in release.warnings:
+    outcome = run_check(_paths(root), lang, jobs, use_cache)
+    release = outcome.release
+    for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"ok: {release.claim_count} claims, {release.triple_count} triples conform "
                f"({time.perf_counter() - started:.2f} s)")
@@ -135,8 +135,9 @@ def validate(files: tuple[Path, ...], root: Path | None, lang: str,
     """
     if product is not None or not files:
         return _validate_product(product, files, root, lang)
-    from .errors import NonConformance
-    from .validate import check_files, write_report
+    from monokg.check.validate import check_files
+    from monokg.model.errors import NonConformance
+    from monokg.publish.report import write_report
     paths = _paths(root)
     outcome = check_files(list(files), paths.ontology, paths.data / "units.tsv", paths.shapes,
                           lang)
@@ -154,15 +155,16 @@ def validate(files: tuple[Path, ...], root: Path | None, lang: str,
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Read the query from this file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              help="Output format (default: table on a terminal, tsv in a pipe).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xml", "csv", "tsv"]),
+              help="Output format: a table for people, or a standard SPARQL 1.1 results "
+              "format (default: table on a terminal, tsv in a pipe).")
 @root_option
 @_fail_cleanly
 def query(sparql: str | None, query_file: Path | None, fmt: str | None,
           root: Path | None) -> None:
     """Run a SPARQL SELECT or ASK query over the built graph."""
-    from .errors import InputError
-    from .query import format_table, load_store, run_select
+    from monokg.model.errors import InputError
+    from monokg.surfaces.query import load_store, run_query
     if (sparql is None) == (query_file is None):
         raise InputError("give a query as an argument or with --file, not both or neither",
                          fix="monokg query 'SELECT ...'  or  monokg query -f q.rq")
@@ -172,11 +174,11 @@ def query(sparql: str | None, query_file: Path | None, fmt: str | None,
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read the query: {exc}", query_file) from exc
     paths = _paths(root)
-    from .config import load_publication
+    from monokg.model.config import load_publication
     dataset = load_publication(paths.config).dataset
-    table = run_select(load_store([paths.build / f"{dataset}.nt"]), sparql or "")
+    store = load_store([paths.build / f"{dataset}.nt"])
     chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
-    click.echo(format_table(table, chosen))
+    click.echo(run_query(store, sparql or "", chosen), nl=chosen == "table")
 
 
 @main.command()
@@ -194,12 +196,12 @@ def query(sparql: str | None, query_file: Path | None, fmt: str | None,
 def serve(root: Path | None, host: str, port: int, timeout: float, max_results: int,
           workers: int) -> None:
     """Serve SPARQL at /sparql and a page for every IRI of the build (read-only)."""
-    from .serve import ServeConfig, open_server, stop_server
+    from monokg.surfaces.serve import ServeConfig, open_server, stop_server
     config = ServeConfig(timeout=timeout, max_results=max_results, workers=workers)
     try:
         server = open_server(_paths(root), host, port, config, verbose=True)
     except OSError as exc:
-        from .errors import InputError
+        from monokg.model.errors import InputError
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          fix="choose another --port, or stop what uses it") from exc
     click.echo(f"serving {server.url} (SPARQL at {server.url}sparql); Ctrl-C stops")
@@ -216,8 +218,8 @@ def serve(root: Path | None, host: str, port: int, timeout: float, max_results: 
 @_fail_cleanly
 def site(root: Path | None) -> None:
     """Write the static pages and web-server configuration into build/site/."""
-    from .config import load_publication
-    from .site import export_site
+    from monokg.model.config import load_publication
+    from monokg.publish.site import export_site
     paths = _paths(root)
     written = export_site(paths.build, load_publication(paths.config), paths.queries)
     click.echo(f"wrote {len(written)} files into {paths.build / 'site'}")
@@ -239,15 +241,15 @@ def site(root: Path | None) -> None:
 def load(root: Path | None, endpoint: str, graph: str | None, query_endpoint: str | None,
          user: str | None, password: str | None, auth: str) -> None:
     """Put the build into a triple store (replacing one named graph) and check it arrived."""
-    from .config import load_publication
-    from .dataset import dataset_iri
-    from .load import LoadMismatch, load_release
-    from .site import release_files
+    from monokg.assemble.metadata import dataset_iri
+    from monokg.model.config import load_publication
+    from monokg.publish.site import release_files
+    from monokg.surfaces.load import LoadMismatch, load_release
     paths = _paths(root)
     publication = load_publication(paths.config)
     files = release_files(paths.build, publication)
     if not files:
-        from .errors import InputError
+        from monokg.model.errors import InputError
         raise InputError("built graph not found", paths.build, fix="run `monokg build` first")
     try:
         report = load_release(files, endpoint, graph or str(dataset_iri(publication)),
@@ -262,8 +264,8 @@ def load(root: Path | None, endpoint: str, graph: str | None, query_endpoint: st
 def _validate_product(product: Path | None, files: tuple[Path, ...], root: Path | None,
                       lang: str) -> None:
     """`validate --product FILE`: one product-page JSON-LD file, nothing else."""
-    from .errors import InputError, NonConformance
-    from .product_validate import check_product_file
+    from monokg.model.errors import InputError, NonConformance
+    from monokg.surfaces.products import check_product_file
     if product is None or files:
         raise InputError("give data files, or one --product FILE, not both or neither",
                          fix="monokg validate build/monokg.ttl  or  "
@@ -292,8 +294,9 @@ def _validate_product(product: Path | None, files: tuple[Path, ...], root: Path 
 def product_page(product_file: Path, include_indications: bool, out_dir: Path | None,
                  root: Path | None, lang: str) -> None:
     """Make a product page's schema.org JSON-LD from the built graph and a product file."""
-    from .product import to_text, write_product_page
-    from .product_validate import make_product_page
+    from monokg.assemble.product import to_text
+    from monokg.publish.product import write_page_files
+    from monokg.surfaces.products import make_product_page
     page = make_product_page(_paths(root), product_file, include_indications, lang)
     if include_indications:
         click.echo("note: informational, non-commercial page: indications and disease-related "
@@ -301,7 +304,7 @@ def product_page(product_file: Path, include_indications: bool, out_dir: Path | 
     if out_dir is None:
         click.echo(to_text(page.document), nl=False)
         return
-    for path in write_product_page(page, out_dir, out_dir):
+    for path in write_page_files(page, out_dir):
         click.echo(str(path))
 
 
@@ -316,6 +319,6 @@ def product_page(product_file: Path, include_indications: bool, out_dir: Path | 
 @_fail_cleanly
 def synth(out: Path, count: int, seed: int, root: Path | None) -> None:
     """Write a synthetic project of N monographs shaped like this project's (for benchmarks)."""
-    from .synthetic import write_corpus
+    from monokg.curate.synthetic import write_corpus
     written = write_corpus(_paths(root), out, count, seed)
     click.echo(f"wrote {written} synthetic monographs to {out}")

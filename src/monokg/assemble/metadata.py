@@ -1,0 +1,199 @@
+"""The DCAT/VoID description of a release, as an rdflib graph (written by ``publish.metadata``)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import FOAF
+
+from monokg.assemble.graph import monograph_iri
+from monokg.assemble.release import Release
+from monokg.model.config import Publication
+from monokg.model.curies import Converter
+from monokg.model.namespaces import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SPDX, VOID, XSD, prefixes
+from monokg.model.release_files import ReleaseFiles
+from monokg.rdf.files import media_type
+from monokg.rdf.graphs import new_graph, triples_of
+
+IANA = "https://www.iana.org/assignments/media-types/"
+
+
+SHA256 = SPDX.checksumAlgorithm_sha256
+
+
+def dataset_iri(publication: Publication) -> URIRef:
+    """The dataset IRI; also the named graph a store loads the release into."""
+    return publication.iri(f"dataset/{publication.dataset}")
+
+
+def sparql_endpoint(publication: Publication) -> URIRef:
+    """Where `monokg serve` (mounted at the base) answers SPARQL."""
+    return publication.iri("sparql")
+
+
+def download_iri(publication: Publication, name: str) -> URIRef:
+    """A release file as published: the distribution IRI is its download URL."""
+    return publication.iri(f"download/{name}")
+
+
+def _slug(iri: str, base: str) -> str:
+    """A stable path segment for a class or property IRI: its CURIE, else a short hash."""
+    parts = _slug_names(base).split(iri)
+    if parts is not None:
+        return f"{parts[0]}-{parts[1]}"
+    return "iri-" + hashlib.sha256(iri.encode()).hexdigest()[:16]
+
+
+_SLUG_LOCAL = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@lru_cache(maxsize=8)
+def _slug_names(base: str) -> Converter:
+    """The project's prefixes, taking only local names that make a plain path segment."""
+    return Converter(prefixes(base), accept=lambda local: bool(_SLUG_LOCAL.fullmatch(local)))
+
+
+def _n(value: int) -> Literal:
+    return Literal(value, datatype=XSD.nonNegativeInteger)
+
+
+_RDF_TYPE = f"<{RDF.type}>"
+
+
+def _iri_terms(tokens: set[str]) -> dict[str, URIRef]:
+    """rdflib IRIs of N-Triples IRI tokens (escapes resolved by a real parser)."""
+
+    ordered = sorted(tokens)
+    triples = triples_of([f"{t} {t} {t} ." for t in ordered])
+    return {token: URIRef(str(triple[1])) for token, triple in zip(ordered, triples, strict=True)}
+
+
+def add_statistics(meta: Graph, ds: URIRef, lines: list[str], base: str) -> set[str]:
+    """VoID counts: triples, subjects, objects, and one partition per class and property.
+
+    ``lines`` are the data graph's unique N-Triples lines (so one line is one triple and one
+    token one term); returns the tokens of the subjects with a type."""
+    members: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    subjects: set[str] = set()
+    objects: set[str] = set()
+    typed: set[str] = set()
+    for line in lines:
+        s, p, rest = line.split(" ", 2)
+        o = rest[:-2]
+        subjects.add(s)
+        objects.add(o)
+        counts[p] = counts.get(p, 0) + 1
+        if p == _RDF_TYPE:
+            typed.add(s)
+            if o.startswith("<"):
+                members.setdefault(o, set()).add(s)
+    terms = _iri_terms(set(members) | set(counts))
+    classes = {terms[c]: m for c, m in members.items()}
+    properties = {terms[p]: n for p, n in counts.items()}
+    meta.add((ds, VOID.triples, _n(len(lines))))
+    meta.add((ds, VOID.distinctSubjects, _n(len(subjects))))
+    meta.add((ds, VOID.distinctObjects, _n(len(objects))))
+    meta.add((ds, VOID.classes, _n(len(classes))))
+    meta.add((ds, VOID.properties, _n(len(properties))))
+    for cls, members_of in classes.items():
+        node = URIRef(f"{ds}/class/{_slug(str(cls), base)}")
+        meta.add((ds, VOID.classPartition, node))
+        meta.add((node, RDF.type, VOID.Dataset))
+        meta.add((node, VOID["class"], cls))
+        meta.add((node, VOID.entities, _n(len(members_of))))
+    for prop, count in properties.items():
+        node = URIRef(f"{ds}/property/{_slug(str(prop), base)}")
+        meta.add((ds, VOID.propertyPartition, node))
+        meta.add((node, RDF.type, VOID.Dataset))
+        meta.add((node, VOID.property, prop))
+        meta.add((node, VOID.triples, _n(count)))
+    return typed
+
+
+def add_checksum(meta: Graph, ds: URIRef, thing: URIRef, key: str, sha256: str) -> None:
+    """An spdx:Checksum node (IRI below the dataset) for one file."""
+    node = URIRef(f"{ds}/checksum/{key}")
+    meta.add((thing, SPDX.checksum, node))
+    meta.add((node, RDF.type, SPDX.Checksum))
+    meta.add((node, SPDX.algorithm, SHA256))
+    meta.add((node, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the metadata says of one release file."""
+
+    name: str
+    size: int
+    sha256: str
+
+
+def planned_files(release: Release) -> list[FileFacts]:
+    """The files the metadata will describe, before they exist: their names, with size 0 and
+    a zero digest. Checking this description before anything is written checks everything in
+    it that the data controls; sizes and digests are well-formed by construction."""
+    return [FileFacts(name, 0, "0" * 64)
+            for name in ReleaseFiles(release.publication.dataset).described()]
+
+
+def to_metadata(release: Release, files: list[FileFacts],
+                description: dict[str, dict[str, str]]) -> Graph:
+    """DCAT + VoID for the dataset, one distribution per file, and the sources it came from."""
+
+    pub = release.publication
+    data = release.published_lines
+    ds = dataset_iri(pub)
+    meta = new_graph()
+    meta.bind("foaf", str(FOAF))
+    meta.add((ds, RDF.type, DCAT.Dataset))
+    meta.add((ds, RDF.type, VOID.Dataset))
+    for key, prop in (("title", DCTERMS.title), ("description", DCTERMS.description)):
+        for lang, text in description[key].items():
+            meta.add((ds, prop, Literal(text, lang=lang)))
+    meta.add((ds, RDFS.label, Literal(description["title"]["en"], lang="en")))
+    meta.add((ds, DCTERMS.license, URIRef(pub.license)))
+    meta.add((ds, URIRef(f"{DCAT}version"), Literal(pub.version)))
+    meta.add((ds, OWL.versionInfo, Literal(pub.version)))
+    meta.add((ds, DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)))
+    publisher = pub.iri("agent/publisher")
+    meta.add((ds, DCTERMS.publisher, publisher))
+    meta.add((publisher, RDF.type, FOAF.Agent))
+    meta.add((publisher, FOAF.name, Literal(pub.publisher)))
+    meta.add((publisher, RDFS.label, Literal(pub.publisher)))
+    meta.add((ds, VOID.uriSpace, Literal(pub.base)))
+    meta.add((ds, VOID.sparqlEndpoint, sparql_endpoint(pub)))
+    meta.add((ds, DCAT.landingPage, pub.iri("")))
+    typed = add_statistics(meta, ds, data, pub.base)
+    examples = [pub.rebase_term(monograph_iri(m)) for m in release.monographs]
+    claims = sorted(_iri_terms({s for s in typed if s.startswith(f"<{pub.base}claim/")}
+                               ).values(), key=str)
+    for example in examples + claims[:3]:
+        meta.add((ds, VOID.exampleResource, example))
+    for mono in release.monographs:
+        source = pub.rebase_term(monograph_iri(mono))
+        src = mono.source.meta
+        meta.add((ds, PROV.wasDerivedFrom, source))
+        meta.add((ds, DCTERMS.source, source))
+        meta.add((source, DCAT.byteSize, _n(src.byte_size)))
+        meta.add((source, DCTERMS.identifier, Literal(src.file.name)))
+        add_checksum(meta, ds, source, f"source-{mono.id}", src.sha256)
+    for path in sorted(files, key=lambda f: f.name):
+        dist = download_iri(pub, path.name)
+        kind = media_type(path.name)
+        meta.add((ds, DCAT.distribution, dist))
+        meta.add((dist, RDF.type, DCAT.Distribution))
+        meta.add((dist, DCTERMS.title, Literal(path.name)))
+        meta.add((dist, DCAT.downloadURL, dist))
+        meta.add((dist, DCAT.mediaType, URIRef(IANA + kind)))
+        meta.add((dist, DCTERMS.format, Literal(kind)))
+        meta.add((dist, DCAT.byteSize, _n(path.size)))
+        meta.add((dist, DCTERMS.license, URIRef(pub.license)))
+        add_checksum(meta, ds, dist, path.name, path.sha256)
+        if kind in ("application/n-triples", "application/n-quads"):
+            meta.add((ds, VOID.dataDump, dist))
+    return meta

@@ -1,0 +1,351 @@
+"""Product pages made from the graph: schema.org graph, framed JSON-LD, snippet and page."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from markupsafe import Markup
+from pyld import jsonld
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from monokg.curate.products import CONTEXT_URL, Policy, Product, S
+from monokg.model.config import Publication
+from monokg.model.errors import InputError
+from monokg.model.namespaces import DCTERMS, MESH, MKG, OBO, QUDT, RDF, RDFS, SKOS, XSD
+from monokg.model.templates import environment
+from monokg.rdf.jsonld import offline_loader
+
+
+@dataclass(frozen=True)
+class _Claim:
+    iri: URIRef
+    kind: str
+    relation: str
+    text: str
+    topic: str | None
+    dose: URIRef | None
+
+
+def _local(iri: object, namespace: str) -> str:
+    return str(iri)[len(namespace):] if str(iri).startswith(namespace) else ""
+
+
+def _text(graph: Graph, node: URIRef, lang: str, *props: URIRef) -> str | None:
+    for prop in props:
+        for value in graph.objects(node, prop):
+            if isinstance(value, Literal) and value.language == lang:
+                return str(value)
+    return None
+
+
+def _claims(graph: Graph, ontology: Graph, mkg: Namespace, monograph: URIRef, lang: str,
+            policy: Policy) -> list[_Claim]:
+    """The monograph's claims with kind, topic and page text, in IRI order."""
+    kinds = {c for c in ontology.transitive_subjects(RDFS.subClassOf, mkg.Claim)
+             if c != mkg.Claim}
+    found = []
+    for claim in sorted(set(graph.subjects(mkg.monograph, monograph)), key=str):
+        classes = [c for c in graph.objects(claim, RDF.type) if c in kinds]
+        if not classes or not isinstance(claim, URIRef):
+            continue
+        kind = _local(min(classes, key=str), str(mkg)).removesuffix("Claim")
+        relation = _local(graph.value(claim, mkg.relation), str(mkg))
+        qualifiers = {_local(p, str(mkg)) for p, _ in graph.predicate_objects(claim)}
+        if policy.omit_with_curator_note and "curatorNote" in qualifiers:
+            continue
+        text = (_text(graph, claim, "nl", RDFS.label) if lang == "nl"
+                else _text(graph, claim, "en", mkg.statement, RDFS.label))
+        if text is None:
+            continue
+        dose = graph.value(claim, mkg.dose)
+        found.append(_Claim(claim, kind, relation, text, policy.topic(kind, relation, qualifiers),
+                            dose if isinstance(dose, URIRef) else None))
+    return found
+
+
+def _number(value: Decimal) -> Literal:
+    """A JSON number: integer when whole, else a double (both survive a JSON-LD round trip)."""
+    if value == value.to_integral_value():
+        return Literal(int(value), datatype=XSD.integer)
+    return Literal(float(value), datatype=XSD.double)
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _dose_schedule(graph: Graph, ontology: Graph, mkg: Namespace, out: Graph, node: URIRef,
+                   dose: URIRef, prop: str, lang: str, words: dict[str, str]) -> None:
+    """A DoseSchedule: numbers where schema.org can hold them, exact text where it cannot."""
+    def dec(p: URIRef) -> Decimal | None:
+        v = graph.value(dose, p)
+        return Decimal(str(v)) if v is not None else None
+    value, low, high = dec(QUDT.numericValue), dec(QUDT.lowerBound), dec(QUDT.upperBound)
+    out.add((node, RDF.type, S.MaximumDoseSchedule if prop == "maximumIntake"
+             else S.RecommendedDoseSchedule))
+    text = None
+    if value is not None:
+        out.add((node, S.doseValue, _number(value)))
+    elif high is not None and low is None and prop == "maximumIntake":
+        out.add((node, S.doseValue, _number(high)))
+    elif low is not None and high is not None:
+        text = f"{_fmt(low)}-{_fmt(high)}"
+    elif high is not None:
+        text = words["up_to"].format(value=_fmt(high))
+    elif low is not None:
+        text = words["at_least"].format(value=_fmt(low))
+    if text is not None:
+        qv = URIRef(f"{node}-value")
+        out.add((node, S.doseValue, qv))
+        out.add((qv, RDF.type, S.QualitativeValue))
+        out.add((qv, S.name, Literal(text)))
+    unit = str(graph.value(dose, mkg.unitCode) or "")
+    per_mass = graph.value(dose, mkg.perBodyMass)
+    if per_mass is not None:
+        unit += " " + words["per_body_mass"].format(unit=per_mass)
+    if unit:
+        out.add((node, S.doseUnit, Literal(unit)))
+    parts = []
+    period = graph.value(dose, mkg.period)
+    if period is not None:
+        parts.append(words["per_day"] if str(period) == "P1D" else f"per {period}")
+    if graph.value(dose, mkg.portions) is not None:
+        parts.append(words["portions"].format(n=graph.value(dose, mkg.portions)))
+    elif graph.value(dose, mkg.dividedDoses) == Literal(True):
+        parts.append(words["divided"])
+    for timing in sorted(graph.objects(dose, mkg.timing), key=str):
+        label = _text(ontology, URIRef(str(timing)), lang, RDFS.label)
+        if label:
+            offset = graph.value(dose, mkg.minimumOffset)
+            minutes = re.fullmatch(r"PT(\d+)M", str(offset)) if offset is not None else None
+            parts.append(f"{label} ({words['offset'].format(minutes=minutes.group(1))})"
+                         if minutes else label)
+    if parts:
+        out.add((node, S.frequency, Literal(", ".join(parts))))
+
+
+def _substance_codes(graph: Graph, substance: URIRef) -> list[tuple[str, str, URIRef]]:
+    """(coding system, code, IRI) of the substance: ChEBI itself and the MeSH terms its mentions
+    match exactly or closely."""
+    codes = []
+    chebi = str(OBO) + "CHEBI_"
+    if str(substance).startswith(chebi):
+        codes.append(("ChEBI", "CHEBI:" + str(substance)[len(chebi):], substance))
+    mentions = {substance} | set(graph.subjects(SKOS.exactMatch, substance))
+    for mention in mentions:
+        for prop in (SKOS.exactMatch, SKOS.closeMatch):
+            for term in graph.objects(mention, prop):
+                if str(term).startswith(str(MESH)):
+                    codes.append(("MeSH", str(term)[len(str(MESH)):], URIRef(str(term))))
+    return sorted(set(codes))
+
+
+def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Policy,
+                     publication: Publication, include_flagged: bool = False) -> Graph:
+    """The schema.org graph a product page publishes (http://schema.org/ terms, no blank nodes).
+
+    ``graph`` and ``ontology`` are as published (rebased under the publication base).
+    """
+    mkg = Namespace(str(publication.rebase_term(URIRef(str(MKG)))))
+    lang = product.text_language
+    words = policy.texts[lang]
+    monograph = publication.iri(f"monograph/{product.monograph}")
+    if (monograph, RDF.type, mkg.Monograph) not in graph:
+        raise InputError(f"field 'monograph': no monograph {product.monograph!r} in the graph",
+                         product.file, fix="name a folder of data/monographs/ and build first")
+    out = Graph(bind_namespaces="none")
+    out.bind("schema", str(S))
+    page, item = URIRef(product.url), URIRef(product.url + "#product")
+    offer, brand = URIRef(product.url + "#offer"), URIRef(product.url + "#brand")
+    for t in (S.Product, S.DietarySupplement):
+        out.add((item, RDF.type, t))
+    out.add((item, S.name, Literal(product.name)))
+    out.add((item, S.gtin, Literal(product.gtin)))
+    out.add((item, S.size, Literal(product.size)))
+    out.add((item, S.brand, brand))
+    out.add((brand, RDF.type, S.Brand))
+    out.add((brand, S.name, Literal(product.brand)))
+    out.add((item, S.offers, offer))
+    out.add((offer, RDF.type, S.Offer))
+    out.add((offer, S.price, Literal(product.price)))
+    out.add((offer, S.priceCurrency, Literal(product.currency)))
+    out.add((offer, S.availability, S[product.availability]))
+    out.add((offer, S.url, page))
+    out.add((item, S.mainEntityOfPage, page))
+    out.add((page, RDF.type, S.ItemPage))
+    out.add((page, S.inLanguage, Literal(product.language)))
+    out.add((page, S.name, Literal(product.name)))
+
+    substance = graph.value(monograph, DCTERMS.subject)
+    if isinstance(substance, URIRef):
+        name = (_text(graph, substance, lang, RDFS.label, SKOS.altLabel)
+                or _text(graph, substance, "en", RDFS.label))
+        if name:
+            out.add((item, S.activeIngredient, Literal(name)))
+            out.add((item, S.nonProprietaryName, Literal(name)))
+        for system, value, _ in _substance_codes(graph, substance):
+            code = URIRef(f"{product.url}#code-{system.lower()}-{value.rsplit(':', 1)[-1]}")
+            out.add((item, S.code, code))
+            out.add((code, RDF.type, S.MedicalCode))
+            out.add((code, S.codingSystem, Literal(system)))
+            out.add((code, S.codeValue, Literal(value)))
+
+    out.add((item, S.subjectOf, monograph))
+    out.add((monograph, RDF.type, S.CreativeWork))
+    title = graph.value(monograph, DCTERMS.title)
+    if title is not None:
+        out.add((monograph, S.name, Literal(str(title))))
+    source_lang = graph.value(monograph, DCTERMS.language)
+    if source_lang is not None:
+        out.add((monograph, S.inLanguage, Literal(str(source_lang).rsplit("/", 1)[-1])))
+    out.add((monograph, S.url, monograph))
+
+    flagged = False
+    safety: set[str] = set()
+    for claim in _claims(graph, ontology, mkg, monograph, lang, policy):
+        if not policy.admits(claim.topic, include_flagged):
+            continue
+        flagged |= claim.topic not in policy.allowed
+        out.add((item, S.subjectOf, claim.iri))
+        out.add((claim.iri, RDF.type, S.Claim))
+        out.add((claim.iri, S.additionalType, mkg[f"{claim.kind}Claim"]))
+        out.add((claim.iri, S.text, Literal(claim.text)))
+        out.add((claim.iri, S.inLanguage, Literal(lang)))
+        out.add((claim.iri, S.isBasedOn, monograph))
+        out.add((claim.iri, S.url, claim.iri))
+        if claim.topic in ("safety", "handling"):
+            safety.add(claim.text)
+        if claim.topic == "dose" and claim.dose is not None:
+            dose_kind = _local(graph.value(claim.dose, mkg.doseKind), str(mkg))
+            prop = policy.dose_kinds.get(dose_kind)
+            if prop is not None:
+                schedule = URIRef(f"{product.url}#dose-{claim.iri.rsplit('/', 1)[-1]}")
+                out.add((item, S[prop], schedule))
+                _dose_schedule(graph, ontology, mkg, out, schedule, claim.dose, prop, lang, words)
+                out.add((schedule, S.description, Literal(claim.text)))
+    # A quote that is part of a longer quote shown anyway (one adverse effect of a list) would
+    # only repeat it.
+    for text in safety:
+        if not any(text != other and text in other for other in safety):
+            out.add((item, S.safetyConsideration, Literal(text)))
+    if flagged:
+        out.add((item, S.description, Literal(words["disclaimer"])))
+    return out
+
+
+def to_jsonld(product_graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
+    """The product graph framed around the Product node and compacted with schema.org terms."""
+
+    loader = offline_loader(context)
+    # Sorted lines: rdflib's own order varies between runs, and pyld keeps the order it reads.
+    lines = product_graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    nquads = "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads",
+                                        "useNativeTypes": True})
+    frame = {"@context": CONTEXT_URL, "@type": "Product"}
+    framed = jsonld.frame(expanded, frame, {"documentLoader": loader, "omitGraph": True,
+                                            "embed": "@once"})
+    return _spelled_out(framed)
+
+
+def _spelled_out(value: Any) -> Any:
+    """The framed document with '@id'/'@type' for the context's aliases 'id'/'type' and full
+    schema.org IRIs for 'schema:' compact IRIs.
+
+    Both spellings mean the same under the schema.org context, but validators and crawlers
+    document and best understand '@type' and full enumeration IRIs such as
+    http://schema.org/InStock.
+    """
+    if isinstance(value, list):
+        return [_spelled_out(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        key = {"id": "@id", "type": "@type"}.get(key, key)
+        if key == "@type" and isinstance(item, list) and "Product" in item:
+            # Product first: tools that read one type of an array read the first.
+            item = ["Product"] + sorted(t for t in item if t != "Product")
+        if key == "@id" and isinstance(item, str) and item.startswith("schema:"):
+            item = str(S) + item[len("schema:"):]
+        out[key] = _spelled_out(item)
+    return out
+
+
+def to_text(document: dict[str, Any]) -> str:
+    """The JSON-LD document as stable, readable JSON text."""
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def to_snippet(document: dict[str, Any]) -> str:
+    """A <script type="application/ld+json"> element no string of the data can break out of.
+
+    '<', '>' and '&' become JSON escapes, which every JSON(-LD) parser reads back unchanged, so
+    neither '</script>' nor '<!--' can appear in the element's text.
+    """
+    text = to_text(document).rstrip("\n")
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return f'<script type="application/ld+json">\n{text}\n</script>\n'
+
+
+def _values(graph: Graph, node: URIRef, prop: URIRef) -> list[str]:
+    return sorted(str(v) for v in graph.objects(node, prop))
+
+
+def to_page(product: Product, product_graph: Graph, snippet: str, policy: Policy) -> str:
+    """A complete example product page whose visible content matches its markup (template
+    ``product.html``)."""
+    g, item = product_graph, URIRef(product.url + "#product")
+    codes = ", ".join(f"{g.value(c, S.codingSystem)} {g.value(c, S.codeValue)}"
+                      for c in sorted(g.objects(item, S.code), key=str))
+    doses = []
+    for node in sorted(set(g.objects(item, S.recommendedIntake))
+                       | set(g.objects(item, S.maximumIntake)), key=str):
+        value = g.value(node, S.doseValue)
+        amount = str(g.value(value, S.name) or value)
+        line = " ".join(str(x) for x in (amount, g.value(node, S.doseUnit) or "",
+                                         g.value(node, S.frequency) or "") if str(x))
+        doses.append((line, str(g.value(node, S.description))))
+    claims = sorted((c for c in g.objects(item, S.subjectOf) if (c, RDF.type, S.Claim) in g),
+                    key=str)
+    # Claims whose kind is outside the default policy are shown apart, under the disclaimer.
+    flagged = [c for c in claims if policy.kinds.get(str(g.value(c, S.additionalType)).rsplit(
+        "/", 1)[-1].removesuffix("Claim")) not in policy.allowed]
+    return environment().get_template("product.html").render(
+        product=product, w=policy.texts[product.text_language],
+        # The one fragment not escaped here: to_snippet made it, JSON-escaped so that no text
+        # of the data can end the script element.
+        snippet=Markup(snippet),
+        ingredients=[(name, codes) for name in _values(g, item, S.activeIngredient)],
+        descriptions=_values(g, item, S.description), doses=doses,
+        safety=_values(g, item, S.safetyConsideration),
+        indications=[str(g.value(c, S.text)) for c in flagged],
+        works=[(str(work), str(g.value(work, S.name) or work))
+               for work in sorted(set(g.objects(item, S.subjectOf)) - set(claims), key=str)],
+        claims=[(str(c), str(g.value(c, S.text))) for c in claims])
+
+
+@dataclass
+class ProductPage:
+    """Everything made for one product: the graph meant, the JSON-LD, snippet and page."""
+
+    product: Product
+    graph: Graph
+    document: dict[str, Any]
+    snippet: str
+    page: str
+
+
+def to_product_page(graph: Graph, ontology: Graph, product: Product, policy: Policy,
+                    publication: Publication, context: dict[str, Any],
+                    include_flagged: bool = False) -> ProductPage:
+    """Project, frame, escape and lay out one product page."""
+    meant = to_product_graph(graph, ontology, product, policy, publication, include_flagged)
+    document = to_jsonld(meant, context)
+    snippet = to_snippet(document)
+    return ProductPage(product, meant, document, snippet,
+                       to_page(product, meant, snippet, policy))

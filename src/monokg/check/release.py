@@ -1,0 +1,256 @@
+"""Stages 4 and 5 for a whole release: reason over and validate its N-Triples lines.
+
+Both stages see the whole release graph at once, so their verdict is the whole graph's by
+construction (no argument about splitting it is needed). They are fast because both work on
+N-Triples lines with engines made for our ontology and shapes, and fall back to the reference
+tools where those engines do not apply:
+
+*Reasoning.* HermiT classifies the ontology alone, once per ontology version (its verdict is
+cached by the ontology's content), and ``reason.check_data`` checks the data against the
+ontology's axioms directly; where the ontology or the data hold something the direct check
+does not decide, HermiT reasons over the ontology plus the data. Why the two together give
+HermiT's verdict on ontology plus data is in ``reason``.
+
+*Validation.* ``validate.check_shape_lines``: our SHACL engine over the data plus the ontology
+(pySHACL where a shape uses a feature the engine lacks).
+
+The ontology's HermiT run is a JVM, so it runs in a thread beside the rest; with more than one
+job, validation and the data check run in a forked worker while the parent writes the release.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from rdflib import Graph
+
+from monokg.assemble.metadata import planned_files, to_metadata
+from monokg.assemble.release import Release
+from monokg.check.product import check_product_page
+from monokg.check.reason import HERMIT_STAGE, check_data, check_ontology
+from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
+from monokg.check.validate import check_shape_lines
+from monokg.model.cache import Cache, digest_of, files_digest
+from monokg.model.errors import Finding, NonConformance
+from monokg.model.paths import ProjectPaths
+from monokg.model.timings import timed
+from monokg.rdf.graphs import ntriples_lines
+
+#: A contradiction: (stage, findings); None when consistent.
+Verdict = tuple[str, list[Finding]] | None
+
+
+@dataclass
+class Checks:
+    """What the checks of a release need (set before forking, so workers inherit it)."""
+
+    paths: ProjectPaths
+    ontology: Graph
+    ontology_lines: list[str]
+    ontology_digest: str
+    shapes: Callable[[], Graph]  # loads the shapes graph when needed
+    shapes_digest: str
+    lang: str
+    use_cache: bool
+
+
+def ontology_verdict(checks: Checks) -> Verdict:
+    """HermiT on the ontology alone (unsatisfiable classes, contradictions), once per version."""
+
+    cache = Cache(checks.paths.root, checks.use_cache)
+    key = digest_of(["ontology", checks.ontology_digest])
+    cached = cache.get("ontology", key)
+    if isinstance(cached, list):
+        return (HERMIT_STAGE, cached) if cached else None
+    findings = check_ontology(checks.ontology)
+    cache.put("ontology", key, findings)
+    return (HERMIT_STAGE, findings) if findings else None
+
+
+def data_verdict(checks: Checks, lines: Sequence[str]) -> Verdict:
+    """The data against the ontology: directly, or by HermiT when the ontology or the data
+    hold something the direct check does not decide."""
+
+    stage, findings = check_data(lines, checks.ontology)
+    return (stage, findings) if findings else None
+
+
+def shape_findings(checks: Checks, lines: Sequence[str]) -> list[Finding]:
+    """SHACL findings of the data plus the ontology (shapes check links to its individuals)."""
+
+    data = [*lines, *checks.ontology_lines]
+    compiled = compiled_shapes(checks)
+    if compiled is not None:
+        try:
+            return check_lines(data, compiled, checks.lang)
+        except Unsupported:
+            pass  # pySHACL below
+    return check_shape_lines(data, checks.shapes(), checks.lang)
+
+
+def compiled_shapes(checks: Checks) -> CompiledShapes | None:
+    """The shapes compiled for the engine, cached by the shapes files' content (compiling
+    parses them and the SPARQL constraints: most of a quick check's time); None when a shape
+    needs pySHACL."""
+
+    cache = Cache(checks.paths.root, checks.use_cache)
+    key = digest_of(["compiled shapes", checks.shapes_digest])
+    cached = cache.get("shapes", key)
+    if cached is not None:
+        return cached
+    try:
+        compiled = compile_shapes(checks.shapes())
+    except Unsupported:
+        return None
+    cache.put("shapes", key, compiled)
+    return compiled
+
+
+def _data_checks(checks: Checks, lines: Sequence[str]) -> tuple[Verdict, list[Finding],
+                                                                dict[str, float]]:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    verdict = data_verdict(checks, lines)
+    timings["reason (data)"] = time.perf_counter() - started
+    started = time.perf_counter()
+    findings = shape_findings(checks, lines)
+    timings["validate"] = time.perf_counter() - started
+    return verdict, findings, timings
+
+
+def _data_checks_to(checks: Checks, lines: Sequence[str], send: Connection) -> None:
+    """``_data_checks`` in a forked worker (which inherits the lines instead of receiving a
+    pickled copy), its outcome sent back through a pipe."""
+    try:
+        send.send(("ok", _data_checks(checks, lines)))
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
+        send.send(("error", exc))
+    finally:
+        send.close()
+
+
+def judge(verdicts: Sequence[Verdict], findings: list[Finding]) -> list[Finding]:
+    """Raise NonConformance on a contradiction or a violation; return the other findings."""
+    def dedupe(items: list[Finding]) -> list[Finding]:
+        return list({(f.severity, f.focus, f.path, f.message, f.shape): f
+                     for f in items}.values())
+
+    failed = [v for v in verdicts if v is not None]
+    if failed:
+        raise NonConformance(failed[0][0], sorted(dedupe([f for _, fs in failed for f in fs]),
+                                                  key=str))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    unique = sorted(dedupe(findings), key=lambda f: (order.get(f.severity, 3), f.focus,
+                                                      f.path or "", f.message))
+    violations = [f for f in unique if f.severity == "Violation"]
+    if violations:
+        raise NonConformance("validation (SHACL)", violations)
+    return unique
+
+
+def start(checks: Checks, lines: Sequence[str], jobs: int,
+          timings: dict[str, float]) -> Callable[[], list[Finding]]:
+    """Start every check of the data; the returned function waits, judges and returns the
+    warnings (or raises NonConformance)."""
+    started = time.perf_counter()
+    outcome: dict[str, Any] = {}
+
+    def classify() -> None:
+        try:
+            outcome["verdict"] = ontology_verdict(checks)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = exc
+        timings["reason (ontology)"] = time.perf_counter() - started
+
+    thread = threading.Thread(target=classify, daemon=True)
+    worker = receive = None
+    if jobs > 1:
+        # Forked before the thread starts: forking a threaded process is unsafe.
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        worker = context.Process(target=_data_checks_to, args=(checks, lines, send),
+                                 daemon=True)
+        worker.start()
+        send.close()
+    # HermiT is a JVM: this thread only waits on it, beside the work below.
+    thread.start()
+    local = _data_checks(checks, lines) if worker is None else None
+
+    def finish() -> list[Finding]:
+        if worker is None or receive is None:
+            assert local is not None
+            verdict, findings, worker_timings = local
+        else:
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                kind, value = "error", RuntimeError(
+                    f"the checking worker died (exit code {worker.exitcode})")
+            finally:
+                worker.join()
+                receive.close()
+            if kind == "error":
+                raise value
+            verdict, findings, worker_timings = value
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        timings.update(worker_timings)
+        return judge([outcome["verdict"], verdict], findings)
+    return finish
+
+
+def start_data_checks(release: Release, lang: str) -> Callable[[], list[Finding]]:
+    """Start reasoning and validation of the whole data graph (beside the caller's own
+    work); the returned function waits for them and returns the warnings."""
+    with timed(release.timings, "prepare checks"):
+        ontology_lines = ntriples_lines(release.ontology)
+        checks = Checks(release.paths, release.ontology, ontology_lines,
+                        digest_of(ontology_lines), lambda: release.shapes,
+                        files_digest(sorted(release.paths.shapes.glob("*.ttl"))), lang,
+                        release.use_cache)
+    return start(checks, release.lines, release.jobs, release.timings)
+
+
+def check_metadata(release: Release) -> list[Finding]:
+    """The dataset metadata the release will carry, against the shapes, before any file is
+    written (``assemble.metadata.planned_files``)."""
+    meta = to_metadata(release, planned_files(release), release.description)
+    # The metadata uses the publication's base; the ontology's individuals are checked with it.
+    lines = ntriples_lines(meta) + ntriples_lines(release.ontology)
+    namespaces = {prefix: str(ns) for prefix, ns in meta.namespaces() if prefix}
+    return check_shape_lines(lines, release.shapes, namespaces=namespaces)
+
+
+def check_release(release: Release, lang: str = "en", publishing: bool = True
+                  ) -> list[Finding]:
+    """Every check of a release, before anything is written: the data (reasoning and SHACL)
+    and, when ``publishing``, the dataset metadata and the product pages. Returns the
+    warnings; raises NonConformance on a contradiction or a violation."""
+    finish = start_data_checks(release, lang)
+    stages: list[tuple[str, Callable[[], list[Finding]]]] = []
+    if publishing:
+        stages = [("dataset metadata (SHACL)", lambda: check_metadata(release))]
+        stages += [(f"product page {page.product.file.name}",
+                    functools.partial(check_product_page, page, release.product_kit))
+                   for page in release.product_pages]
+    failures: list[tuple[str, list[Finding]]] = []
+    warnings: list[Finding] = []
+    for stage, run in stages:
+        with timed(release.timings, f"check:{stage}"):
+            found = run()
+        violations = [f for f in found if f.severity == "Violation"]
+        if violations:
+            failures.append((stage, violations))
+    with timed(release.timings, "wait for checks"):
+        warnings = finish()
+    if failures:
+        raise NonConformance(failures[0][0], failures[0][1])
+    return warnings

@@ -1,0 +1,91 @@
+"""The one CURIE converter: IRIs shortened to prefixed names with a prefix map, and back.
+
+Every place that shortens an IRI (findings, pages, the JSON-LD context, VoID partition names,
+the ontology documentation) goes through :class:`Converter`, so one IRI gets one name: the
+longest namespace it starts with wins (ties: the prefix map's order), and a namespace only
+shortens an IRI that goes on past it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+
+from rdflib import Graph, URIRef
+
+from monokg.model.namespaces import DEFAULT_BASE, prefixes
+
+
+class Converter:
+    """A prefix map, with IRIs compacted by it and CURIEs expanded.
+
+    ``accept`` limits the local names a prefix may take (e.g. JSON-LD's rule that a compact
+    IRI's suffix may not start with ``//``); where a longer namespace's local name is not
+    accepted, the next longest is tried. Results are remembered: a release names the same
+    few thousand IRIs over and over."""
+
+    def __init__(self, prefix_map: Mapping[str, str],
+                 accept: Callable[[str], bool] | None = None) -> None:
+        self.prefix_map = dict(prefix_map)
+        # Stable sort: among namespaces of one length the map's order decides.
+        self._longest_first = sorted(self.prefix_map.items(), key=lambda item: -len(item[1]))
+        self._accept = accept
+        self._split: dict[str, tuple[str, str] | None] = {}
+
+    def split(self, iri: str) -> tuple[str, str] | None:
+        """(prefix, local name) of an IRI, or None where no prefix fits."""
+        try:
+            return self._split[iri]
+        except KeyError:
+            pass
+        found = None
+        for prefix, namespace in self._longest_first:
+            if len(iri) > len(namespace) and iri.startswith(namespace):
+                local = iri[len(namespace):]
+                if self._accept is None or self._accept(local):
+                    found = (prefix, local)
+                    break
+        self._split[iri] = found
+        return found
+
+    def compact(self, iri: str) -> str:
+        """``prefix:local`` where a prefix fits, else the IRI itself."""
+        parts = self.split(iri)
+        return iri if parts is None else f"{parts[0]}:{parts[1]}"
+
+    def expand(self, curie: str) -> str:
+        """The IRI of ``prefix:local``; KeyError for a prefix the map does not hold."""
+        prefix, local = curie.split(":", 1)
+        return self.prefix_map[prefix] + local
+
+
+@lru_cache(maxsize=8)
+def project_converter(base: str = DEFAULT_BASE) -> Converter:
+    """The converter of the project's own prefixes under a publication base."""
+    return Converter(prefixes(base))
+
+
+def bindings_of(graph: Graph | None) -> dict[str, str]:
+    """The prefixes a graph binds (what ``compact`` may use besides the project's)."""
+    return {} if graph is None else {p: str(ns) for p, ns in graph.namespaces()}
+
+
+def compact(node: object, graph: Graph | None = None) -> str:
+    """A short name for a node: a CURIE with the longest matching project prefix (or one
+    the graph binds), e.g. claim:l-glutamine-nl/dose-commonly-used; else the full IRI."""
+    return compact_node(node, bindings_of(graph))
+
+
+def compact_node(node: object, namespaces: Mapping[str, str] | None = None) -> str:
+    """``compact`` with the prefixes a data graph binds given as a map (project ones win)."""
+    if not isinstance(node, URIRef):
+        return str(node)
+    if not namespaces:
+        return project_converter().compact(str(node))
+    return _with_bindings(tuple(sorted(namespaces.items()))).compact(str(node))
+
+
+@lru_cache(maxsize=32)
+def _with_bindings(namespaces: tuple[tuple[str, str], ...]) -> Converter:
+    merged = dict(prefixes())
+    merged.update({p: ns for p, ns in namespaces if p and p not in merged})
+    return Converter(merged)

@@ -1,0 +1,54 @@
+"""The names of a release's files, defined once: writers write them, checks plan with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReleaseFiles:
+    """The top-level files of one dataset's release; the suffix gives the role."""
+
+    dataset: str
+
+    @property
+    def graph(self) -> dict[str, str]:
+        """The data graph in every format, by suffix."""
+        return {suffix: self.dataset + suffix
+                for suffix in (".ttl", ".nt", ".jsonld", ".context.jsonld")}
+
+    @property
+    def ontology(self) -> str:
+        return f"{self.dataset}.owl.ttl"
+
+    @property
+    def shapes(self) -> str:
+        return f"{self.dataset}.shacl.ttl"
+
+    @property
+    def coverage(self) -> tuple[str, str]:
+        """The coverage report as TSV and HTML."""
+        return ("coverage.tsv", "coverage.html")
+
+    @property
+    def ontology_docs(self) -> dict[str, str]:
+        """The ontology's documentation page, by language."""
+        return {"en": f"{self.dataset}.ontology.html", "nl": f"{self.dataset}.ontology.nl.html"}
+
+    @property
+    def bulk(self) -> tuple[str, str]:
+        """N-Quads and TriG for bulk loaders."""
+        return (f"{self.dataset}.nq", f"{self.dataset}.trig")
+
+    @property
+    def metadata(self) -> str:
+        return f"{self.dataset}.void.ttl"
+
+    @property
+    def manifest(self) -> str:
+        return "manifest.json"
+
+    def described(self) -> list[str]:
+        """The files the dataset metadata describes (all top-level files written before it)."""
+        return sorted([*self.graph.values(), self.ontology, self.shapes, *self.coverage,
+                       *self.ontology_docs.values(), *self.bulk])

@@ -1,0 +1,120 @@
+"""Reading RDF files of any supported format; unreadable input names the file, line and column."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from monokg.model.errors import InputError
+from monokg.rdf.graphs import ntriples_lines
+
+#: File suffix -> rdflib parser name, for the formats `monokg validate` reads.
+FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",
+           ".nq": "nquads", ".trig": "trig", ".rdf": "xml", ".owl": "xml"}
+
+
+def load_shapes(folder: Path) -> Graph:
+    """All shape files of a folder, merged."""
+    shapes = Graph()
+    for path in sorted(folder.glob("*.ttl")):
+        shapes += load_rdf(path)
+    return shapes
+
+
+def load_rdf(path: Path) -> Graph:
+    """Parse an RDF file by its suffix; unreadable input names the file, line and column."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"unknown file type {path.suffix!r}", path,
+                         fix=f"use one of {', '.join(sorted(FORMATS))}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path, fix="check the path") from exc
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 (byte {exc.start})", path,
+                         data[: exc.start].count(b"\n") + 1,
+                         fix="save the file as UTF-8") from exc
+    if fmt == "json-ld":
+        _refuse_remote_contexts(data, path)
+    graph = Graph()
+    try:
+        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib's parsers raise many unrelated exception types
+        line, column, why = _position(exc)
+        where = f" at line {line}" + (f", column {column}" if column else "") if line else ""
+        raise InputError(f"not valid {fmt}{where}: {why}", path, line, column,
+                         fix="correct the syntax at that place") from exc
+    return graph
+
+
+def _refuse_remote_contexts(data: bytes, path: Path) -> None:
+    """A JSON-LD context given by URL would be fetched from the network: refuse it."""
+    try:
+        document = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid json-ld at line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}", path, exc.lineno, exc.colno,
+                         fix="correct the syntax at that place") from exc
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            context = node.get("@context")
+            for item in context if isinstance(context, list) else [context]:
+                if isinstance(item, str):
+                    raise InputError(f"remote JSON-LD context {item!r} would be fetched from "
+                                     "the network", path, fix="put the context inline "
+                                     "(monokg never fetches anything while validating)")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _position(exc: Exception) -> tuple[int | None, int | None, str]:
+    """Line, column and reason from an rdflib or json parser error, where it says them."""
+    argstr, offset = getattr(exc, "_str", None), getattr(exc, "_i", None)
+    if isinstance(argstr, bytes | str) and isinstance(offset, int):
+        # rdflib's Turtle parser (BadSyntax): the offending offset in the document text.
+        text = argstr.decode("utf-8", "replace") if isinstance(argstr, bytes) else argstr
+        before = text[:offset]
+        return (before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1,
+                str(getattr(exc, "_why", "bad syntax")))
+    line: int | None = getattr(exc, "lineno", None)
+    column: int | None = getattr(exc, "colno", None)
+    words = str(exc).strip().splitlines()
+    why = getattr(exc, "msg", None) or (words[0] if words else type(exc).__name__)
+    if line is None:
+        match = re.search(r"line:? (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+    if column is None:
+        match = re.search(r"col(?:umn)?:? (\d+)", str(exc))
+        column = int(match.group(1)) if match else None
+    return line, column, str(why)
+
+
+def load_lines(path: Path) -> list[str]:
+    """An RDF file as N-Triples lines; Turtle and N-Triples are read by pyoxigraph (fast),
+    other formats, unreadable files and files that may hold xsd:string literals (which
+    pyoxigraph cannot tell from plain ones, where rdflib and so pySHACL can) by `load_rdf`."""
+
+
+    formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+    fmt = formats.get(path.suffix.lower())
+    try:
+        data = path.read_bytes() if fmt is not None else b""
+    except OSError:
+        fmt = None  # load_rdf says why
+    if fmt is not None and b"XMLSchema#string" not in data and b":string" not in data:
+        try:
+            return [f"{t.subject} {t.predicate} {t.object} ."
+                    for t in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
+        except (SyntaxError, ValueError):
+            pass  # load_rdf names the line and column in rdflib's words
+    return ntriples_lines(load_rdf(path))
