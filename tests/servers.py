@@ -189,7 +189,8 @@ def _duration_seconds(value: str) -> str:
     return format(total.normalize(), "f")
 
 
-def rows_of(answer: dict) -> set[tuple[str | None, ...]]:
-    """A SPARQL JSON SELECT answer as a set of rows of plain values."""
+def rows_of(answer: object) -> set[tuple[str | None, ...]]:
+    """A SPARQL JSON SELECT answer (as parsed JSON) as a set of rows of plain values."""
+    assert isinstance(answer, dict), f"not a SPARQL JSON results document: {answer!r:.200}"
     variables = answer["head"]["vars"]
     return {tuple(plain(b.get(v)) for v in variables) for b in answer["results"]["bindings"]}

@@ -136,7 +136,9 @@ def test_mypy_is_clean() -> None:
 
 
 def test_type_ignores_are_rare_and_each_says_why() -> None:
-    ignores = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}" for path in MODULES
+    checked = [*MODULES, *(p for p in sorted((ROOT / "tests").rglob("*.py"))
+                           if p != Path(__file__))]
+    ignores = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}" for path in checked
                for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                if "type: ignore" in line]
     assert len(ignores) < 5, "\n".join(ignores)

@@ -79,7 +79,7 @@ def _remote_rows(store: Store, sparql: str, graph: str) -> set:
     client.addDefaultGraph(graph)
     client.setReturnFormat(JSON)
     client.setMethod("GET")
-    return rows_of(client.queryAndConvert())  # type: ignore[arg-type]
+    return rows_of(client.queryAndConvert())
 
 
 def _embedded_rows(store: ox.Store, sparql: str) -> set:

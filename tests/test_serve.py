@@ -84,7 +84,7 @@ def test_sparqlwrapper_gets_the_same_rows_as_the_embedded_store(
     client.setQuery(query)
     client.setMethod(method)
     client.setReturnFormat(JSON)
-    rows = rows_of(client.queryAndConvert())  # type: ignore[arg-type]
+    rows = rows_of(client.queryAndConvert())
     expected = rows_of(json.loads(solutions(embedded, query).serialize(
         format=ox.QueryResultsFormat.JSON) or b""))
     assert rows == expected and len(rows) >= 4
