@@ -26,7 +26,7 @@ from monokg.curate.sources import (
     segment,
 )
 from monokg.curate.vocabulary import Unit, Vocabulary
-from monokg.curate.yamlio import Node, load_yaml
+from monokg.curate.yamlio import Node, inside, load_yaml, text_field, text_list
 from monokg.model.errors import InputError, InputErrors
 from monokg.model.namespaces import MKG
 
@@ -140,10 +140,9 @@ def _section_specs(node: Node, file: Path) -> list[SectionSpec]:
         if not isinstance(item, Node):
             raise InputError("a section must be a mapping", file, node.line_of("sections"),
                              fix="write '- {id: ..., heading: ..., label_en: ...}'")
-        for key in ("id", "heading", "label_en"):
-            _require(item, key, file, "a section")
-        specs.append(SectionSpec(str(item["id"]), str(item["heading"]), str(item["label_en"]),
-                                 item.line))
+        specs.append(SectionSpec(text_field(item, "id", file, "a section"),
+                                 text_field(item, "heading", file, "a section"),
+                                 text_field(item, "label_en", file, "a section"), item.line))
     return specs
 
 
@@ -154,22 +153,24 @@ def load_monograph(folder: Path, vocabulary: Vocabulary, sources_dir: Path,
     node = load_yaml(file)
     if not isinstance(node, Node):
         raise InputError("expected a mapping", file, 1, fix="see data/monographs/README.md")
-    mono_id = str(_require(node, "id", file, "the monograph"))
+    mono_id = text_field(node, "id", file, "the monograph")
     if mono_id != folder.name:
         raise InputError(f"id {mono_id!r} differs from the folder name {folder.name!r}", file,
                          node.line_of("id"), fix="make them equal")
-    meta_path = sources_dir / f"{_require(node, 'source', file, 'the monograph')}.yaml"
+    source_name = text_field(node, "source", file, "the monograph")
+    meta_path = inside(sources_dir, f"{source_name}.yaml", file, node.line_of("source"))
     meta = load_source_meta(meta_path)
     text = read_verified_text(meta, meta_path)
     source = segment(meta, text, _section_specs(node, file), file)
-    about = vocabulary.expand(str(_require(node, "about", file, "the monograph")), file,
+    about = vocabulary.expand(text_field(node, "about", file, "the monograph"), file,
                               node.line_of("about"), "about")
-    evidence = vocabulary.expand(str(_require(node, "evidence", file, "the monograph")), file,
+    evidence = vocabulary.expand(text_field(node, "evidence", file, "the monograph"), file,
                                  node.line_of("evidence"), "evidence")
     claims = load_claims(folder / "claims", source, vocabulary, about, evidence)
-    return Monograph(mono_id, str(_require(node, "title", file, "the monograph")),
-                     str(node.get("title_en", node["title"])), about, evidence, source, claims,
-                     file, mappings_dir / f"{mono_id}.sssom.tsv")
+    title = text_field(node, "title", file, "the monograph")
+    return Monograph(mono_id, title,
+                     text_field(node, "title_en", file, "the monograph", title), about,
+                     evidence, source, claims, file, mappings_dir / f"{mono_id}.sssom.tsv")
 
 
 def load_claims(folder: Path, source: Source, vocabulary: Vocabulary, about: URIRef,
@@ -188,7 +189,11 @@ def load_claims(folder: Path, source: Source, vocabulary: Vocabulary, about: URI
             errors.append(InputError("expected 'section:' and a 'claims:' list", file, 1,
                                      fix="see data/monographs/README.md for the format"))
             continue
-        section_id = str(node.get("section", ""))
+        try:
+            section_id = text_field(node, "section", file, "the claims file")
+        except InputError as exc:
+            errors.append(exc)
+            continue
         section = source.section(section_id)
         if section is None:
             errors.append(InputError(
@@ -242,25 +247,27 @@ def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: 
     if unknown:
         raise InputError(f"unknown key(s) {', '.join(unknown)}", file,
                          item.line_of(unknown[0]), fix=f"use only {', '.join(sorted(CLAIM_KEYS))}")
-    claim_id = str(_require(item, "id", file, "the claim"))
+    claim_id = text_field(item, "id", file, "the claim")
     if not _ID.fullmatch(claim_id):
         raise InputError(f"claim id {claim_id!r} must be lowercase words joined by hyphens",
                          file, item.line_of("id"), fix="e.g. indication-gastritis")
     what = f"claim {claim_id!r}"
     expand = lambda key: vocabulary.expand(
-        str(item[key]), file, item.line_of(key), f"{what}: {key}")
-    quote = item.get("quote")
-    if not isinstance(quote, str) or not quote.strip():
+        text_field(item, key, file, what), file, item.line_of(key), f"{what}: {key}")
+    quote = text_field(item, "quote", file, what, "")
+    if not quote.strip():
         raise InputError(f"{what} has an empty quote", file, item.line_of("quote"),
                          fix="copy the words the claim is based on from the source text")
     occurrence = item.get("occurrence")
+    if occurrence is not None and (type(occurrence) is not int or occurrence < 1):
+        raise InputError(f"{what}: occurrence must be a whole number from 1", file,
+                         item.line_of("occurrence"), fix="count matches from 1: occurrence: 2")
     span = find_span(quote, section, source.text, occurrence, file, item.line_of("quote"), what)
     qualifiers = {}
     for key, prop in QUALIFIERS.items():
         if key in item:
-            values = item[key] if isinstance(item[key], list) else [item[key]]
-            qualifiers[prop] = [vocabulary.expand(str(v), file, item.line_of(key),
-                                                  f"{what}: {key}") for v in values]
+            qualifiers[prop] = [vocabulary.expand(v, file, item.line_of(key), f"{what}: {key}")
+                                for v in text_list(item, key, file, what)]
     quantity = None
     if "dose" in item and "quantity" in item:
         raise InputError(f"{what} has both 'dose' and 'quantity'", file, item.line_of("dose"),
@@ -269,9 +276,8 @@ def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: 
         if key in item:
             quantity = _quantity(item[key], key == "dose", vocabulary, file,
                                  item.line_of(key), what)
-    scope = item.get("scope", [])
-    scope = scope if isinstance(scope, list) else [scope]
-    if not all(isinstance(s, str) and _ID.fullmatch(s) for s in scope):
+    scope = text_list(item, "scope", file, what)
+    if not all(_ID.fullmatch(s) for s in scope):
         raise InputError(f"{what}: 'scope' must be claim ids", file, item.line_of("scope"),
                          fix="e.g. scope: dose-commonly-used  or  scope: [id-1, id-2]")
     negated = item.get("negated", False)
@@ -280,20 +286,20 @@ def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: 
                          item.line_of("negated"), fix="write negated: true")
     return Claim(
         id=claim_id,
-        kind=vocabulary.term(vocabulary.claim_kinds, str(_require(item, "kind", file, what)),
+        kind=vocabulary.term(vocabulary.claim_kinds, text_field(item, "kind", file, what),
                              file, item.line_of("kind"), "claim kind"),
         subject=expand("subject") if "subject" in item else about,
         relation=vocabulary.term(vocabulary.relations,
-                                 str(_require(item, "relation", file, what)), file,
+                                 text_field(item, "relation", file, what), file,
                                  item.line_of("relation"), "relation"),
         object=expand("object") if "object" in item else None,
-        statement=str(_require(item, "statement", file, what)).strip(),
+        statement=text_field(item, "statement", file, what).strip(),
         quote=quote, span=span, section=section,
         modality=vocabulary.term(vocabulary.modalities,
-                                 str(_require(item, "modality", file, what)), file,
+                                 text_field(item, "modality", file, what), file,
                                  item.line_of("modality"), "modality"),
         evidence=evidence, negated=negated,
-        note=str(item["note"]).strip() if item.get("note") else None,
+        note=text_field(item, "note", file, what).strip() if item.get("note") else None,
         qualifiers=qualifiers, quantity=quantity, scope=scope, file=file, line=item.line,
     )
 
@@ -327,7 +333,7 @@ def _quantity(node: Any, is_dose: bool, vocabulary: Vocabulary, file: Path, line
     if unknown:
         raise InputError(f"{label}: unknown key(s) {', '.join(unknown)}", file,
                          node.line_of(unknown[0]), fix=f"use {', '.join(sorted(QUANTITY_KEYS))}")
-    unit = str(_require(node, "unit", file, label))
+    unit = text_field(node, "unit", file, label)
     if unit not in vocabulary.units:
         raise InputError(f"{label}: unknown unit {unit!r}", file, node.line_of("unit"),
                          fix=f"use a UCUM code from data/units.tsv: "
@@ -347,7 +353,7 @@ def _quantity(node: Any, is_dose: bool, vocabulary: Vocabulary, file: Path, line
         raise InputError(f"{label}: min {quantity.low} is above max {quantity.high}", file,
                          node.line_of("min"), fix="swap them")
     if "per_body_mass" in node:
-        mass = str(node["per_body_mass"])
+        mass = text_field(node, "per_body_mass", file, label)
         if vocabulary.units.get(mass, None) is None or vocabulary.units[mass].dimension != "mass":
             raise InputError(f"{label}: per_body_mass {mass!r} is not a mass unit", file,
                              node.line_of("per_body_mass"), fix="e.g. per_body_mass: kg")
@@ -357,16 +363,21 @@ def _quantity(node: Any, is_dose: bool, vocabulary: Vocabulary, file: Path, line
             setattr(quantity, key, _duration(node[key], file, node.line_of(key),
                                              f"{label}.{key}"))
     if "portions" in node:
+        if type(node["portions"]) is not int:
+            raise InputError(f"{label}.portions must be a whole number", file,
+                             node.line_of("portions"), fix="e.g. portions: 3")
         quantity.portions = int(_number(node["portions"], file, node.line_of("portions"),
                                         f"{label}.portions"))
-    quantity.divided = bool(node.get("divided", False))
-    timings = node.get("timing", [])
-    for name in timings if isinstance(timings, list) else [timings]:
-        quantity.timings.append(vocabulary.term(vocabulary.timings, str(name), file,
+    quantity.divided = node.get("divided", False)
+    if not isinstance(quantity.divided, bool):
+        raise InputError(f"{label}.divided must be true or false", file,
+                         node.line_of("divided"), fix="write divided: true")
+    for name in text_list(node, "timing", file, label):
+        quantity.timings.append(vocabulary.term(vocabulary.timings, name, file,
                                                 node.line_of("timing"), "timing"))
     if is_dose:
         quantity.kind = vocabulary.term(vocabulary.dose_kinds,
-                                        str(_require(node, "kind", file, label)), file,
+                                        text_field(node, "kind", file, label), file,
                                         node.line_of("kind"), "dose kind")
     elif "kind" in node:
         raise InputError(f"{label}: 'kind' belongs to a dose", file, node.line_of("kind"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from monokg.curate.claims import Claim, Monograph, normalise_quote
-from monokg.curate.yamlio import Node, load_yaml
+from monokg.curate.yamlio import Node, load_yaml, text_field
 from monokg.model.errors import InputError, InputErrors
 
 #: Why a sentence may be left without a claim.
@@ -94,13 +94,20 @@ def load_exclusions(path: Path) -> list[Exclusion]:
                                      fix="give the section id, a quote from the sentence and "
                                      "a reason"))
             continue
-        if item["reason"] not in REASONS:
-            errors.append(InputError(f"unknown reason {item['reason']!r}", path,
-                                     item.line_of("reason"),
+        try:
+            section, quote, reason, note = (text_field(item, key, path, "the entry", default)
+                                            for key, default in (("section", None),
+                                                                 ("quote", None),
+                                                                 ("reason", None),
+                                                                 ("note", "")))
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        if reason not in REASONS:
+            errors.append(InputError(f"unknown reason {reason!r}", path, item.line_of("reason"),
                                      fix=f"use one of {', '.join(sorted(REASONS))}"))
             continue
-        out.append(Exclusion(str(item["section"]), str(item["quote"]), str(item["reason"]),
-                             str(item.get("note", "")), path, item.line))
+        out.append(Exclusion(section, quote, reason, note, path, item.line))
     if errors:
         raise InputErrors(errors)
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monokg.curate.yamlio import load_yaml
+from monokg.curate.yamlio import Node, load_yaml, text_field
 from monokg.model.errors import InputError
 
 
@@ -15,8 +15,8 @@ def load_description(path: Path) -> dict[str, dict[str, str]]:
     texts: dict[str, dict[str, str]] = {}
     for key in ("title", "description"):
         value = data.get(key) if isinstance(data, dict) else None
-        if not isinstance(value, dict) or not {"nl", "en"} <= set(value):
+        if not isinstance(value, Node) or not {"nl", "en"} <= set(value):
             raise InputError(f"'{key}' needs an 'nl' and an 'en' text", path,
                              fix=f"write {key}: {{nl: ..., en: ...}}")
-        texts[key] = {lang: str(value[lang]) for lang in ("nl", "en")}
+        texts[key] = {lang: text_field(value, lang, path, key) for lang in ("nl", "en")}
     return texts

@@ -97,10 +97,17 @@ def load_mapping_set(path: Path, vocabulary: Vocabulary, monograph_id: str) -> M
     header, body, first = _split_header(text)
     try:
         metadata = safe_load(header) or {}
+    except InputError as exc:
+        exc.file = path
+        raise
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML header: {exc}", path, 1,
                          fix="every header line starts with '#' and is YAML") from exc
     curie_map = metadata.get("curie_map", {}) if isinstance(metadata, dict) else {}
+    if not isinstance(curie_map, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in curie_map.items()):
+        raise InputError("curie_map must map prefixes to namespace IRIs, as text", path, 1,
+                         fix="write '#curie_map:' then '#  prefix: \"namespace IRI\"' lines")
     mention_ns = f"{vocabulary.prefixes['mention']}{monograph_id}/"
     for prefix, namespace in curie_map.items():
         known = mention_ns if prefix == "mention" else vocabulary.prefixes.get(prefix)

@@ -143,8 +143,12 @@ def load_product(path: Path, currencies: frozenset[str],
             err(field, "missing", f"add '{field}: ...' (see data/products/ for an example)")
         elif isinstance(value, (dict, list)):
             err(field, "must be a single value", f"write '{field}: <text>'")
+        elif not isinstance(value, str):
+            written = node.written.get(field, "")
+            err(field, f"{written!r} is read as a {type(value).__name__}, not as text",
+                f'write it in quotes: {field}: "{written}"')
         else:
-            values[field] = str(value).strip()
+            values[field] = value.strip()
     unknown = sorted(set(node) - set(PRODUCT_FIELDS))
     for field in unknown:
         err(field, "unknown field", f"use only {', '.join(PRODUCT_FIELDS)}")

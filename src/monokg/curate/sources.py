@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from monokg.curate.yamlio import Node, load_yaml
+from monokg.curate.yamlio import Node, inside, load_yaml, text_field
 from monokg.model.errors import InputError
 
 BULLETS = ("•", "◦", "▪", "●")
@@ -116,12 +116,16 @@ def load_source_meta(meta_path: Path) -> SourceMeta:
     if missing:
         raise InputError(f"missing field(s) {', '.join(missing)}", meta_path, node.line,
                          fix="add them; sha256, bytes and characters come from the file itself")
+    for key in ("bytes", "characters"):
+        if type(node[key]) is not int or node[key] < 0:
+            raise InputError(f"{key} must be a whole number", meta_path, node.line_of(key),
+                             fix="copy it from the file itself")
+    get = lambda key, default=None: text_field(node, key, meta_path, "the source", default)
     return SourceMeta(
-        id=str(node["id"]), file=meta_path.parent / str(node["file"]), title=str(node["title"]),
-        language=str(node["language"]), rights=str(node["rights"]), sha256=str(node["sha256"]),
-        byte_size=int(node["bytes"]), characters=int(node["characters"]),
-        media_type=str(node.get("media_type", "text/plain; charset=utf-8")),
-        origin=str(node.get("origin", "")),
+        id=get("id"), file=inside(meta_path.parent, get("file"), meta_path, node.line_of("file")),
+        title=get("title"), language=get("language"), rights=get("rights"),
+        sha256=get("sha256"), byte_size=node["bytes"], characters=node["characters"],
+        media_type=get("media_type", "text/plain; charset=utf-8"), origin=get("origin", ""),
     )
 
 
