@@ -1,12 +1,14 @@
 """The whole pipeline, stage by stage: assemble -> check -> write -> publish.
 
-A build checks everything (reasoning, SHACL, the dataset metadata, the product pages) before
-the first byte of the release is written, writes into a fresh staging folder and only then
-swaps it in for ``build/``, so a failed build never leaves half-written or missing outputs.
+A build holds the project's build lock, checks everything (reasoning, SHACL, the dataset
+metadata, the product pages) before the first byte of the release is written, writes into a
+fresh staging folder and only then swaps it in for ``build/`` in one atomic step, so a failed
+or killed build never leaves half-written or missing outputs.
 """
 
 from __future__ import annotations
 
+import errno
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -14,9 +16,9 @@ from pathlib import Path
 
 from monokg.assemble.release import Release, assemble
 from monokg.check.release import check_release
-from monokg.model.errors import Finding
+from monokg.model.errors import Finding, InputError
 from monokg.model.paths import ProjectPaths
-from monokg.publish.release import publish, write_release
+from monokg.publish.release import build_lock, publish, write_release
 
 
 @dataclass
@@ -29,21 +31,39 @@ class Outcome:
 
 
 def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
-          use_cache: bool = True) -> Outcome:
+          use_cache: bool = True, wait: float = 30.0) -> Outcome:
     """Run every stage and publish the result into ``build/``; nothing changes on failure.
 
     ``jobs`` worker processes (default: one per core); ``use_cache=False`` ignores and writes
-    no cached results (a cold build)."""
-    release = assemble(paths, lang, jobs, use_cache)
-    warnings = check_release(release, lang)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=paths.root))
+    no cached results (a cold build); ``wait`` seconds for another build of the project to
+    end. A folder or disk that refuses a write is an ``InputError`` (the old release stays)."""
     try:
-        written = write_release(release, staging)
-        publish(staging, paths.build)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        with build_lock(paths, wait):
+            release = assemble(paths, lang, jobs, use_cache)
+            warnings = check_release(release, lang)
+            staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
+            try:
+                written = write_release(release, staging)
+                publish(staging, paths.build)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+    except OSError as exc:
+        raise InputError(f"the file system refused: {exc.strerror or exc}", exc.filename,
+                         fix=f"{WRITE_FIXES.get(exc.errno or 0, 'see the message')}; the "
+                         "published build/ was left as it was") from exc
     return Outcome(release, warnings, [paths.build / p.relative_to(staging) for p in written])
+
+
+#: errno of a failed write -> what the user can do about it.
+WRITE_FIXES = {
+    errno.ENOSPC: "free space on the disk that holds the project",
+    errno.EDQUOT: "free space within your disk quota",
+    errno.EFBIG: "allow larger files (ulimit -f)",
+    errno.EROFS: "build in a project on a writable file system",
+    errno.EACCES: "make the project folder writable for you",
+    errno.EPERM: "make the project folder writable for you",
+}
 
 
 def check(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,

@@ -75,6 +75,11 @@ class Cache:
         folder = self.folder / kind
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(name, self._path(kind, key))
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(name, self._path(kind, key))
+        except OSError as exc:
+            # A full disk must not leave half a pickle behind, and the message names the file.
+            os.unlink(name)
+            raise OSError(exc.errno, exc.strerror, name) from exc

@@ -49,6 +49,20 @@ class ProjectPaths:
         return self.root / "build"
 
     @property
+    def build_lock(self) -> Path:
+        """Held by the build that may write and publish (git-ignored)."""
+        return self.root / ".monokg-build.lock"
+
+    #: Name prefix of the folder a build writes its release into before publishing it.
+    STAGING_PREFIX = ".build-"
+
+    def leftovers(self) -> list[Path]:
+        """Staging folders of builds that died before publishing, and a half-swapped
+        ``build.old``: only the holder of ``build_lock`` may remove them."""
+        found = sorted(p for p in self.root.glob(self.STAGING_PREFIX + "*") if p.is_dir())
+        return found + [p for p in (self.root / "build.old",) if p.is_dir()]
+
+    @property
     def products(self) -> Path:
         return self.data / "products"
 

@@ -66,6 +66,9 @@ class ReleaseFolder:
             while view:
                 view = view[os.write(fd, view):]
             status = os.fstat(fd)
+        except OSError as exc:
+            # os.write names no file; the message for a full disk should.
+            raise OSError(exc.errno, exc.strerror, name) from exc
         finally:
             os.close(fd)
         self._written[name] = Written(status.st_size, status.st_mtime_ns, status.st_ino,
