@@ -4,6 +4,8 @@ published release exactly as it was, with a message naming file and line (exit 2
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import resource
 import shutil
@@ -236,33 +238,47 @@ def test_a_second_build_waits_for_the_first_and_then_refuses(project: Path) -> N
 
 def test_a_build_killed_at_any_moment_leaves_a_whole_release(
         built: Path, project: Path) -> None:
-    """kill -9 the build (all its processes) early, and at moments after its staging folder
-    appears (writing, swapping, removing the old release); build/ is a whole release after
-    every kill, and the next build leaves no staging folder."""
+    """kill -9 the build (all its processes) while it assembles, while it writes its staging
+    folder, and just after the last file of it (the manifest) is written: at the swap and
+    while the old release is removed. build/ is the clean release after every kill, and the
+    next build leaves no staging folder."""
     clean = release_files(built / "build")
     hits = 0
-    for offset in (None, 0.0, 0.5, 1.5, 3.0):
+    for trigger, offset in (("start", 0.5), ("staging", 0.3), ("manifest", 0.0),
+                            ("manifest", 0.1), ("manifest", 0.3)):
         # Folders a killed build left: the next build's own staging folder is a new one.
         left = set(project.glob(".build-*"))
         process = subprocess.Popen([*COMMAND, str(project)], start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        if offset is None:
-            time.sleep(0.5)
-        else:
-            while not set(project.glob(".build-*")) - left and process.poll() is None:
-                assert time.monotonic() < deadline, "the build never began to write"
-                time.sleep(0.02)
-            time.sleep(offset)
+        if trigger != "start":
+            _wait_for(functools.partial(_new_staging, project, left), process)
+            staging = (set(project.glob(".build-*")) - left or {project}).pop()
+        if trigger == "manifest":
+            _wait_for((staging / "manifest.json").exists, process)
+        time.sleep(offset)
         hits += process.poll() is None
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may have finished meanwhile
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        assert release_files(project / "build") == clean, f"after a kill at {offset}"
+        assert release_files(project / "build") == clean, f"after a kill at {trigger}+{offset}"
     assert hits >= 3, "too few kills hit a running build to show anything"
     result = CliRunner().invoke(main, ["build", "--root", str(project)])
     assert result.exit_code == 0, result.output
     assert release_files(project / "build") == clean
     assert not ProjectPaths(project).leftovers()
+
+
+def _new_staging(project: Path, left: set[Path]) -> bool:
+    """Whether a staging folder other than those in ``left`` exists."""
+    return bool(set(project.glob(".build-*")) - left)
+
+
+def _wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
+    """Poll until ``condition`` holds or the process has ended (at most two minutes)."""
+    deadline = time.monotonic() + 120
+    while not condition() and process.poll() is None:
+        assert time.monotonic() < deadline, "the build never got there"
+        time.sleep(0.01)
 
 
 def _folder(path: Path, text: str) -> Path:
