@@ -25,7 +25,7 @@ class Node(dict):
 #: What YAML made of a value, in a curator's words.
 _KINDS = {"int": "a number", "float": "a number", "bool": "true or false", "date": "a date",
           "datetime": "a date and time", "Node": "a mapping", "list": "a list",
-          "NoneType": "empty", "bytes": "binary data"}
+          "NoneType": "empty", "str": "empty text", "bytes": "binary data"}
 
 
 def _not_text(value: Any, what: str, written: str | None, file: Path | None,
