@@ -37,6 +37,9 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     ``jobs`` worker processes (default: one per core); ``use_cache=False`` ignores and writes
     no cached results (a cold build); ``wait`` seconds for another build of the project to
     end. A folder or disk that refuses a write is an ``InputError`` (the old release stays)."""
+    if not paths.root.is_dir():
+        raise InputError("project folder not found", paths.root,
+                         fix="give --root the folder that holds monokg.toml")
     try:
         with build_lock(paths, wait):
             release = assemble(paths, lang, jobs, use_cache)

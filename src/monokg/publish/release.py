@@ -64,14 +64,15 @@ def publish(staging: Path, target: Path) -> None:
     if not target.exists():
         staging.rename(target)
     elif _exchange(staging, target):
-        shutil.rmtree(staging)
+        # The new release is published: what cannot be removed now, the next build removes.
+        shutil.rmtree(staging, ignore_errors=True)
     else:
         old = target.with_name(target.name + ".old")
         if old.exists():
             shutil.rmtree(old)
         target.rename(old)
         staging.rename(target)
-        shutil.rmtree(old)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 #: renameat2's "both paths are relative to the working folder" and "exchange them" (linux/fs.h).
