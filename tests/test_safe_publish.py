@@ -174,12 +174,13 @@ def test_a_licence_may_be_an_spdx_id_and_a_date_a_toml_date(tmp_path: Path) -> N
 
 
 def _run(project: Path, *extra: str, limit_bytes: int | None = None,
-         wrap: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+         wrap: list[str] | None = None,
+         command: list[str] = COMMAND) -> subprocess.CompletedProcess[str]:
     """``monokg build`` on ``project`` in a child process (a file size limit if given)."""
     def limit() -> None:
         if limit_bytes is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
-    return subprocess.run([*(wrap or []), *COMMAND, str(project), *extra], check=False,
+    return subprocess.run([*(wrap or []), *command, str(project), *extra], check=False,
                           text=True, capture_output=True, preexec_fn=limit, timeout=300)
 
 
@@ -199,6 +200,15 @@ def test_a_full_disk_leaves_the_release_as_it_was(project: Path) -> None:
     done = _run(project, "--no-cache", limit_bytes=1 << 20)
     _refused_cleanly(project, before, done, "File too large")
     assert ".build-" in done.stderr  # the message names the file it could not write
+
+
+def test_a_site_rewrite_that_cannot_write_leaves_the_site_as_it_was(project: Path) -> None:
+    """`monokg site` writes a new site beside the old one and swaps it in whole; the largest
+    pages are over 20 kB."""
+    before = release_files(project / "build")
+    done = _run(project, limit_bytes=20_000,
+                command=[sys.executable, "-m", "monokg", "site", "--root"])
+    _refused_cleanly(project, before, done, "File too large")
 
 
 def test_a_read_only_project_leaves_the_release_as_it_was(project: Path) -> None:

@@ -218,10 +218,9 @@ def serve(root: Path | None, host: str, port: int, timeout: float, max_results: 
 @_fail_cleanly
 def site(root: Path | None) -> None:
     """Write the static pages and web-server configuration into build/site/."""
-    from monokg.model.config import load_publication
-    from monokg.publish.site import export_site
+    from monokg.pipeline import rewrite_site
     paths = _paths(root)
-    written = export_site(paths.build, load_publication(paths.config), paths.queries)
+    written = rewrite_site(paths)
     click.echo(f"wrote {len(written)} files into {paths.build / 'site'}")
 
 

@@ -8,17 +8,21 @@ or killed build never leaves half-written or missing outputs.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from monokg.assemble.release import Release, assemble
 from monokg.check.release import check_release
+from monokg.model.config import load_publication
 from monokg.model.errors import Finding, InputError
 from monokg.model.paths import ProjectPaths
 from monokg.publish.release import build_lock, publish, write_release
+from monokg.publish.site import export_site
 
 
 @dataclass
@@ -37,25 +41,45 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     ``jobs`` worker processes (default: one per core); ``use_cache=False`` ignores and writes
     no cached results (a cold build); ``wait`` seconds for another build of the project to
     end. A folder or disk that refuses a write is an ``InputError`` (the old release stays)."""
+    with _refused_writes(paths), build_lock(paths, wait):
+        release = assemble(paths, lang, jobs, use_cache)
+        warnings = check_release(release, lang)
+        staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
+        try:
+            written = write_release(release, staging)
+            publish(staging, paths.build)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return Outcome(release, warnings, [paths.build / p.relative_to(staging) for p in written])
+
+
+def rewrite_site(paths: ProjectPaths, wait: float = 30.0) -> list[Path]:
+    """Write ``build/site/`` anew from the published release and swap it in whole, keeping
+    its product pages; under the build lock, so never beside a build."""
+    with _refused_writes(paths), build_lock(paths, wait):
+        staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
+        try:
+            written = export_site(paths.build, load_publication(paths.config), paths.queries,
+                                  staging / "site")
+            publish(staging / "site", paths.build / "site")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return [paths.build / "site" / p.relative_to(staging / "site") for p in written]
+
+
+@contextlib.contextmanager
+def _refused_writes(paths: ProjectPaths) -> Iterator[None]:
+    """Turn a write the file system refuses into an ``InputError`` naming the file."""
     if not paths.root.is_dir():
         raise InputError("project folder not found", paths.root,
                          fix="give --root the folder that holds monokg.toml")
     try:
-        with build_lock(paths, wait):
-            release = assemble(paths, lang, jobs, use_cache)
-            warnings = check_release(release, lang)
-            staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
-            try:
-                written = write_release(release, staging)
-                publish(staging, paths.build)
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
+        yield
     except OSError as exc:
         raise InputError(f"the file system refused: {exc.strerror or exc}", exc.filename,
                          fix=f"{WRITE_FIXES.get(exc.errno or 0, 'see the message')}; the "
                          "published build/ was left as it was") from exc
-    return Outcome(release, warnings, [paths.build / p.relative_to(staging) for p in written])
 
 
 #: errno of a failed write -> what the user can do about it.

@@ -537,16 +537,12 @@ def write_site(release: Release, out: ReleaseFolder) -> list[Path]:
     return write_site_files(site, out, out.root / "site")
 
 
-def export_site(build_dir: Path, publication: Publication, queries_dir: Path) -> list[Path]:
-    """`monokg site`: (re)write ``build/site/`` from an existing build, keeping product pages."""
+def export_site(build_dir: Path, publication: Publication, queries_dir: Path,
+                folder: Path) -> list[Path]:
+    """`monokg site`: the static site of an existing build, written into the new ``folder``
+    (which the caller swaps in for ``build/site/``), with ``build/site/product/`` copied."""
     site = load_site(build_dir, publication, queries_dir)
-    target = build_dir / "site"
-    if target.is_dir():
-        for child in target.iterdir():
-            if child.name == "product":
-                continue
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-    return write_site_files(site, ReleaseFolder(build_dir), target)
+    products = build_dir / "site" / "product"
+    if products.is_dir():
+        shutil.copytree(products, folder / "product", symlinks=True)
+    return write_site_files(site, ReleaseFolder(build_dir), folder)
