@@ -8,7 +8,8 @@ Speed: HermiT (the copy bundled with owlready2) runs on the ontology alone, once
 (``check_ontology``: unsatisfiable classes, an inconsistent ontology); the data is checked
 directly (``check_data_lines``), a single pass over its N-Triples lines. Where the direct check
 does not apply, HermiT runs on ontology plus data as before (``check_consistency``), asked for
-one task, classification, and given only what its axioms can use.
+one task, classification, and given every axiom and fact (``to_reasoning_input`` leaves out
+only literals no axiom can use).
 
 Why the direct check gives HermiT's verdict
 -------------------------------------------
@@ -30,9 +31,10 @@ functional property pool their types and values, to a fixpoint. O + D is inconsi
 (merged) node has two disjoint types or owl:Nothing, two different values of a functional
 datatype property, is owl:differentFrom itself, or a literal lies outside its property's
 datatype range. O's own facts join D, so O's individuals are checked with the data. Like
-HermiT's input (``to_reasoning_input``), the check ignores literals of properties not declared
-datatype properties, and annotation properties (their domains and ranges mean nothing in OWL 2,
-and HermiT ignores them). PR1 also
+HermiT, the check ignores literals of properties not declared datatype properties (the OWL API
+reads them as annotations: no axiom of such an O makes the property a datatype property), and
+annotation properties (their domains and ranges mean nothing in OWL 2, and HermiT ignores
+them). PR1 also
 assumes no IRI names two kinds of entity; a term also used as an individual (punning) is
 harmless, because under the direct semantics HermiT implements the individual and the term are
 unrelated, and the check gives types only to individuals.
@@ -276,9 +278,12 @@ def _schema(ontology: Graph) -> _Schema:
             _token(prop), prop in data,
             domains=tuple(sorted({_token(c) for q in ups for c in ontology.objects(q, _DOMAIN)
                                   if isinstance(c, URIRef) and c != _THING})),
+            # Only datatypes the check models: explaining a HermiT verdict on an ontology
+            # outside the check must skip the others (a defined datatype, xsd:double).
             ranges=tuple(sorted({_token(c) if prop in objects else str(c)
                                  for q in ups for c in ontology.objects(q, _RANGE)
-                                 if isinstance(c, URIRef) and c not in (_THING, _RDFS_LITERAL)})),
+                                 if isinstance(c, URIRef) and c not in (_THING, _RDFS_LITERAL)
+                                 and (prop in objects or str(c) in _CHECKED_RANGES)})),
             functional=tuple(sorted(_token(q) for q in ups if q in functional)),
             subject_why=f"subject of {_token(prop)}", object_why=f"object of {_token(prop)}")
     facts = Graph()
@@ -643,18 +648,34 @@ def explain_unsatisfiable(ontology: Graph, cls: URIRef) -> str:
 
 
 def to_reasoning_input(ontology: Graph, data: Graph) -> Graph:
-    """The part of ontology + data HermiT's answer depends on.
+    """The part of ontology + data HermiT's answer depends on: every axiom and every fact.
 
-    Labels, definitions, comments and values of undeclared properties carry no axioms; leaving
-    them out keeps HermiT's parse short. Kept: every triple with an IRI object (types, axioms,
-    links) and the values of properties the ontology declares as datatype properties (their
-    domains type the subject).
+    Every triple with an IRI or blank node object is kept. A literal is left out only where
+    it cannot be part of an axiom, which keeps HermiT's parse short: the value of an
+    annotation property (labels, definitions, comments: OWL gives them no meaning), or of a
+    property that no triple declares or mentions (the OWL API reads it as an annotation
+    too). Kept: values of datatype properties, and every literal inside an axiom
+    (cardinalities, owl:hasValue, datatype facets, members of owl:oneOf), which sits on a
+    blank node or is the object of an OWL or XSD term.
     """
-    declared = set(ontology.subjects(_TYPE, _DATATYPE_PROPERTY))
+    parts = (ontology, data)
+    declared = {s for part in parts for s in part.subjects(_TYPE, _DATATYPE_PROPERTY)}
+    annotations = {s for part in parts for s in part.subjects(_TYPE, _ANNOTATION_PROPERTY)}
+    annotations = (annotations | _BUILTIN_ANNOTATIONS) - declared
+    keeps: dict[Node, bool] = {}  # predicate -> keep its literals on a named subject
+
+    def keep(p: Node) -> bool:
+        if p not in keeps:
+            keeps[p] = p in declared or (p not in annotations and (
+                str(p).startswith((_OWL, _XSD)) or any(
+                    (p, None, None) in part or (None, None, p) in part for part in parts)))
+        return keeps[p]
+
     combined = Graph()
-    for part in (ontology, data):
+    for part in parts:
         for s, p, o in part:
-            if not isinstance(o, Literal) or p in declared:
+            if not isinstance(o, Literal) or keep(p) or \
+                    (isinstance(s, BNode) and p not in annotations):
                 combined.add((s, p, o))
     return combined
 
