@@ -7,10 +7,14 @@ axiom (calls a contradiction consistent) or invents one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 
 from monokg.check.reason import check_data, check_ontology, run_hermit_ntriples
+from monokg.cli import main
 from monokg.model.errors import InputError
 
 from .conftest import ROOT
@@ -21,6 +25,7 @@ from .test_reason_direct import (
     DOSE,
     PARAGRAPH,
     SECTION,
+    XSD,
     A,
     extended,
     m,
@@ -191,3 +196,51 @@ def test_accepted_variants_agree_with_hermit(ontology: Graph, base_lines: list[s
     assert hermit == "accepted", "the accepted variants must be consistent, else the pairs " \
         "test nothing"
     assert pipeline_verdict(mutated, lines) == hermit
+
+
+#: Axioms that use a datatype outside the OWL 2 datatype map, which HermiT reads as holding
+#: every value: the pipeline refuses them on either path, before HermiT runs.
+UNSUPPORTED = [
+    ("a range", "mkg:period rdfs:range xsd:duration .", "xsd:duration"),
+    ("a facet", ("mkg:period rdfs:range [ a rdfs:Datatype ; owl:onDatatype xsd:duration ; "
+                 'owl:withRestrictions ( [ xsd:minInclusive "P1D"^^xsd:duration ] ) ] .'),
+     "xsd:duration"),
+    ("an undefined datatype", "mkg:Days a rdfs:Datatype . mkg:period rdfs:range mkg:Days .",
+     "Days"),
+    ("a value in an axiom", restriction("mkg:Dose", "owl:onProperty mkg:period ; "
+                                        'owl:hasValue "P1D"^^xsd:duration'), '"P1D"'),
+]
+
+
+@pytest.mark.parametrize("what,turtle,named", UNSUPPORTED, ids=[u[0] for u in UNSUPPORTED])
+def test_axiom_on_an_unsupported_datatype_is_refused(ontology: Graph, base_lines: list[str],
+                                                     what: str, turtle: str, named: str) -> None:
+    mutated = extended(ontology, PREFIXES + turtle)
+    for stage in (check_ontology, lambda o: check_data(base_lines, o)):
+        with pytest.raises(InputError, match="datatype HermiT does not support") as caught:
+            stage(mutated)
+        assert named in str(caught.value), what
+
+
+#: A facet HermiT does not allow on integers: HermiT stops on it.
+BAD_FACET = f"mkg:order rdfs:range {integers('[ xsd:minLength 2 ]')} ."
+
+
+def test_hermit_failure_names_the_triple(ontology: Graph, base_lines: list[str]) -> None:
+    mutated = extended(ontology, PREFIXES + BAD_FACET)
+    assert hermit_on_everything(mutated, base_lines) == "error"
+    with pytest.raises(InputError) as caught:
+        check_data(base_lines, mutated)
+    text = str(caught.value)
+    assert "HermiT failed" in text and "UnsupportedFacetException" in text, text
+    assert f"<{XSD}minLength> " in text, text  # the triple that holds the facet
+    assert "\tat " not in text  # HermiT's message, not its stack trace
+
+
+def test_check_exits_2_when_hermit_fails(project: Path) -> None:
+    ontology = project / "ontology" / "monokg.ttl"
+    ontology.write_text(ontology.read_text(encoding="utf-8") + "\n" + BAD_FACET + "\n",
+                        encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--root", str(project), "--no-cache"])
+    assert result.exit_code == 2, result.output
+    assert "HermiT failed" in result.stderr and "minLength" in result.stderr

@@ -49,10 +49,19 @@ labels, comments, owl:sameAs, owl:differentFrom), or a literal whose value the c
 model (datatypes of the OWL 2 datatype map other than strings, booleans, decimals and integers;
 a boolean other than true/false/1/0; a number with spaces; a value of a datatype outside the map
 among others of a functional property), where ``check_data_lines`` raises OutsideDirectCheck.
-Two points follow HermiT as the pipeline runs it (``--ignoreUnsupportedDatatypes``), not the
-specification: a literal of a datatype outside the OWL 2 datatype map (xsd:duration) types its
-subject by the property's domain, but satisfies any range; and a malformed literal
-(``"abc"^^xsd:integer``), on which HermiT stops with an error, is a finding.
+
+Datatypes outside the OWL 2 datatype map (xsd:duration, which the data uses for periods;
+rdf:langString; an rdfs:Datatype the ontology names but does not define) are for values only.
+HermiT runs with ``--ignoreUnsupportedDatatypes``, and then reads such a datatype as one that
+holds every value: a range on it can never fail, and a facet on it stops HermiT. So a literal
+of such a datatype is accepted by both the check and HermiT (it types its subject by the
+property's domain and satisfies any range: here both follow HermiT, not the specification),
+but an axiom that uses such a datatype (a range, a facet, a data range, such a literal inside
+an axiom) is refused before HermiT runs (``unsupported_datatypes``; an InputError, exit 2),
+on either path: the direct check hands every range it does not model to HermiT. A malformed
+literal (``"abc"^^xsd:integer``) is a finding of the direct check; HermiT stops on it, and a
+HermiT that stops is an InputError naming the triples its message names (exit 2), never a
+pass.
 """
 
 from __future__ import annotations
@@ -134,6 +143,8 @@ _OTHER_OWL_DATATYPES = {f"{_OWL}real", f"{_OWL}rational", f"{_RDF}XMLLiteral", _
                             "double", "float", "normalizedString", "token", "language", "Name",
                             "NCName", "NMTOKEN", "hexBinary", "base64Binary", "anyURI",
                             "dateTime", "dateTimeStamp"))}
+#: The OWL 2 datatype map: the datatypes HermiT supports (``unsupported_datatypes``).
+_OWL2_DATATYPES = frozenset(_CHECKED_RANGES | _OTHER_OWL_DATATYPES)
 _DECIMAL_FORM = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _INTEGER_FORM = re.compile(r"[+-]?[0-9]+")
 #: The value of a literal whose datatype HermiT ignores (outside the OWL 2 datatype map).
@@ -689,9 +700,103 @@ def _hermit_command(owl_file: Path) -> list[str]:
             owl_file.resolve().as_uri()]
 
 
+def unsupported_datatypes(graph: Graph) -> list[str]:
+    """The triples of HermiT's input whose axiom uses a datatype HermiT does not support.
+
+    Supported: the OWL 2 datatype map, and datatypes the input defines (owl:equivalentClass).
+    Any other datatype may type a literal, but may not be an object (a range, a data range, a
+    facet's base) nor type a literal inside an axiom (a value of an OWL term, a facet, a list
+    member): HermiT would read it as holding every value (see the module docstring)."""
+    declared = {s for s in graph.subjects(_TYPE, RDFS.Datatype) if isinstance(s, URIRef)}
+    defined = {s for s in graph.subjects(OWL.equivalentClass) if isinstance(s, URIRef)}
+
+    def unsupported(iri: URIRef) -> bool:
+        return str(iri) not in _OWL2_DATATYPES and iri not in defined
+
+    found = set()
+    for s, p, o in graph:
+        datatype: URIRef | None = None
+        if isinstance(o, Literal):
+            if str(p).startswith((_OWL, _XSD)) or p == RDF.first:
+                datatype = o.datatype  # inside an axiom: OWL's values, facets, list members
+        elif isinstance(o, URIRef) and (str(o).startswith(_XSD) or o in declared
+                                        or o in (RDF.langString, RDF.HTML)):
+            datatype = o
+        if datatype is not None and unsupported(datatype):
+            found.add(_axiom_of(graph, s) + " ".join(
+                term.n3(graph.namespace_manager) for term in (s, p, o)))
+    return sorted(found)
+
+
+def _axiom_of(graph: Graph, node: Node) -> str:
+    """Where a blank node's triple sits: the named subject and predicate its axiom hangs
+    from (a blank node's own label tells a curator nothing)."""
+    seen = set()
+    root = None
+    while isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        root = next(iter(graph.subject_predicates(node)), None)
+        if root is None:
+            break
+        node = root[0]
+    if root is None or isinstance(root[0], BNode):
+        return ""
+    return " ".join(term.n3(graph.namespace_manager) for term in root) + " [...]: "
+
+
 def run_hermit(graph: Graph) -> tuple[bool, list[URIRef]]:
-    """Classify with HermiT: (consistent?, unsatisfiable named classes)."""
+    """Classify with HermiT: (consistent?, unsatisfiable named classes). Refuses (InputError)
+    an input whose axioms use a datatype HermiT does not support (``unsupported_datatypes``)."""
+    refused = unsupported_datatypes(graph)
+    if refused:
+        raise InputError(
+            "an axiom uses a datatype HermiT does not support (outside the OWL 2 datatype "
+            "map), so reasoning could never fail on it: " + "; ".join(refused[:5]), None,
+            fix="use a datatype of the OWL 2 datatype map (e.g. xsd:string), or check the "
+            "values with a SHACL shape (sh:datatype, sh:pattern) instead")
     return run_hermit_ntriples(graph.serialize(format="nt", encoding="utf-8"))
+
+
+#: A literal or an IRI in HermiT's error message, to find the input triples it names.
+_MESSAGE_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"\^\^<[^<>\s]+>')
+_MESSAGE_IRI = re.compile(r"[<'](\w+:[^<>'\s]+)[>']")
+
+
+def _hermit_failure(stderr: str, returncode: int, text: bytes) -> InputError:
+    """HermiT's own message on a crash, with the input triples that hold what it names."""
+    said_lines = stderr.splitlines()
+    start = next((i for i, line in enumerate(said_lines)
+                  if "Exception" in line or "Error" in line), 0)
+    message = []
+    for line in said_lines[start:]:
+        if line.startswith(("\tat ", "    at ")):
+            break  # the Java stack trace: HermiT's internals, not the input
+        message.append(line.strip())
+    said = " ".join(part for part in message if part).removeprefix('Exception in thread "main" ')
+    said = said or f"exit code {returncode}"
+    literals = _MESSAGE_LITERAL.findall(said)
+    # A literal names its triple; an IRI is looked for as a term, not as a literal's datatype.
+    needles = literals or [f" <{iri}> " for iri in _MESSAGE_IRI.findall(said)]
+    lines = text.decode("utf-8").splitlines()
+    triples = [line for line in lines if any(needle in f" {line} " for needle in needles)]
+    # A triple on a blank node is shown with the named triple its axiom hangs from.
+    parent = {line.split(" ", 2)[2].removesuffix(" ."): line for line in lines
+              if line.split(" ", 2)[2].startswith("_:")}
+    named = ""
+    for line in triples[:5]:
+        root, seen = line, set()
+        while root.startswith("_:") and root not in seen:
+            seen.add(root)
+            root = parent.get(root.split(" ", 1)[0], root)
+        named += f"\n    {line}" + (f"\n      in the axiom {root}" if root != line else "")
+    if len(triples) > 5:
+        named += f"\n    ... and {len(triples) - 5} more"
+    count = text.count(b"\n")
+    return InputError(
+        f"HermiT failed on its input ({count} triples): {said}"
+        + (f"\n  in the triple(s):{named}" if named else ""), None,
+        fix="make the axiom above OWL 2 DL that HermiT accepts (every term declared, facets "
+        "the datatype allows, literals valid for their datatype)")
 
 
 def run_hermit_ntriples(text: bytes) -> tuple[bool, list[URIRef]]:
@@ -715,9 +820,7 @@ def run_hermit_ntriples(text: bytes) -> tuple[bool, list[URIRef]]:
         if "InconsistentOntologyException" in done.stderr or \
                 "Inconsistent ontology" in done.stderr:
             return False, []
-        last = [line for line in done.stderr.splitlines() if line.strip()][:1]
-        raise InputError(f"HermiT failed: {last[0] if last else done.returncode}", None,
-                         fix="check that the ontology is OWL 2 DL (every term declared)")
+        raise _hermit_failure(done.stderr, done.returncode, text)
     unsatisfiable = set()
     for match in _EQUIVALENT.finditer(done.stdout):
         iris = re.findall(r"<([^>]+)>", match.group(1))
