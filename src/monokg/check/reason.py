@@ -34,10 +34,9 @@ datatype range. O's own facts join D, so O's individuals are checked with the da
 HermiT, the check ignores literals of properties not declared datatype properties (the OWL API
 reads them as annotations: no axiom of such an O makes the property a datatype property), and
 annotation properties (their domains and ranges mean nothing in OWL 2, and HermiT ignores
-them). PR1 also
-assumes no IRI names two kinds of entity; a term also used as an individual (punning) is
-harmless, because under the direct semantics HermiT implements the individual and the term are
-unrelated, and the check gives types only to individuals.
+them). PR1 also assumes no IRI names two kinds of entity; a term also used as an individual
+(punning) is harmless, because under the direct semantics HermiT implements the individual and
+the term are unrelated, and the check gives types only to individuals.
 
 The ontology's own contradictions are found once by HermiT on O alone (``check_ontology``). A
 consistent O + D has the same unsatisfiable classes as O: without nominals, facts do not change
