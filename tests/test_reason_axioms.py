@@ -75,6 +75,16 @@ CASES = [
      (("mkg:Section owl:equivalentClass [ a owl:Restriction ; owl:onProperty mkg:order ; "
       "owl:hasValue 1 ] ."), []),
      (restriction("mkg:Section", "owl:onProperty mkg:order ; owl:hasValue 1"), [])),
+    ("hasValue with a language-tagged string, as a general class axiom",
+     (('[ a owl:Restriction ; owl:onProperty mkg:heading ; owl:hasValue "Beschrijving"@nl ] '
+      "rdfs:subClassOf mkg:Paragraph ."), []),
+     (('[ a owl:Restriction ; owl:onProperty mkg:heading ; owl:hasValue "Beschrijving"@en ] '
+      "rdfs:subClassOf mkg:Paragraph ."), [])),
+    ("a pattern facet on strings",
+     (('mkg:unitCode rdfs:range [ a rdfs:Datatype ; owl:onDatatype xsd:string ; '
+      'owl:withRestrictions ( [ xsd:pattern "[A-Z]+" ] ) ] .'), []),
+     (('mkg:unitCode rdfs:range [ a rdfs:Datatype ; owl:onDatatype xsd:string ; '
+      'owl:withRestrictions ( [ xsd:pattern "[a-z]+" ] ) ] .'), [])),
     ("a facet on a range",
      (f"mkg:order rdfs:range {integers('[ xsd:minInclusive 2 ]')} .", []),
      (f"mkg:order rdfs:range {integers('[ xsd:minInclusive 1 ]')} .", [])),
