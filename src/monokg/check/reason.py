@@ -750,7 +750,8 @@ def run_hermit(graph: Graph) -> tuple[bool, list[URIRef]]:
     if refused:
         raise InputError(
             "an axiom uses a datatype HermiT does not support (outside the OWL 2 datatype "
-            "map), so reasoning could never fail on it: " + "; ".join(refused[:5]), None,
+            "map), so reasoning could never fail on it: " + "; ".join(refused[:5])
+            + (f"; and {len(refused) - 5} more" if len(refused) > 5 else ""), None,
             fix="use a datatype of the OWL 2 datatype map (e.g. xsd:string), or check the "
             "values with a SHACL shape (sh:datatype, sh:pattern) instead")
     return run_hermit_ntriples(graph.serialize(format="nt", encoding="utf-8"))
@@ -794,8 +795,8 @@ def _hermit_failure(stderr: str, returncode: int, text: bytes) -> InputError:
     return InputError(
         f"HermiT failed on its input ({count} triples): {said}"
         + (f"\n  in the triple(s):{named}" if named else ""), None,
-        fix="make the axiom above OWL 2 DL that HermiT accepts (every term declared, facets "
-        "the datatype allows, literals valid for their datatype)")
+        fix="rewrite that axiom as OWL 2 DL that HermiT accepts (every term declared, only "
+        "facets its datatype allows, literals valid for their datatype)")
 
 
 def run_hermit_ntriples(text: bytes) -> tuple[bool, list[URIRef]]:
