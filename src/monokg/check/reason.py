@@ -8,7 +8,8 @@ Speed: HermiT (the copy bundled with owlready2) runs on the ontology alone, once
 (``check_ontology``: unsatisfiable classes, an inconsistent ontology); the data is checked
 directly (``check_data_lines``), a single pass over its N-Triples lines. Where the direct check
 does not apply, HermiT runs on ontology plus data as before (``check_consistency``), asked for
-one task, classification, and given only what its axioms can use.
+one task, classification, and given every axiom and fact (``to_reasoning_input`` leaves out
+only literals no axiom can use).
 
 Why the direct check gives HermiT's verdict
 -------------------------------------------
@@ -30,12 +31,12 @@ functional property pool their types and values, to a fixpoint. O + D is inconsi
 (merged) node has two disjoint types or owl:Nothing, two different values of a functional
 datatype property, is owl:differentFrom itself, or a literal lies outside its property's
 datatype range. O's own facts join D, so O's individuals are checked with the data. Like
-HermiT's input (``to_reasoning_input``), the check ignores literals of properties not declared
-datatype properties, and annotation properties (their domains and ranges mean nothing in OWL 2,
-and HermiT ignores them). PR1 also
-assumes no IRI names two kinds of entity; a term also used as an individual (punning) is
-harmless, because under the direct semantics HermiT implements the individual and the term are
-unrelated, and the check gives types only to individuals.
+HermiT, the check ignores literals of properties not declared datatype properties (the OWL API
+reads them as annotations: no axiom of such an O makes the property a datatype property), and
+annotation properties (their domains and ranges mean nothing in OWL 2, and HermiT ignores
+them). PR1 also assumes no IRI names two kinds of entity; a term also used as an individual
+(punning) is harmless, because under the direct semantics HermiT implements the individual and
+the term are unrelated, and the check gives types only to individuals.
 
 The ontology's own contradictions are found once by HermiT on O alone (``check_ontology``). A
 consistent O + D has the same unsatisfiable classes as O: without nominals, facts do not change
@@ -47,10 +48,19 @@ labels, comments, owl:sameAs, owl:differentFrom), or a literal whose value the c
 model (datatypes of the OWL 2 datatype map other than strings, booleans, decimals and integers;
 a boolean other than true/false/1/0; a number with spaces; a value of a datatype outside the map
 among others of a functional property), where ``check_data_lines`` raises OutsideDirectCheck.
-Two points follow HermiT as the pipeline runs it (``--ignoreUnsupportedDatatypes``), not the
-specification: a literal of a datatype outside the OWL 2 datatype map (xsd:duration) types its
-subject by the property's domain, but satisfies any range; and a malformed literal
-(``"abc"^^xsd:integer``), on which HermiT stops with an error, is a finding.
+
+Datatypes outside the OWL 2 datatype map (xsd:duration, which the data uses for periods;
+rdf:langString; an rdfs:Datatype the ontology names but does not define) are for values only.
+HermiT runs with ``--ignoreUnsupportedDatatypes``, and then reads such a datatype as one that
+holds every value: a range on it can never fail, and a facet on it stops HermiT. So a literal
+of such a datatype is accepted by both the check and HermiT (it types its subject by the
+property's domain and satisfies any range: here both follow HermiT, not the specification),
+but an axiom that uses such a datatype (a range, a facet, a data range, such a literal inside
+an axiom) is refused before HermiT runs (``unsupported_datatypes``; an InputError, exit 2),
+on either path: the direct check hands every range it does not model to HermiT. A malformed
+literal (``"abc"^^xsd:integer``) is a finding of the direct check; HermiT stops on it, and a
+HermiT that stops is an InputError naming the triples its message names (exit 2), never a
+pass.
 """
 
 from __future__ import annotations
@@ -132,6 +142,8 @@ _OTHER_OWL_DATATYPES = {f"{_OWL}real", f"{_OWL}rational", f"{_RDF}XMLLiteral", _
                             "double", "float", "normalizedString", "token", "language", "Name",
                             "NCName", "NMTOKEN", "hexBinary", "base64Binary", "anyURI",
                             "dateTime", "dateTimeStamp"))}
+#: The OWL 2 datatype map: the datatypes HermiT supports (``unsupported_datatypes``).
+_OWL2_DATATYPES = frozenset(_CHECKED_RANGES | _OTHER_OWL_DATATYPES)
 _DECIMAL_FORM = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _INTEGER_FORM = re.compile(r"[+-]?[0-9]+")
 #: The value of a literal whose datatype HermiT ignores (outside the OWL 2 datatype map).
@@ -276,9 +288,12 @@ def _schema(ontology: Graph) -> _Schema:
             _token(prop), prop in data,
             domains=tuple(sorted({_token(c) for q in ups for c in ontology.objects(q, _DOMAIN)
                                   if isinstance(c, URIRef) and c != _THING})),
+            # Only datatypes the check models: explaining a HermiT verdict on an ontology
+            # outside the check must skip the others (a defined datatype, xsd:double).
             ranges=tuple(sorted({_token(c) if prop in objects else str(c)
                                  for q in ups for c in ontology.objects(q, _RANGE)
-                                 if isinstance(c, URIRef) and c not in (_THING, _RDFS_LITERAL)})),
+                                 if isinstance(c, URIRef) and c not in (_THING, _RDFS_LITERAL)
+                                 and (prop in objects or str(c) in _CHECKED_RANGES)})),
             functional=tuple(sorted(_token(q) for q in ups if q in functional)),
             subject_why=f"subject of {_token(prop)}", object_why=f"object of {_token(prop)}")
     facts = Graph()
@@ -643,18 +658,34 @@ def explain_unsatisfiable(ontology: Graph, cls: URIRef) -> str:
 
 
 def to_reasoning_input(ontology: Graph, data: Graph) -> Graph:
-    """The part of ontology + data HermiT's answer depends on.
+    """The part of ontology + data HermiT's answer depends on: every axiom and every fact.
 
-    Labels, definitions, comments and values of undeclared properties carry no axioms; leaving
-    them out keeps HermiT's parse short. Kept: every triple with an IRI object (types, axioms,
-    links) and the values of properties the ontology declares as datatype properties (their
-    domains type the subject).
+    Every triple with an IRI or blank node object is kept. A literal is left out only where
+    it cannot be part of an axiom, which keeps HermiT's parse short: the value of an
+    annotation property (labels, definitions, comments: OWL gives them no meaning), or of a
+    property that no triple declares or mentions (the OWL API reads it as an annotation
+    too). Kept: values of datatype properties, and every literal inside an axiom
+    (cardinalities, owl:hasValue, datatype facets, members of owl:oneOf), which sits on a
+    blank node or is the object of an OWL or XSD term.
     """
-    declared = set(ontology.subjects(_TYPE, _DATATYPE_PROPERTY))
+    parts = (ontology, data)
+    declared = {s for part in parts for s in part.subjects(_TYPE, _DATATYPE_PROPERTY)}
+    annotations = {s for part in parts for s in part.subjects(_TYPE, _ANNOTATION_PROPERTY)}
+    annotations = (annotations | _BUILTIN_ANNOTATIONS) - declared
+    keeps: dict[Node, bool] = {}  # predicate -> keep its literals on a named subject
+
+    def keep(p: Node) -> bool:
+        if p not in keeps:
+            keeps[p] = p in declared or (p not in annotations and (
+                str(p).startswith((_OWL, _XSD)) or any(
+                    (p, None, None) in part or (None, None, p) in part for part in parts)))
+        return keeps[p]
+
     combined = Graph()
-    for part in (ontology, data):
+    for part in parts:
         for s, p, o in part:
-            if not isinstance(o, Literal) or p in declared:
+            if not isinstance(o, Literal) or keep(p) or \
+                    (isinstance(s, BNode) and p not in annotations):
                 combined.add((s, p, o))
     return combined
 
@@ -668,9 +699,104 @@ def _hermit_command(owl_file: Path) -> list[str]:
             owl_file.resolve().as_uri()]
 
 
+def unsupported_datatypes(graph: Graph) -> list[str]:
+    """The triples of HermiT's input whose axiom uses a datatype HermiT does not support.
+
+    Supported: the OWL 2 datatype map, and datatypes the input defines (owl:equivalentClass).
+    Any other datatype may type a literal, but may not be an object (a range, a data range, a
+    facet's base) nor type a literal inside an axiom (a value of an OWL term, a facet, a list
+    member): HermiT would read it as holding every value (see the module docstring)."""
+    declared = {s for s in graph.subjects(_TYPE, RDFS.Datatype) if isinstance(s, URIRef)}
+    defined = {s for s in graph.subjects(OWL.equivalentClass) if isinstance(s, URIRef)}
+
+    def unsupported(iri: URIRef) -> bool:
+        return str(iri) not in _OWL2_DATATYPES and iri not in defined
+
+    found = set()
+    for s, p, o in graph:
+        datatype: URIRef | None = None
+        if isinstance(o, Literal):
+            if str(p).startswith((_OWL, _XSD)) or p == RDF.first:
+                datatype = o.datatype  # inside an axiom: OWL's values, facets, list members
+        elif isinstance(o, URIRef) and (str(o).startswith(_XSD) or o in declared
+                                        or o in (RDF.langString, RDF.HTML)):
+            datatype = o
+        if datatype is not None and unsupported(datatype):
+            found.add(_axiom_of(graph, s) + " ".join(
+                term.n3(graph.namespace_manager) for term in (s, p, o)))
+    return sorted(found)
+
+
+def _axiom_of(graph: Graph, node: Node) -> str:
+    """Where a blank node's triple sits: the named subject and predicate its axiom hangs
+    from (a blank node's own label tells a curator nothing)."""
+    seen = set()
+    root = None
+    while isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        root = next(iter(graph.subject_predicates(node)), None)
+        if root is None:
+            break
+        node = root[0]
+    if root is None or isinstance(root[0], BNode):
+        return ""
+    return " ".join(term.n3(graph.namespace_manager) for term in root) + " [...]: "
+
+
 def run_hermit(graph: Graph) -> tuple[bool, list[URIRef]]:
-    """Classify with HermiT: (consistent?, unsatisfiable named classes)."""
+    """Classify with HermiT: (consistent?, unsatisfiable named classes). Refuses (InputError)
+    an input whose axioms use a datatype HermiT does not support (``unsupported_datatypes``)."""
+    refused = unsupported_datatypes(graph)
+    if refused:
+        raise InputError(
+            "an axiom uses a datatype HermiT does not support (outside the OWL 2 datatype "
+            "map), so reasoning could never fail on it: " + "; ".join(refused[:5])
+            + (f"; and {len(refused) - 5} more" if len(refused) > 5 else ""), None,
+            fix="use a datatype of the OWL 2 datatype map (e.g. xsd:string), or check the "
+            "values with a SHACL shape (sh:datatype, sh:pattern) instead")
     return run_hermit_ntriples(graph.serialize(format="nt", encoding="utf-8"))
+
+
+#: A literal or an IRI in HermiT's error message, to find the input triples it names.
+_MESSAGE_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"\^\^<[^<>\s]+>')
+_MESSAGE_IRI = re.compile(r"[<'](\w+:[^<>'\s]+)[>']")
+
+
+def _hermit_failure(stderr: str, returncode: int, text: bytes) -> InputError:
+    """HermiT's own message on a crash, with the input triples that hold what it names."""
+    said_lines = stderr.splitlines()
+    start = next((i for i, line in enumerate(said_lines)
+                  if "Exception" in line or "Error" in line), 0)
+    message = []
+    for line in said_lines[start:]:
+        if line.startswith(("\tat ", "    at ")):
+            break  # the Java stack trace: HermiT's internals, not the input
+        message.append(line.strip())
+    said = " ".join(part for part in message if part).removeprefix('Exception in thread "main" ')
+    said = said or f"exit code {returncode}"
+    literals = _MESSAGE_LITERAL.findall(said)
+    # A literal names its triple; an IRI is looked for as a term, not as a literal's datatype.
+    needles = literals or [f" <{iri}> " for iri in _MESSAGE_IRI.findall(said)]
+    lines = text.decode("utf-8").splitlines()
+    triples = [line for line in lines if any(needle in f" {line} " for needle in needles)]
+    # A triple on a blank node is shown with the named triple its axiom hangs from.
+    parent = {line.split(" ", 2)[2].removesuffix(" ."): line for line in lines
+              if line.split(" ", 2)[2].startswith("_:")}
+    named = ""
+    for line in triples[:5]:
+        root, seen = line, set()
+        while root.startswith("_:") and root not in seen:
+            seen.add(root)
+            root = parent.get(root.split(" ", 1)[0], root)
+        named += f"\n    {line}" + (f"\n      in the axiom {root}" if root != line else "")
+    if len(triples) > 5:
+        named += f"\n    ... and {len(triples) - 5} more"
+    count = text.count(b"\n")
+    return InputError(
+        f"HermiT failed on its input ({count} triples): {said}"
+        + (f"\n  in the triple(s):{named}" if named else ""), None,
+        fix="rewrite that axiom as OWL 2 DL that HermiT accepts (every term declared, only "
+        "facets its datatype allows, literals valid for their datatype)")
 
 
 def run_hermit_ntriples(text: bytes) -> tuple[bool, list[URIRef]]:
@@ -694,9 +820,7 @@ def run_hermit_ntriples(text: bytes) -> tuple[bool, list[URIRef]]:
         if "InconsistentOntologyException" in done.stderr or \
                 "Inconsistent ontology" in done.stderr:
             return False, []
-        last = [line for line in done.stderr.splitlines() if line.strip()][:1]
-        raise InputError(f"HermiT failed: {last[0] if last else done.returncode}", None,
-                         fix="check that the ontology is OWL 2 DL (every term declared)")
+        raise _hermit_failure(done.stderr, done.returncode, text)
     unsatisfiable = set()
     for match in _EQUIVALENT.finditer(done.stdout):
         iris = re.findall(r"<([^>]+)>", match.group(1))
