@@ -16,6 +16,7 @@ from pathlib import Path
 
 from monokg.curate.yamlio import Node, load_yaml
 from monokg.model.errors import InputError
+from monokg.rdf import ntriples as nt
 
 BULLETS = ("•", "◦", "▪", "●")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -116,6 +117,11 @@ def load_source_meta(meta_path: Path) -> SourceMeta:
     if missing:
         raise InputError(f"missing field(s) {', '.join(missing)}", meta_path, node.line,
                          fix="add them; sha256, bytes and characters come from the file itself")
+    try:  # the language tags every text of the monograph
+        nt.lang_string("", str(node["language"]))
+    except ValueError as exc:
+        raise InputError(f"language: {exc}", meta_path, node.line_of("language"),
+                         fix="a BCP 47 language tag, e.g. nl or en-GB") from exc
     return SourceMeta(
         id=str(node["id"]), file=meta_path.parent / str(node["file"]), title=str(node["title"]),
         language=str(node["language"]), rights=str(node["rights"]), sha256=str(node["sha256"]),
