@@ -14,8 +14,11 @@ from pathlib import Path
 
 from monokg.assemble.release import Release, assemble
 from monokg.check.release import check_release
-from monokg.model.errors import Finding
+from monokg.check.written import graph_file_differences
+from monokg.model.errors import Finding, NonConformance
 from monokg.model.paths import ProjectPaths
+from monokg.model.release_files import ReleaseFiles
+from monokg.model.timings import timed
 from monokg.publish.release import publish, write_release
 
 
@@ -39,6 +42,14 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=paths.root))
     try:
         written = write_release(release, staging)
+        # Read back before the swap: a writer that spelled a term its own way fails the build
+        # and leaves build/ as it was. A check of written files, so it runs here, between
+        # the writers (which never check) and publishing.
+        with timed(release.timings, "verify:graph files"):
+            differences = graph_file_differences(
+                staging, ReleaseFiles(release.publication.dataset))
+        if differences:
+            raise NonConformance("the written graph files", differences)
         publish(staging, paths.build)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
