@@ -28,10 +28,14 @@ _SHOWN = 3
 
 
 def _read(path: Path) -> tuple[set[ox.Triple], set[str]]:
-    """The triples of a file, as pyoxigraph reads them, and the names of its graphs."""
+    """The triples of a file, as pyoxigraph reads them, and the names of its graphs (of the
+    bulk files; the others are streamed: this runs on every triple of every file)."""
     fmt = _FORMATS[next(s for s in _FORMATS if path.name.endswith(s))]
-    quads = list(ox.parse(path=str(path), format=fmt))
-    return {q.triple for q in quads}, {str(g) for g in {q.graph_name for q in quads}}
+    quads = ox.parse(path=str(path), format=fmt)
+    if path.suffix not in (".nq", ".trig"):
+        return {q.triple for q in quads}, set()
+    found = list(quads)
+    return {q.triple for q in found}, {str(g) for g in {q.graph_name for q in found}}
 
 
 def graph_file_differences(folder: Path, names: ReleaseFiles) -> list[Finding]:
