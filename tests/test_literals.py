@@ -15,15 +15,20 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
 
 from monokg.check.validate import check_files
 from monokg.check.written import graph_file_differences
 from monokg.cli import main
 from monokg.model.errors import NonConformance
+from monokg.model.namespaces import prefixes
 from monokg.model.paths import ProjectPaths
 from monokg.model.release_files import ReleaseFiles
 from monokg.pipeline import build
 from monokg.publish import graph_files
+from monokg.rdf import ntriples as nt
+from monokg.rdf.files import ReleaseFolder
+from monokg.rdf.graphs import ntriples_lines
 
 from .conftest import ROOT, copy_project, release_files
 
@@ -192,3 +197,24 @@ def test_a_writer_that_rewrites_a_literal_fails_the_build_and_keeps_build(
     with pytest.raises(NonConformance, match="monokg.ttl"):
         build(ProjectPaths(edited))
     assert release_files(edited / "build") == before
+
+
+def test_every_writer_spells_tags_and_strings_alike_whoever_made_the_lines(
+        tmp_path: Path) -> None:
+    s, p = "http://example.org/s", "http://example.org/p"
+    made_by_rdflib = Graph()
+    made_by_rdflib.add((URIRef(s), URIRef(p), Literal("flavour", lang="en-GB")))
+    made_by_rdflib.add((URIRef(s), URIRef(p), Literal("y", datatype=URIRef(XSD + "string"))))
+    lines = sorted([nt.line(nt.iri(s), nt.iri(p), nt.lang_string("colour", "en-GB")),
+                    nt.line(nt.iri(s), nt.iri(p), nt.typed("x", nt.XSD_STRING)),
+                    *ntriples_lines(made_by_rdflib)])
+    names = ReleaseFiles("t").graph
+    graph_files.write_release_lines(lines, list(prefixes().items()), ReleaseFolder(tmp_path),
+                                    names)
+    texts = {suffix: (tmp_path / name).read_text(encoding="utf-8")
+             for suffix, name in names.items()}
+    for suffix in (".nt", ".ttl", ".jsonld"):
+        assert "en-GB" not in texts[suffix] and "string" not in texts[suffix], suffix
+    assert '"flavour"@en-gb' in texts[".ttl"] and '"y" .' in texts[".nt"]
+    (node,) = json.loads(texts[".jsonld"])["@graph"]
+    assert {"@value": "colour", "@language": "en-gb"} in node[p] and "y" in node[p]
