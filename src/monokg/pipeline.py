@@ -7,14 +7,16 @@ swaps it in for ``build/``, so a failed build never leaves half-written or missi
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from monokg.assemble.release import Release, assemble
 from monokg.check.release import check_release
-from monokg.check.written import graph_file_differences
+from monokg.check.written import start_graph_file_check
 from monokg.model.errors import Finding, NonConformance
 from monokg.model.paths import ProjectPaths
 from monokg.model.release_files import ReleaseFiles
@@ -40,14 +42,24 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     release = assemble(paths, lang, jobs, use_cache)
     warnings = check_release(release, lang)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=paths.root))
+    # The graph files are read back before the swap: a writer that spelled a term its own way
+    # fails the build and leaves build/ as it was. A check of written files, so the pipeline
+    # runs it, between the writers (which never check) and publishing; in a forked worker
+    # from the moment those files are final, beside the remaining writers (the site).
+    names = ReleaseFiles(release.publication.dataset)
+    graph_files = {staging / n for n in (*names.graph.values(), names.ontology, *names.bulk)}
+    started: list[Callable[[], list[Finding]]] = []
+
+    def progress(files: list[Path]) -> None:
+        if not started and graph_files <= set(files):
+            started.append(start_graph_file_check(staging, names,
+                                                  fork=(jobs or os.cpu_count() or 1) > 1))
+
     try:
-        written = write_release(release, staging)
-        # Read back before the swap: a writer that spelled a term its own way fails the build
-        # and leaves build/ as it was. A check of written files, so it runs here, between
-        # the writers (which never check) and publishing.
-        with timed(release.timings, "verify:graph files"):
-            differences = graph_file_differences(
-                staging, ReleaseFiles(release.publication.dataset))
+        written = write_release(release, staging, progress)
+        with timed(release.timings, "verify:graph files (wait)"):
+            differences = (started[0] if started else
+                           start_graph_file_check(staging, names, fork=False))()
         if differences:
             raise NonConformance("the written graph files", differences)
         publish(staging, paths.build)

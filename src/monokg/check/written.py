@@ -10,7 +10,10 @@ on the staging folder, before the release is swapped into place; it writes nothi
 
 from __future__ import annotations
 
+import multiprocessing
 import re
+from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -62,6 +65,43 @@ def graph_file_differences(folder: Path, names: ReleaseFiles) -> list[Finding]:
             findings.append(Finding(name, None, f"its triples are in {len(graphs)} graphs "
                                     f"{sorted(graphs)[:_SHOWN]}, not in the dataset's one"))
     return findings
+
+
+def start_graph_file_check(folder: Path, names: ReleaseFiles,
+                           fork: bool) -> Callable[[], list[Finding]]:
+    """`graph_file_differences` started in a forked worker (with ``fork``), beside whatever
+    the caller writes next; the returned function waits for the findings."""
+    if not fork:
+        return lambda: graph_file_differences(folder, names)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=_differences_to, args=(folder, names, send), daemon=True)
+    worker.start()
+    send.close()
+
+    def finish() -> list[Finding]:
+        try:
+            kind, value = receive.recv()
+        except EOFError:
+            kind, value = "error", RuntimeError(
+                f"the read-back worker died (exit code {worker.exitcode})")
+        finally:
+            worker.join()
+            receive.close()
+        if kind == "error":
+            raise value
+        return list(value)
+    return finish
+
+
+def _differences_to(folder: Path, names: ReleaseFiles, send: Connection) -> None:
+    """`graph_file_differences` in the worker, its findings (or its error) sent back."""
+    try:
+        send.send(("findings", graph_file_differences(folder, names)))
+    except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+        send.send(("error", exc))
+    finally:
+        send.close()
 
 
 def _isomorphic(found: list[str], wanted: list[str]) -> bool:
