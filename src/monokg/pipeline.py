@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from monokg.assemble.release import Release, assemble
 from monokg.check.release import check_release
+from monokg.check.written import start_graph_file_check
 from monokg.model.config import load_publication
-from monokg.model.errors import Finding, InputError
+from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.model.paths import ProjectPaths
+from monokg.model.release_files import ReleaseFiles
+from monokg.model.timings import timed
 from monokg.publish.release import build_lock, publish, write_release
 from monokg.publish.site import export_site
 
@@ -46,12 +50,38 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         warnings = check_release(release, lang)
         staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
         try:
-            written = write_release(release, staging)
+            written = _write_verified(release, staging, jobs)
             publish(staging, paths.build)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return Outcome(release, warnings, [paths.build / p.relative_to(staging) for p in written])
+
+
+def _write_verified(release: Release, staging: Path, jobs: int | None) -> list[Path]:
+    """Write the release into ``staging`` and read its graph files back; a difference from the
+    N-Triples is a ``NonConformance``.
+
+    A writer that spelled a term its own way thus fails the build and leaves build/ as it was.
+    It is a check of written files, so the pipeline runs it, between the writers (which never
+    check) and publishing; in a forked worker from the moment those files are final, beside
+    the remaining writers (the site)."""
+    names = ReleaseFiles(release.publication.dataset)
+    graph_files = {staging / n for n in (*names.graph.values(), names.ontology, *names.bulk)}
+    started: list[Callable[[], list[Finding]]] = []
+
+    def progress(files: list[Path]) -> None:
+        if not started and graph_files <= set(files):
+            started.append(start_graph_file_check(staging, names,
+                                                  fork=(jobs or os.cpu_count() or 1) > 1))
+
+    written = write_release(release, staging, progress)
+    with timed(release.timings, "verify:graph files (wait)"):
+        differences = (started[0] if started else
+                       start_graph_file_check(staging, names, fork=False))()
+    if differences:
+        raise NonConformance("the written graph files", differences)
+    return written
 
 
 def rewrite_site(paths: ProjectPaths, wait: float = 30.0) -> list[Path]:

@@ -303,7 +303,7 @@ def mapping_lines(out: _Lines, mono: Monograph, mono_node: str,
         add(record, S["object_id"], obj)
         add(record, S["object_label"], nt.lang_string(row.object_label, "en"))
         add(record, S["mapping_justification"], _tok(row.justification))
-        add(record, S["confidence"], nt.typed(str(row.confidence), nt.XSD_DECIMAL))
+        add(record, S["confidence"], nt.typed(row.confidence, nt.XSD_DECIMAL))
         add(record, S["author_id"], _tok(row.author))
         add(record, M["checkedIn"], nt.string(row.checked_in))
         if row.comment:

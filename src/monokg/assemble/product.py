@@ -17,6 +17,7 @@ from monokg.model.config import Publication
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DCTERMS, MESH, MKG, OBO, QUDT, RDF, RDFS, SKOS, XSD
 from monokg.model.templates import environment
+from monokg.rdf.graphs import ntriples_lines
 from monokg.rdf.jsonld import offline_loader
 
 
@@ -242,8 +243,7 @@ def to_jsonld(product_graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
 
     loader = offline_loader(context)
     # Sorted lines: rdflib's own order varies between runs, and pyld keeps the order it reads.
-    lines = product_graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    nquads = "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+    nquads = "\n".join(ntriples_lines(product_graph)) + "\n"
     expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads",
                                         "useNativeTypes": True})
     frame = {"@context": CONTEXT_URL, "@type": "Product"}

@@ -9,6 +9,10 @@ does not implement makes ``compile_shapes`` raise ``Unsupported`` (naming the sh
 feature), and data it cannot judge like pySHACL (e.g. a blank node in sh:lessThan, where
 pySHACL stops with an error) makes ``check_lines`` raise it, so that the caller falls back to
 pySHACL. The SPARQL-based constraints run on pyoxigraph over the same lines.
+
+One deliberate difference: a literal outside its XSD datatype's lexical space is ill-typed here
+even where rdflib repairs it to a value (``"1e10"^^xsd:decimal``, ``NaN`` as a decimal), so
+it fails sh:datatype and is shown as written; an ill-typed literal is never repaired.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pyoxigraph as ox
@@ -32,7 +36,7 @@ from rdflib.query import ResultRow
 from monokg.check.findings import finding_of, sort_findings
 from monokg.model.errors import Finding
 from monokg.rdf.graphs import graph_of
-from monokg.rdf.ntriples import split_literal
+from monokg.rdf.ntriples import lexical_error, split_literal
 
 _SH = "http://www.w3.org/ns/shacl#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -65,7 +69,7 @@ _NON_NEGATIVE = re.compile(r"0|[1-9][0-9]*\Z")
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 _PLAIN_NUMBERS = {f"{_XSD}integer": _INTEGER, f"{_XSD}nonNegativeInteger": _NON_NEGATIVE,
                   f"{_XSD}decimal": _DECIMAL}
-_FAST_VALID = {**_PLAIN_NUMBERS, f"{_XSD}boolean": re.compile(r"true|false\Z"),
+_FAST_VALID = {**_PLAIN_NUMBERS, f"{_XSD}boolean": re.compile(r"(?:true|false)\Z"),
                f"{_XSD}string": re.compile(r".*", re.DOTALL)}
 
 
@@ -389,7 +393,7 @@ class _Literals:
         self.parts: dict[str, tuple[str, str | None, str | None]] = {}
         self.canon: dict[str, str] = {}
         self.rdflib: dict[str, Any] = {}
-        self.ill_typed: list[str] = []  # tokens rdflib holds ill-typed
+        self.ill_typed: set[str] = set()  # ill-typed literal tokens, kept as written
 
     def split(self, token: str) -> tuple[str, str | None, str | None]:
         """Lexical form (unescaped), language, datatype of a literal token."""
@@ -409,7 +413,9 @@ class _Literals:
 
     def canonical(self, token: str) -> str:
         """The token of the literal rdflib would store: rdflib normalises valid lexical
-        forms (01 -> 1, "1"^^xsd:boolean -> true), so two spellings can be one value."""
+        forms (01 -> 1, "1"^^xsd:boolean -> true), so two spellings can be one value. An
+        ill-typed literal keeps its token: rdflib would repair some ("none"^^xsd:boolean ->
+        false), and a repaired value would pass the checks the literal fails."""
         done = self.canon.get(token)
         if done is not None:
             return done
@@ -418,14 +424,22 @@ class _Literals:
             lexical, _, datatype = self.split(token)
             fast = _FAST_VALID.get(datatype or "")
             if fast is None or not fast.match(lexical):
-                if getattr(self.term(token), "ill_typed", None) is True:
-                    self.ill_typed.append(token)
-                stored = str(self.term(token))
-                if stored != lexical:
-                    done = term_token(self.term(token))
-                    self.parts[done] = (stored, None, datatype)
+                if self.is_ill_typed(token):
+                    self.ill_typed.add(token)
+                else:
+                    stored = str(self.term(token))
+                    if stored != lexical:
+                        done = term_token(self.term(token))
+                        self.parts[done] = (stored, None, datatype)
         self.canon[token] = done
         return done
+
+    def is_ill_typed(self, token: str) -> bool:
+        """Whether a typed literal's lexical form is outside its datatype's lexical space, by
+        XML Schema (``"1e10"^^xsd:decimal``) or by rdflib (which pySHACL follows)."""
+        lexical, _, datatype = self.split(token)
+        return (datatype is not None and lexical_error(lexical, datatype) is not None) or \
+            getattr(self.term(token), "ill_typed", None) is True
 
     def number(self, token: str) -> int | Decimal | None:
         """The value of a plainly written integer or decimal literal, else None."""
@@ -452,10 +466,9 @@ class _Literals:
             fast = _FAST_VALID.get(wanted)
             if fast is not None and fast.match(lexical):
                 return True
-            term = self.term(token)
-            if getattr(term, "ill_typed", None) is True:
+            if self.is_ill_typed(token):
                 return False
-            return _actual_datatype(term.value, wanted)
+            return _actual_datatype(self.term(token).value, wanted)
         if wanted == f"{_RDFS}Literal":
             return True
         if wanted == f"{_RDFS}Datatype" and datatype:
@@ -719,7 +732,6 @@ class _Engine:
             if value is not None:
                 order = (value > bound_value) - (value < bound_value)
                 return _accept(kind, order)
-
         term = self.lit.term(token)
         if isinstance(bound_value, str) != isinstance(term.value, str):
             return False
@@ -730,7 +742,9 @@ class _Engine:
                 order = 1 if term.value > bound_value else -1
             else:
                 order = 1 if term > bound else -1
-        except (TypeError, NotImplementedError):
+        except (TypeError, NotImplementedError, InvalidOperation):
+            # InvalidOperation: a NaN "decimal" (ill-typed; rdflib holds it a Decimal) has no
+            # order, where pySHACL stops with the error: out of range, a violation.
             return False
         return _accept(kind, order)
 
@@ -892,4 +906,8 @@ def _term(token: str, literals: _Literals) -> Any:
         return URIRef(token[1:-1])
     if token[0] == "_":
         return BNode(token[2:])
+    if token in literals.ill_typed:  # shown as written, not as rdflib would repair it
+        lexical, _, datatype = literals.split(token)
+        assert datatype is not None  # only typed literals are ill-typed
+        return Literal(lexical, datatype=URIRef(datatype), normalize=False)
     return literals.term(token)

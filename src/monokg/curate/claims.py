@@ -29,10 +29,10 @@ from monokg.curate.vocabulary import Unit, Vocabulary
 from monokg.curate.yamlio import Node, inside, load_yaml, text_field, text_list
 from monokg.model.errors import InputError, InputErrors
 from monokg.model.namespaces import MKG
+from monokg.rdf import ntriples as nt
 
 CONTEXT_CHARS = 32
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_DURATION = re.compile(r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?")
 # qualifier key in YAML -> ontology property
 QUALIFIERS = {"population": MKG.population, "context": MKG.context,
               "setting": MKG.studySetting, "location": MKG.location}
@@ -317,8 +317,9 @@ def _number(value: Any, file: Path, line: int, what: str) -> Decimal:
 
 
 def _duration(value: Any, file: Path, line: int, what: str) -> str:
-    if not isinstance(value, str) or not _DURATION.fullmatch(value):
-        raise InputError(f"{what}: {value!r} is not an ISO 8601 duration", file, line,
+    # Published as written, an xsd:duration: so it must be one (no weeks: P7D, not P1W).
+    if not isinstance(value, str) or nt.lexical_error(value, nt.XSD_DURATION) is not None:
+        raise InputError(f"{what}: {value!r} is not an xsd:duration", file, line,
                          fix="e.g. P1D for a day, P14D for 14 days, PT30M for 30 minutes")
     return value
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -20,6 +20,7 @@ from monokg.curate.claims import Monograph
 from monokg.curate.vocabulary import Vocabulary
 from monokg.curate.yamlio import safe_load
 from monokg.model.errors import InputError, InputErrors
+from monokg.rdf import ntriples as nt
 
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "predicate_modifier", "object_id",
            "object_label", "mapping_justification", "confidence", "author_id", "object_source",
@@ -43,7 +44,7 @@ class MappingRow:
     object: URIRef
     object_label: str
     justification: URIRef
-    confidence: Decimal
+    confidence: str  # the lexical form as written: published as it is
     author: URIRef
     checked_in: str
     comment: str
@@ -154,12 +155,12 @@ def _row(raw: dict[str, str], line: int, path: Path, vocabulary: Vocabulary,
     if values["predicate_id"] not in PREDICATES:
         raise InputError(f"predicate {values['predicate_id']!r}", path, line,
                          fix=f"use one of {', '.join(PREDICATES)}")
-    try:
-        confidence = Decimal(values["confidence"])
-    except InvalidOperation as exc:
-        raise InputError(f"confidence {values['confidence']!r} is not a number", path, line,
-                         fix="a number from 0 to 1") from exc
-    if not 0 <= confidence <= 1:
+    # The confidence is published as written, an xsd:decimal: so it must be one.
+    if nt.lexical_error(values["confidence"], nt.XSD_DECIMAL) is not None:
+        raise InputError(f"confidence {values['confidence']!r} is not a decimal number", path,
+                         line, fix="a number from 0 to 1 in digits, e.g. 0.85 or 1")
+    confidence = values["confidence"]
+    if not 0 <= Decimal(confidence) <= 1:
         raise InputError(f"confidence {confidence} is outside 0..1", path, line,
                          fix="a number from 0 to 1")
     def expand(key: str) -> URIRef:

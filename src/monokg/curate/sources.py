@@ -16,6 +16,7 @@ from pathlib import Path
 
 from monokg.curate.yamlio import Node, inside, load_yaml, text_field
 from monokg.model.errors import InputError
+from monokg.rdf import ntriples as nt
 
 BULLETS = ("•", "◦", "▪", "●")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -121,6 +122,11 @@ def load_source_meta(meta_path: Path) -> SourceMeta:
             raise InputError(f"{key} must be a whole number", meta_path, node.line_of(key),
                              fix="copy it from the file itself")
     get = lambda key, default=None: text_field(node, key, meta_path, "the source", default)
+    try:  # the language tags every text of the monograph
+        nt.lang_string("", get("language"))
+    except ValueError as exc:
+        raise InputError(f"language: {exc}", meta_path, node.line_of("language"),
+                         fix="a BCP 47 language tag, e.g. nl or en-GB") from exc
     return SourceMeta(
         id=get("id"), file=inside(meta_path.parent, get("file"), meta_path, node.line_of("file")),
         title=get("title"), language=get("language"), rights=get("rights"),

@@ -37,6 +37,7 @@ from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
+from monokg.rdf.graphs import ntriples_lines
 
 #: How many synthetic twins each real term has; monographs share them.
 VARIANTS = 3
@@ -323,7 +324,7 @@ def _rdf_variants(source: Path, terms: list[str]) -> str:
         out = Graph()
         for s, p, o in graph:
             out.add((renamed(s), renamed(p), renamed(o)))
-        lines.update(line for line in out.serialize(format="nt").splitlines() if line.strip())
+        lines.update(ntriples_lines(out))
     return f"# {SYNTHETIC_NOTE}\n" + "\n".join(sorted(lines)) + "\n"
 
 

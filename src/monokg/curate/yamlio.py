@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,9 @@ def load_yaml(path: Path) -> Any:
         raise InputError(f"not UTF-8 (byte {exc.start})", path, line,
                          fix="save the file as UTF-8") from exc
     try:
-        return safe_load(text, nodes=True)
+        data = safe_load(text, nodes=True)
+        _refuse_surrogates(data, 1)
+        return data
     except InputError as exc:
         exc.file = path
         raise
@@ -174,3 +177,22 @@ def inside(folder: Path, name: str, file: Path, line: int) -> Path:
         raise InputError(f"{name!r} lies outside {folder.name}/", file, line,
                          fix=f"name a file in {folder.name}/ by its name alone")
     return path
+
+
+def _refuse_surrogates(value: Any, line: int) -> None:
+    """A ``"\\uD800"`` escape gives a lone surrogate, no Unicode character: no RDF literal
+    can hold it, so it is refused at its line."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise InputError(f"{value!r} holds a lone surrogate (an escape such as \\uD800 "
+                             "that is half of a character)", None, line,
+                             fix="write the character itself (or \\U0001F600 for one beyond U+FFFF)")
+    elif isinstance(value, Node):
+        for key, item in value.items():
+            _refuse_surrogates(item, value.line_of(str(key)))
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_surrogates(item, line)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

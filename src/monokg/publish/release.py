@@ -41,14 +41,18 @@ RELEASE_WRITERS: tuple[Callable[[Release, ReleaseFolder], list[Path]], ...] = (
 )
 
 
-def write_release(release: Release, out_dir: Path) -> list[Path]:
+def write_release(release: Release, out_dir: Path,
+                  progress: Callable[[list[Path]], None] | None = None) -> list[Path]:
     """Write every file of a checked release into ``out_dir`` (which must exist and be
-    empty); nothing here checks."""
+    empty); nothing here checks. ``progress`` is told the files written so far after each
+    writer (the pipeline starts reading finished files back beside the rest)."""
     out = ReleaseFolder(out_dir)
     files: list[Path] = []
     for writer in RELEASE_WRITERS:
         with timed(release.timings, f"export:{writer.__name__}"):
             files += writer(release, out)
+        if progress is not None:
+            progress(files)
     return files
 
 

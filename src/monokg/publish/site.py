@@ -29,6 +29,7 @@ from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, prefixes
 from monokg.model.templates import environment
+from monokg.rdf import ntriples as nt
 from monokg.rdf.files import ReleaseFolder
 from monokg.rdf.jsonld import jsonld_of_lines
 from monokg.rdf.turtle import turtle_of_lines
@@ -160,7 +161,7 @@ class Site:
         _, fmt = RDF_FORMATS[ext]
         if triples is None:
             triples = self.describe(node)
-        lines = [f"{t.subject} {t.predicate} {t.object} ." for t in triples]
+        lines = [nt.triple_line(t) for t in triples]
         if fmt == ox.RdfFormat.N_TRIPLES:
             return "".join(line + "\n" for line in lines).encode("utf-8")
         if fmt == ox.RdfFormat.TURTLE:

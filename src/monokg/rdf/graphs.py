@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
@@ -9,14 +10,21 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from monokg.model.namespaces import DEFAULT_BASE, XSD, prefixes
+from monokg.rdf import ntriples as nt
 
 
 def ntriples_lines(graph: Graph) -> list[str]:
     """The graph as N-Triples lines (rdflib's spelling), sorted, without duplicates."""
     # Split at "\n" only: rdflib escapes \n and \r in literals but leaves U+2028, U+0085 and
     # the like as they are, where str.splitlines() would cut a triple in two.
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n")
-    return sorted({line for line in lines if line.strip()})
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    if _UPPER_TAG.search(text):  # lowercased, as `ntriples.lang_string` and pyoxigraph do
+        text = _UPPER_TAG.sub(lambda m: m.group().lower(), text)
+    return sorted({line for line in text.split("\n") if line.strip()})
+
+
+#: A language tag with a capital at the end of a line (a raw newline ends every line).
+_UPPER_TAG = re.compile(r'"@[a-zA-Z0-9-]*[A-Z][a-zA-Z0-9-]* \.\n')
 
 
 def to_ntriples(graph: Graph) -> bytes:
@@ -25,8 +33,11 @@ def to_ntriples(graph: Graph) -> bytes:
 
 
 def ntriples_of(lines: Sequence[str]) -> bytes:
-    """Sorted, unique N-Triples lines as the bytes of a file."""
-    return _to_bytes("\n".join(lines) + "\n")
+    """Sorted, unique N-Triples lines as the bytes of a file (xsd:string literals plain)."""
+    text = "\n".join(lines) + "\n"
+    if nt.STRING_TYPED_END + "\n" in text:  # rdflib's lines only; dropping may make twins
+        text = "\n".join(sorted({nt.canonical_line(line) for line in lines})) + "\n"
+    return _to_bytes(text)
 
 
 _XSD_STRING_SUFFIX = f"^^<{XSD.string}> ."

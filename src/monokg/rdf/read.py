@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from monokg.model.errors import InputError
+from monokg.rdf import ntriples as nt
 from monokg.rdf.graphs import ntriples_lines
 
 #: File suffix -> rdflib parser name, for the formats `monokg validate` reads.
@@ -100,10 +101,10 @@ def _position(exc: Exception) -> tuple[int | None, int | None, str]:
 
 
 def load_lines(path: Path) -> list[str]:
-    """An RDF file as N-Triples lines; Turtle and N-Triples are read by pyoxigraph (fast),
-    other formats, unreadable files and files that may hold xsd:string literals (which
-    pyoxigraph cannot tell from plain ones, where rdflib and so pySHACL can) by `load_rdf`."""
-
+    """An RDF file as N-Triples lines. Turtle and N-Triples are read by pyoxigraph (fast, and
+    strict: what it refuses is refused, naming line and column); files that may hold
+    xsd:string literals (which pyoxigraph cannot tell from plain ones, where rdflib and so
+    pySHACL can) are then read again by rdflib, as are the other formats (`load_rdf`)."""
 
     formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
     fmt = formats.get(path.suffix.lower())
@@ -111,10 +112,23 @@ def load_lines(path: Path) -> list[str]:
         data = path.read_bytes() if fmt is not None else b""
     except OSError:
         fmt = None  # load_rdf says why
-    if fmt is not None and b"XMLSchema#string" not in data and b":string" not in data:
+    if fmt is not None:
         try:
-            return [f"{t.subject} {t.predicate} {t.object} ."
-                    for t in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
-        except (SyntaxError, ValueError):
-            pass  # load_rdf names the line and column in rdflib's words
+            lines = [nt.triple_line(t)
+                     for t in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
+        except SyntaxError as exc:
+            try:
+                load_rdf(path)
+            except InputError as refused:
+                if refused.line is not None:
+                    raise  # rdflib refuses too, and its words and position are clearer
+            # rdflib's parsers accept some malformed input (bad escapes, blank node labels
+            # and IRIs), or refuse without a line: pyoxigraph's verdict and position stand.
+            why = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "",
+                         exc.msg)
+            raise InputError(f"not valid {FORMATS[path.suffix.lower()]}: {why}", path,
+                             exc.lineno, exc.offset,
+                             fix="correct the syntax at that place") from exc
+        if b"XMLSchema#string" not in data and b":string" not in data:
+            return lines
     return ntriples_lines(load_rdf(path))

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from monokg.model.curies import Converter
+from monokg.rdf import ntriples as nt
 from monokg.rdf.graphs import Bindings, _bindings, ntriples_lines
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -44,8 +45,7 @@ def to_turtle(graph: Graph) -> bytes:
 
 def turtle_of_triples(triples: Iterable[ox.Triple], bindings: Bindings) -> bytes:
     """pyoxigraph triples as Turtle (their N-Triples spelling is what the writer reads)."""
-    return turtle_of_lines([f"{t.subject} {t.predicate} {t.object} ." for t in triples],
-                           bindings)
+    return turtle_of_lines([nt.triple_line(t) for t in triples], bindings)
 
 
 def turtle_of_lines(lines: Sequence[str], bindings: Bindings) -> bytes:
@@ -60,13 +60,20 @@ class _Writer:
         self.props: dict[str, dict[str, list[str]]] = {}
         references: Counter[str] = Counter()
         parent: dict[str, str] = {}
+        typed_strings = False
         for line in lines:
+            if line.endswith(nt.STRING_TYPED_END):  # written plain, as every writer does
+                line, typed_strings = nt.canonical_line(line), True
             subject, predicate, rest = line.split(" ", 2)
             obj = rest[:-2]
             self.props.setdefault(subject, {}).setdefault(predicate, []).append(obj)
             if obj[0] == "_":
                 references[obj] += 1
                 parent[obj] = subject
+        if typed_strings:  # "x" and "x"^^xsd:string are one literal: written once
+            for objects in self.props.values():
+                for predicate, values in objects.items():
+                    objects[predicate] = list(dict.fromkeys(values))
         usable = {p: ns for p, ns in bindings if _PREFIX_NAME.fullmatch(p)}
         self.names = Converter(usable, accept=lambda local: bool(_PLAIN_LOCAL.fullmatch(local)))
         self.used: dict[str, str] = {}
