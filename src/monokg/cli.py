@@ -8,6 +8,7 @@ commands that need them, so `monokg --help` starts fast.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +52,16 @@ lang_option = click.option("--lang", type=LANGS, default="en", show_default=True
 @click.version_option(__version__, prog_name="monokg")
 def main() -> None:
     """Publish supplement monographs as a validated, linked RDF knowledge graph."""
+    logger = logging.getLogger("monokg")
+    if not any(isinstance(h, _Warnings) for h in logger.handlers):
+        logger.addHandler(_Warnings())
+
+
+class _Warnings(logging.Handler):
+    """Notes of the library (a cache entry rebuilt) as ``warning:`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
 
 
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=1),

@@ -66,8 +66,8 @@ def ontology_verdict(checks: Checks) -> Verdict:
 
     cache = Cache(checks.paths.root, checks.use_cache)
     key = digest_of(["ontology", checks.ontology_digest])
-    cached = cache.get("ontology", key)
-    if isinstance(cached, list):
+    cached = cache.get("ontology", key, list, items=Finding)
+    if cached is not None:
         return (HERMIT_STAGE, cached) if cached else None
     findings = check_ontology(checks.ontology)
     cache.put("ontology", key, findings)
@@ -102,7 +102,7 @@ def compiled_shapes(checks: Checks) -> CompiledShapes | None:
 
     cache = Cache(checks.paths.root, checks.use_cache)
     key = digest_of(["compiled shapes", checks.shapes_digest])
-    cached = cache.get("shapes", key)
+    cached = cache.get("shapes", key, CompiledShapes)
     if cached is not None:
         return cached
     try:
