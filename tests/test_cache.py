@@ -130,3 +130,31 @@ def test_edited_or_wrong_cache_entries_are_rebuilt_and_the_release_is_unchanged(
     assert not leftover.exists()
     assert release_files(warm / "build") == before
     assert isinstance(Cache(warm).get("part", part.stem, Part), Part)
+
+
+def test_a_forged_cache_entry_with_a_good_digest_is_caught_by_the_provenance_check(
+        warm: Path) -> None:
+    before = release_files(warm / "build")
+    cache = Cache(warm)
+    key = _only(cache.folder / "part").stem
+    part = cache.get("part", key, Part)
+    assert part is not None
+    quote = _first_quote(warm / "build")
+    at = next(i for i, line in enumerate(part.lines) if quote in line and "#exact>" in line)
+    line = part.lines[at]
+    letter = line.index(quote) + next(i for i, c in enumerate(quote) if c.isalpha())
+    part.lines[at] = line[:letter] + line[letter].swapcase() + line[letter + 1:]
+    cache.put("part", key, part)
+    try:
+        result = _build(warm)
+    finally:
+        (cache.folder / "part" / f"{key}.pickle").unlink()
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "provenance (quotes against the source texts): 1 problem(s)" in result.stderr
+    claim = line.split(" ", 1)[0][1:-1].replace("/selector/", "/claim/").removesuffix("-quote")
+    [finding] = [f for f in result.stderr.splitlines() if "oa:exact" in f]
+    assert claim in finding and "data/monographs/" in finding and ".yaml:" in finding
+    assert "data/sources/" in finding and "expected '" in finding and "found '" in finding
+    assert release_files(warm / "build") == before
