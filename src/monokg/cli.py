@@ -203,12 +203,17 @@ def query(sparql: str | None, query_file: Path | None, fmt: str | None,
               help="Most rows (or triples) a SPARQL answer may have.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes.")
+@click.option("--memory-limit", "memory_mb", default=1024, show_default=True,
+              type=click.IntRange(64), metavar="MB",
+              help="Memory (address space) of each query worker, its copy of the store "
+                   "included; a query that needs more is stopped (503).")
 @_fail_cleanly
 def serve(root: Path | None, host: str, port: int, timeout: float, max_results: int,
-          workers: int) -> None:
+          workers: int, memory_mb: int) -> None:
     """Serve SPARQL at /sparql and a page for every IRI of the build (read-only)."""
     from monokg.surfaces.serve import ServeConfig, open_server, stop_server
-    config = ServeConfig(timeout=timeout, max_results=max_results, workers=workers)
+    config = ServeConfig(timeout=timeout, max_results=max_results, workers=workers,
+                         memory_mb=memory_mb)
     try:
         server = open_server(_paths(root), host, port, config, verbose=True)
     except OSError as exc:
