@@ -252,14 +252,20 @@ def site(root: Path | None) -> None:
 @click.option("--password", help="Password for HTTP authentication.")
 @click.option("--auth", type=click.Choice(["basic", "digest"]), default="digest",
               show_default=True, help="HTTP authentication scheme (with --user).")
+@click.option("--connect-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds to wait for the store to accept a connection.")
+@click.option("--read-timeout", default=300.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds to wait for the store's next bytes of an answer (a large upload "
+                   "may take the store minutes to answer).")
 @_fail_cleanly
 def load(root: Path | None, endpoint: str, graph: str | None, query_endpoint: str | None,
-         user: str | None, password: str | None, auth: str) -> None:
+         user: str | None, password: str | None, auth: str, connect_timeout: float,
+         read_timeout: float) -> None:
     """Put the build into a triple store (replacing one named graph) and check it arrived."""
     from monokg.assemble.metadata import dataset_iri
     from monokg.model.config import load_publication
     from monokg.publish.site import release_files
-    from monokg.surfaces.load import LoadMismatch, load_release
+    from monokg.surfaces.load import LoadMismatch, Timeouts, load_release
     paths = _paths(root)
     publication = load_publication(paths.config)
     files = release_files(paths.build, publication)
@@ -268,7 +274,8 @@ def load(root: Path | None, endpoint: str, graph: str | None, query_endpoint: st
         raise InputError("built graph not found", paths.build, fix="run `monokg build` first")
     try:
         report = load_release(files, endpoint, graph or str(dataset_iri(publication)),
-                              query_endpoint, user, password, auth)
+                              query_endpoint, user, password, auth,
+                              Timeouts(connect_timeout, read_timeout))
     except LoadMismatch as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
