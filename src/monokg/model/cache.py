@@ -90,7 +90,7 @@ class Cache:
 
     def _discard(self, path: Path, why: str) -> None:
         """Remove a bad entry and say so; the caller rebuilds it."""
-        log.warning("cache entry %s %s: rebuilt", path, why)
+        log.warning("cache entry %s %s: rebuilt", path.relative_to(self.folder.parent), why)
         with contextlib.suppress(OSError):  # a folder that refuses this refuses the rebuild too
             path.unlink(missing_ok=True)
 
@@ -124,7 +124,7 @@ class Cache:
             removed.append(path)
         if removed:
             log.warning("removed %d unfinished cache file(s) left by a killed run in %s",
-                        len(removed), self.folder)
+                        len(removed), FOLDER)
         return removed
 
 
