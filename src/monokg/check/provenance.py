@@ -100,8 +100,9 @@ def _read(props: Mapping[str, list[str]], sources: Path) -> _Source:
     its sha256 when the lines give one."""
     names = [split_literal(token)[0] for token in props.get(IDENTIFIER, [])]
     wanted = {split_literal(token)[0] for token in props.get(SHA256, [])}
-    candidates = [path for name in names for path in sorted(sources.rglob(name))
-                  if path.is_file()]
+    # Matched by name, never used as a pattern or a path: the lines may have been tampered with.
+    candidates = [path for path in sorted(sources.rglob("*"))
+                  if path.name in names and path.is_file()]
     if not candidates:
         return _Source(None, problem=f"its source text {' or '.join(names) or '(unnamed)'} "
                        f"is not in {sources.name}/")
@@ -120,8 +121,11 @@ def _read(props: Mapping[str, list[str]], sources: Path) -> _Source:
 def _problems(selectors: Sequence[Mapping[str, list[str]]], source: _Source) -> list[str]:
     """What does not hold of the source text, selector by selector."""
     text, problems = source.text, []
-    positions = [(int(split_literal(s[START][0])[0]), int(split_literal(s[END][0])[0]))
-                 for s in selectors if START in s and END in s]
+    offsets = [(split_literal(s[START][0])[0], split_literal(s[END][0])[0])
+               for s in selectors if START in s and END in s]
+    positions = [(int(a), int(b)) for a, b in offsets if a.isdecimal() and b.isdecimal()]
+    if len(positions) < len(offsets):
+        return ["oa:start or oa:end is not a whole number"]
     for start, end in positions:
         if not 0 <= start <= end <= len(text):
             problems.append(f"oa:start {start} and oa:end {end} are not a range of its "
