@@ -4,7 +4,11 @@ same answer there as in the embedded store."""
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -141,7 +145,8 @@ def test_an_unreachable_store_is_a_clear_error(built: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/store"
     result = CliRunner().invoke(main, ["load", "--root", str(built), "--endpoint", url])
     assert result.exit_code == 2
-    assert "failed" in result.output and "check that the store runs" in result.output
+    assert "the connection was refused" in result.output
+    assert "check that the store runs" in result.output
 
 
 def test_query_endpoints_are_guessed_for_known_stores() -> None:
@@ -224,3 +229,82 @@ def test_basic_credentials_are_sent_with_the_upload(built: Path, oxigraph: Store
                                        "--user", "reader", "--password", "pw", "--auth", "basic"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("loaded ")
+
+
+class _FailingStore(BaseHTTPRequestHandler):
+    """A store that fails as its path says: /5xx answers 503, /html answers a login page to
+    the count query, /wrong counts five triples whatever was sent."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the tests read the client's messages, not the server's."""
+
+    def _answer(self, status: int, media: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path.startswith("/5xx/"):
+            self._answer(503, "text/plain", b"the store is overloaded")
+        else:
+            self._answer(204, "text/plain", b"")
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/html/"):
+            self._answer(200, "text/html", b"<html><body>Please log in</body></html>")
+        else:
+            self._answer(200, "application/sparql-results+json", json.dumps(
+                {"head": {"vars": ["n"]}, "results": {"bindings": [
+                    {"n": {"type": "literal", "value": "5"}}]}}).encode())
+
+
+@pytest.fixture(scope="module")
+def failing() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FailingStore)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(("kind", "code", "said"), [
+    ("5xx", 2, "HTTP 503 Service Unavailable: the store is overloaded"),
+    ("html", 2, "answered something other than SPARQL JSON results with a count: '<html>"),
+    ("wrong", 1, "but http://127.0.0.1:"),
+])
+def test_every_store_failure_is_a_message_and_an_exit_code(
+        built: Path, failing: str, kind: str, code: int, said: str) -> None:
+    result = CliRunner().invoke(main, ["load", "--root", str(built), "--endpoint",
+                                       f"{failing}/{kind}/store"])
+    assert result.exit_code == code, result.output
+    assert said in result.output and "Traceback" not in result.output
+    assert code == 1 or "fix:" in result.output
+
+
+def test_a_store_that_accepts_and_never_answers_is_given_up_on(built: Path) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept_and_sleep() -> None:
+        connection, _ = listener.accept()
+        accepted.append(connection)
+        time.sleep(20)  # bounded: the test ends long before, and the thread is a daemon
+
+    threading.Thread(target=accept_and_sleep, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/store"
+    started = time.monotonic()
+    try:
+        result = CliRunner().invoke(main, ["load", "--root", str(built), "--endpoint", url,
+                                           "--read-timeout", "1"])
+    finally:
+        listener.close()
+        for connection in accepted:
+            connection.close()
+    assert time.monotonic() - started < 15
+    assert result.exit_code == 2, result.output
+    assert "accepted the connection but sent no answer within 1 s" in result.output
+    assert "--read-timeout" in result.output and "Traceback" not in result.output

@@ -35,9 +35,11 @@ from monokg.surfaces.serve import (
 from .conftest import ROOT, solutions
 from .servers import rows_of, stop
 
-CONFIG = ServeConfig(timeout=2.0, max_results=1000, workers=2)
+CONFIG = ServeConfig(timeout=2.0, max_results=1000, workers=2, memory_mb=512)
 #: Far too much work for the timeout: a three-way cross product of every triple.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: Far too much memory for the limit: sorting the cross product of every triple with itself.
+GREEDY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
@@ -220,6 +222,30 @@ def test_a_query_that_runs_too_long_is_stopped(server: MonokgServer) -> None:
     assert len(killed) == 1 and not killed[0].is_alive()  # the worker really is gone
     assert len(after) == CONFIG.workers  # and was replaced
     assert fetch(sparql_url(server, COUNT))[0] == 200
+
+
+def test_a_query_over_the_memory_limit_is_stopped_and_its_worker_replaced(
+        server: MonokgServer) -> None:
+    before = {p.pid: p for p in server.pool.processes()}
+    started = time.monotonic()
+    status, _, body = fetch(sparql_url(server, GREEDY))
+    assert status == 503 and b"more than the 512 MB of memory" in body, body
+    assert time.monotonic() - started < CONFIG.timeout  # stopped by memory, not by the clock
+    after = {p.pid for p in server.pool.processes()}
+    gone = [p for pid, p in before.items() if pid not in after]
+    assert len(gone) == 1 and not gone[0].is_alive() and len(after) == CONFIG.workers
+    assert fetch(sparql_url(server, COUNT))[0] == 200
+
+
+def test_a_release_that_does_not_fit_the_memory_limit_stops_serve(built: Path) -> None:
+    from click.testing import CliRunner
+
+    from monokg.cli import main
+    result = CliRunner().invoke(main, ["serve", "--root", str(built), "--port", "0",
+                                       "--workers", "1", "--memory-limit", "64"])
+    assert result.exit_code == 2, result.output
+    assert "within 64 MB (its --memory-limit)" in result.output and "fix:" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_cors(server: MonokgServer) -> None:

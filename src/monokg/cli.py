@@ -8,6 +8,7 @@ commands that need them, so `monokg --help` starts fast.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +52,16 @@ lang_option = click.option("--lang", type=LANGS, default="en", show_default=True
 @click.version_option(__version__, prog_name="monokg")
 def main() -> None:
     """Publish supplement monographs as a validated, linked RDF knowledge graph."""
+    logger = logging.getLogger("monokg")
+    if not any(isinstance(h, _Warnings) for h in logger.handlers):
+        logger.addHandler(_Warnings())
+
+
+class _Warnings(logging.Handler):
+    """Notes of the library (a cache entry rebuilt) as ``warning:`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
 
 
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=1),
@@ -192,12 +203,17 @@ def query(sparql: str | None, query_file: Path | None, fmt: str | None,
               help="Most rows (or triples) a SPARQL answer may have.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes.")
+@click.option("--memory-limit", "memory_mb", default=1024, show_default=True,
+              type=click.IntRange(64), metavar="MB",
+              help="Memory (address space) of each query worker, its copy of the store "
+                   "included; a query that needs more is stopped (503).")
 @_fail_cleanly
 def serve(root: Path | None, host: str, port: int, timeout: float, max_results: int,
-          workers: int) -> None:
+          workers: int, memory_mb: int) -> None:
     """Serve SPARQL at /sparql and a page for every IRI of the build (read-only)."""
     from monokg.surfaces.serve import ServeConfig, open_server, stop_server
-    config = ServeConfig(timeout=timeout, max_results=max_results, workers=workers)
+    config = ServeConfig(timeout=timeout, max_results=max_results, workers=workers,
+                         memory_mb=memory_mb)
     try:
         server = open_server(_paths(root), host, port, config, verbose=True)
     except OSError as exc:
@@ -236,14 +252,20 @@ def site(root: Path | None) -> None:
 @click.option("--password", help="Password for HTTP authentication.")
 @click.option("--auth", type=click.Choice(["basic", "digest"]), default="digest",
               show_default=True, help="HTTP authentication scheme (with --user).")
+@click.option("--connect-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds to wait for the store to accept a connection.")
+@click.option("--read-timeout", default=300.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds to wait for the store's next bytes of an answer (a large upload "
+                   "may take the store minutes to answer).")
 @_fail_cleanly
 def load(root: Path | None, endpoint: str, graph: str | None, query_endpoint: str | None,
-         user: str | None, password: str | None, auth: str) -> None:
+         user: str | None, password: str | None, auth: str, connect_timeout: float,
+         read_timeout: float) -> None:
     """Put the build into a triple store (replacing one named graph) and check it arrived."""
     from monokg.assemble.metadata import dataset_iri
     from monokg.model.config import load_publication
     from monokg.publish.site import release_files
-    from monokg.surfaces.load import LoadMismatch, load_release
+    from monokg.surfaces.load import LoadMismatch, Timeouts, load_release
     paths = _paths(root)
     publication = load_publication(paths.config)
     files = release_files(paths.build, publication)
@@ -252,7 +274,8 @@ def load(root: Path | None, endpoint: str, graph: str | None, query_endpoint: st
         raise InputError("built graph not found", paths.build, fix="run `monokg build` first")
     try:
         report = load_release(files, endpoint, graph or str(dataset_iri(publication)),
-                              query_endpoint, user, password, auth)
+                              query_endpoint, user, password, auth,
+                              Timeouts(connect_timeout, read_timeout))
     except LoadMismatch as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

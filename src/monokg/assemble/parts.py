@@ -91,8 +91,8 @@ def build_part(ctx: Context, folder: Path, use_cache: bool = True
         key = digest_of([ctx.digest, ctx.lang, str(paths.root.resolve()),
                          files_digest(files),
                          "\0".join(str(f.relative_to(paths.root)) for f in files)])
-        cached = cache.get("part", key)
-        if isinstance(cached, Part):
+        cached = cache.get("part", key, Part)
+        if cached is not None:
             return cached, []
     timings: dict[str, float] = {}
     started = time.perf_counter()

@@ -29,7 +29,7 @@ from monokg.curate.dataset import load_description
 from monokg.curate.mappings import load_local_concepts
 from monokg.curate.products import ProductKit, load_product, load_product_kit
 from monokg.curate.vocabulary import load_vocabulary
-from monokg.model.cache import files_digest
+from monokg.model.cache import Cache, files_digest
 from monokg.model.config import Publication, load_publication
 from monokg.model.errors import InputError, InputErrors
 from monokg.model.namespaces import OWL, RDF, RDFS
@@ -221,6 +221,7 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     """Load every input and assemble the graph; raise InputError(s) on bad input."""
     timings: dict[str, float] = {}
     publication = load_publication(paths.config)
+    Cache(paths.root).remove_leftovers()
     with timed(timings, "setup"):
         vocabulary = load_vocabulary(paths.ontology, paths.data / "units.tsv")
         extra = _extra(paths)

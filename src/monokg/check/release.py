@@ -27,13 +27,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
+from monokg.assemble.graph import iri
 from monokg.assemble.metadata import planned_files, to_metadata
 from monokg.assemble.release import Release
 from monokg.check.product import check_product_page
+from monokg.check.provenance import STAGE as PROVENANCE_STAGE
+from monokg.check.provenance import check_provenance
 from monokg.check.reason import HERMIT_STAGE, check_data, check_ontology
 from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
 from monokg.check.validate import check_shape_lines
@@ -66,8 +70,8 @@ def ontology_verdict(checks: Checks) -> Verdict:
 
     cache = Cache(checks.paths.root, checks.use_cache)
     key = digest_of(["ontology", checks.ontology_digest])
-    cached = cache.get("ontology", key)
-    if isinstance(cached, list):
+    cached = cache.get("ontology", key, list, items=Finding)
+    if cached is not None:
         return (HERMIT_STAGE, cached) if cached else None
     findings = check_ontology(checks.ontology)
     cache.put("ontology", key, findings)
@@ -102,7 +106,7 @@ def compiled_shapes(checks: Checks) -> CompiledShapes | None:
 
     cache = Cache(checks.paths.root, checks.use_cache)
     key = digest_of(["compiled shapes", checks.shapes_digest])
-    cached = cache.get("shapes", key)
+    cached = cache.get("shapes", key, CompiledShapes)
     if cached is not None:
         return cached
     try:
@@ -229,11 +233,24 @@ def check_metadata(release: Release) -> list[Finding]:
     return check_shape_lines(lines, release.shapes, namespaces=namespaces)
 
 
+def _shown(file: Path, release: Release) -> Path:
+    """A curated file's path in the project, as curators know it."""
+    return file.relative_to(release.paths.root) if file.is_relative_to(release.paths.root) \
+        else file
+
+
 def check_release(release: Release, lang: str = "en", publishing: bool = True
                   ) -> list[Finding]:
     """Every check of a release, before anything is written: the data (reasoning and SHACL)
     and, when ``publishing``, the dataset metadata and the product pages. Returns the
     warnings; raises NonConformance on a contradiction or a violation."""
+    with timed(release.timings, "check:provenance"):
+        # First and in this process: parts read from the cache skipped resolving quotes.
+        claims = {str(iri(f"claim/{m.id}/{c.id}")): f"{_shown(c.file, release)}:{c.line}"
+                  for m in release.monographs for c in m.claims}
+        untrue = check_provenance(release.lines, release.paths, claims)
+    if untrue:
+        raise NonConformance(PROVENANCE_STAGE, untrue)
     finish = start_data_checks(release, lang)
     stages: list[tuple[str, Callable[[], list[Finding]]]] = []
     if publishing:

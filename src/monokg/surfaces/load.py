@@ -3,16 +3,24 @@
 The release (data, ontology, dataset metadata) goes into one named graph that a PUT replaces;
 a SPARQL COUNT through the store's query endpoint then proves the triples are visible there
 (stores differ on where uploaded data lands; see the notes on Oxigraph's /store).
+
+Every request has a connect timeout and a read timeout (the longest wait for the store's next
+bytes), so a store that accepts the connection and never answers stops the load with a message
+instead of hanging it; every way a store can fail is an ``InputError`` naming the URL.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
+import http.client
 import json
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -26,6 +34,62 @@ QUERY_PATHS: dict[str, str] = {
     "/sparql-graph-crud": "/sparql",           # Virtuoso
 }
 AUTH_KINDS = ("basic", "digest")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for a connection, and for each next piece of an answer."""
+
+    connect: float = 10.0
+    read: float = 300.0
+
+
+class ConnectTimeout(TimeoutError):
+    """The store did not accept the connection in time."""
+
+
+class _Connection(http.client.HTTPConnection):
+    """An HTTP connection that connects within its timeout, then reads within ``read``."""
+
+    def __init__(self, *args: Any, read: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.read_timeout = read
+
+    def connect(self) -> None:
+        try:
+            super().connect()
+        except TimeoutError as exc:
+            raise ConnectTimeout(*exc.args) from exc
+        assert self.sock is not None
+        self.sock.settimeout(self.read_timeout)
+
+
+class _SecureConnection(_Connection, http.client.HTTPSConnection):
+    """``_Connection`` over TLS (the handshake within the connect timeout)."""
+
+
+class _Handler(urllib.request.HTTPHandler):
+    """Opens http URLs with ``_Connection``."""
+
+    def __init__(self, read: float) -> None:
+        super().__init__()
+        self.read = read
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_Connection, read=self.read), req)
+
+
+class _SecureHandler(urllib.request.HTTPSHandler):
+    """Opens https URLs with ``_SecureConnection``, verifying certificates as urllib does."""
+
+    def __init__(self, read: float) -> None:
+        self.context = ssl.create_default_context()
+        super().__init__(context=self.context)
+        self.read = read
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_SecureConnection, read=self.read), req,
+                            context=self.context)
 
 
 class LoadMismatch(Exception):
@@ -63,8 +127,10 @@ def to_ntriples_body(files: list[Path]) -> tuple[bytes, int]:
     return body, len(store)
 
 
-def _opener(url: str, user: str | None, password: str | None, auth: str) -> urllib.request.OpenerDirector:
-    handlers: list[urllib.request.BaseHandler] = []
+def _opener(url: str, user: str | None, password: str | None, auth: str,
+            timeouts: Timeouts) -> urllib.request.OpenerDirector:
+    handlers: list[urllib.request.BaseHandler] = [_Handler(timeouts.read),
+                                                  _SecureHandler(timeouts.read)]
     if user is not None:
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         manager.add_password(None, url, user, password or "")
@@ -76,34 +142,50 @@ def _opener(url: str, user: str | None, password: str | None, auth: str) -> urll
 
 
 def _call(opener: urllib.request.OpenerDirector, request: urllib.request.Request,
-          timeout: float, what: str) -> bytes:
+          timeouts: Timeouts, what: str) -> bytes:
+    """The body of the store's answer; every way it can fail is an ``InputError``."""
+    failed = f"{what} {request.full_url} failed"
     try:
-        with opener.open(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeouts.connect) as response:
             return response.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read()[:300].decode("utf-8", errors="replace").strip()
         fix = ("check --user, --password and --auth" if exc.code in (401, 403)
+               else "the store itself failed: see its log, then try again" if exc.code >= 500
                else "check the URL and that the store accepts this request")
-        raise InputError(f"{what} {request.full_url} failed: HTTP {exc.code} {exc.reason}"
+        raise InputError(f"{failed}: HTTP {exc.code} {exc.reason}"
                          f"{': ' + detail if detail else ''}", fix=fix) from exc
     except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise InputError(f"{what} {request.full_url} failed: {reason}",
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        if isinstance(reason, ConnectTimeout):
+            raise InputError(f"{failed}: no connection within {timeouts.connect:g} s",
+                             fix="check that the store runs and the URL is right, or raise "
+                             "--connect-timeout") from exc
+        if isinstance(reason, TimeoutError):
+            raise InputError(f"{failed}: the store accepted the connection but sent no answer "
+                             f"within {timeouts.read:g} s", fix="check that the store is not "
+                             "stuck (see its log), or raise --read-timeout") from exc
+        if isinstance(reason, ConnectionRefusedError):
+            raise InputError(f"{failed}: the connection was refused (nothing listens there)",
+                             fix="check that the store runs and the URL (host and port) is "
+                             "right") from exc
+        raise InputError(f"{failed}: {reason}",
                          fix="check that the store runs and the URL is right") from exc
 
 
-def _authorize(request: urllib.request.Request, user: str, password: str, auth: str) -> None:
+def _authorize(request: urllib.request.Request, user: str, password: str, auth: str,
+               timeouts: Timeouts) -> None:
     """Check the credentials with a bodiless HEAD, then add the Authorization header.
 
     Without this the body goes out first, the store answers 401 and may close the connection
     mid-upload (Virtuoso does: "Broken pipe"), which hides the real reason.
     """
-    opener = _opener(request.full_url, None, None, auth)
+    opener = _opener(request.full_url, None, None, auth, timeouts)
     fields: dict[str, str] | None = None
     if auth == "digest":
         try:
             opener.open(urllib.request.Request(request.full_url, method="HEAD"),
-                        timeout=30).close()
+                        timeout=timeouts.connect).close()
             return  # no authentication asked for
         except urllib.error.HTTPError as exc:
             challenge = exc.headers.get("WWW-Authenticate", "")
@@ -126,7 +208,7 @@ def _authorize(request: urllib.request.Request, user: str, password: str, auth: 
     check = urllib.request.Request(request.full_url, method="HEAD")
     check.add_unredirected_header("Authorization", header(check))
     try:
-        opener.open(check, timeout=30).close()
+        opener.open(check, timeout=timeouts.connect).close()
     except urllib.error.HTTPError as exc:
         if exc.code in (401, 403):
             raise InputError(f"{request.get_method()} to {request.full_url} failed: HTTP "
@@ -138,20 +220,27 @@ def _authorize(request: urllib.request.Request, user: str, password: str, auth: 
 
 
 def count_triples(query_endpoint: str, graph: str, opener: urllib.request.OpenerDirector,
-                  timeout: float = 60.0) -> int:
+                  timeouts: Timeouts | None = None) -> int:
     """The number of triples in a named graph, by a SPARQL COUNT (GET, JSON results)."""
     sparql = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     url = f"{query_endpoint}?{urlencode({'query': sparql})}"
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    answer = json.loads(_call(opener, request, timeout, "the count query to"))
-    bindings = answer["results"]["bindings"]
-    return int(bindings[0]["n"]["value"]) if bindings else 0
+    body = _call(opener, request, timeouts or Timeouts(), "the count query to")
+    try:
+        bindings = json.loads(body)["results"]["bindings"]
+        return int(bindings[0]["n"]["value"]) if bindings else 0
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        shown = body[:120].decode("utf-8", errors="replace").strip()
+        raise InputError(f"the count query to {query_endpoint} answered something other than "
+                         f"SPARQL JSON results with a count: {shown!r}",
+                         fix="give the store's SPARQL query endpoint with --query-endpoint")\
+            from exc
 
 
 def load_release(files: list[Path], endpoint: str, graph: str,
                  query_endpoint: str | None = None, user: str | None = None,
                  password: str | None = None, auth: str = "digest",
-                 timeout: float = 300.0) -> LoadReport:
+                 timeouts: Timeouts | None = None) -> LoadReport:
     """PUT the files into ``graph`` at a Graph Store Protocol endpoint, then count them there."""
     if auth not in AUTH_KINDS:
         raise InputError(f"unknown auth {auth!r}", fix=f"use one of {', '.join(AUTH_KINDS)}")
@@ -159,17 +248,19 @@ def load_release(files: list[Path], endpoint: str, graph: str,
         raise InputError(f"endpoint {endpoint!r} is not an http(s) URL",
                          fix="e.g. --endpoint http://127.0.0.1:7878/store")
     query_endpoint = query_endpoint or default_query_endpoint(endpoint)
+    timeouts = timeouts or Timeouts()
     body, sent = to_ntriples_body(files)
-    opener = _opener(endpoint, user, password, auth)
+    opener = _opener(endpoint, user, password, auth, timeouts)
     separator = "&" if "?" in endpoint else "?"
     url = f"{endpoint}{separator}{urlencode({'graph': graph})}"
     # N-Triples is Turtle, and text/turtle is the one type every GSP store reads.
     request = urllib.request.Request(url, data=body, method="PUT", headers={
         "Content-Type": "text/turtle; charset=utf-8"})
     if user is not None:
-        _authorize(request, user, password or "", auth)
-    _call(opener, request, timeout, "PUT to")
-    found = count_triples(query_endpoint, graph, _opener(query_endpoint, user, password, auth))
+        _authorize(request, user, password or "", auth, timeouts)
+    _call(opener, request, timeouts, "PUT to")
+    found = count_triples(query_endpoint, graph,
+                          _opener(query_endpoint, user, password, auth, timeouts), timeouts)
     report = LoadReport(graph, endpoint, query_endpoint, sent, found)
     if found != sent:
         raise LoadMismatch(f"sent {sent} triples to <{graph}> at {endpoint}, but "

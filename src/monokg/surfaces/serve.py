@@ -2,7 +2,10 @@
 
 Standard-library HTTP server (ThreadingHTTPServer) over an embedded pyoxigraph store. Queries
 run in worker processes: pyoxigraph has no query timeout, so a query that runs too long is
-stopped by killing its worker (and starting a fresh one), never left to eat the machine.
+stopped by killing its worker (and starting a fresh one), never left to eat the machine. Each
+worker's address space is capped (``RLIMIT_AS``): a query that needs more memory fails in its
+own worker (pyoxigraph aborts the process on a failed allocation), is answered 503 naming the
+limit, and the worker is replaced.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import re
+import resource
+import signal
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pyoxigraph as ox
 
 from monokg.model.config import load_publication
+from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
 from monokg.publish.site import HTML_TYPE, RDF_FORMATS, Renderer, Site, load_site, release_files
 from monokg.rdf.files import media_type
@@ -64,6 +70,7 @@ class ServeConfig:
     timeout: float = 10.0
     max_results: int = 10_000
     workers: int = 2
+    memory_mb: int = 1024  # address space of each query worker, the store included
 
 
 @dataclass(frozen=True)
@@ -134,8 +141,18 @@ def run_query(store: ox.Store, sparql: str, accept: str | None, max_results: int
         return _error(400, f"the query failed: {exc}")
 
 
-def _worker(conn: Connection, files: list[str]) -> None:
-    """A query worker: load the store once, then answer queries until the pipe closes."""
+#: What a worker sends instead of an answer when a query ran out of its memory (then it exits).
+OUT_OF_MEMORY = "out of memory"
+
+
+def _worker(conn: Connection, files: list[str], memory_mb: int) -> None:
+    """A query worker: cap its memory, load the store once, then answer queries until the
+    pipe closes."""
+    limit = memory_mb << 20
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     store = ox.Store()
     for name in files:
         store.bulk_load(path=name, format=ox.RdfFormat.from_extension(name.rsplit(".", 1)[1]))
@@ -145,7 +162,11 @@ def _worker(conn: Connection, files: list[str]) -> None:
             sparql, accept, cap = conn.recv()
         except (EOFError, OSError):
             return
-        answer = run_query(store, sparql, accept, cap)
+        try:
+            answer = run_query(store, sparql, accept, cap)
+        except MemoryError:
+            conn.send(OUT_OF_MEMORY)
+            return  # a fresh worker replaces this one, whose heap may be in pieces
         conn.send((answer.status, answer.media_type, answer.body))
 
 
@@ -164,12 +185,19 @@ class QueryPool:
 
     def _spawn(self) -> tuple[Any, Connection]:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker, args=(child, self.files), daemon=True)
+        process = self._ctx.Process(target=_worker, daemon=True,
+                                    args=(child, self.files, self.config.memory_mb))
         process.start()
         child.close()
-        if not parent.poll(60) or parent.recv() != "ready":
+        try:
+            ready = parent.poll(60) and parent.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             process.kill()
-            raise RuntimeError("a query worker did not start")
+            raise InputError(f"a query worker could not load the release within "
+                             f"{self.config.memory_mb} MB (its --memory-limit) or 60 s",
+                             fix="raise --memory-limit, or serve a smaller release")
         with self._lock:
             self._all.add(process)
         return process, parent
@@ -182,26 +210,36 @@ class QueryPool:
             self._all.discard(process)
 
     def run(self, sparql: str, accept: str | None) -> Answer:
-        """Answer a query within the timeout, or stop it and say so."""
+        """Answer a query within the timeout and the memory limit, or stop it and say so."""
         timeout = self.config.timeout
         try:
             process, conn = self._idle.get(timeout=timeout)
         except queue.Empty:
             return _error(503, f"all query workers are busy; try again in {timeout:g} s")
+        answer: Any = None
         try:
             conn.send((sparql, accept, self.config.max_results))
             if conn.poll(timeout):
-                status, media, body = conn.recv()
-                self._idle.put((process, conn))
-                return Answer(status, media, body)
+                answer = conn.recv()
         except (EOFError, OSError):
+            answer = "died"
+        if isinstance(answer, tuple):
+            self._idle.put((process, conn))
+            return Answer(*answer)
+        if answer is None:
             self._retire(process, conn)
             self._idle.put(self._spawn())
-            return _error(500, "the query worker failed; the query was not answered")
+            return _error(503, f"the query was stopped after {timeout:g} s (the timeout of "
+                          "this endpoint); narrow it or add a LIMIT")
+        process.join(5)  # an abort on a failed allocation shows in the exit code
+        out_of_memory = answer == OUT_OF_MEMORY or process.exitcode == -signal.SIGABRT
         self._retire(process, conn)
         self._idle.put(self._spawn())
-        return _error(503, f"the query was stopped after {timeout:g} s (the timeout of this "
-                      "endpoint); narrow it or add a LIMIT")
+        if out_of_memory:
+            return _error(503, f"the query needed more than the {self.config.memory_mb} MB of "
+                          "memory a query worker may use (the memory limit of this "
+                          "endpoint) and was stopped; narrow it or add a LIMIT")
+        return _error(500, "the query worker failed; the query was not answered")
 
     def processes(self) -> list[Any]:
         with self._lock:
