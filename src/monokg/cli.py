@@ -155,16 +155,20 @@ def validate(files: tuple[Path, ...], root: Path | None, lang: str,
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Read the query from this file.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Put VALUE (a CURIE such as MESH:D007413, an <IRI> or a literal) in place "
+              "of the VALUES block or BIND the query declares for ?NAME; repeat for more.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xml", "csv", "tsv"]),
               help="Output format: a table for people, or a standard SPARQL 1.1 results "
               "format (default: table on a terminal, tsv in a pipe).")
 @root_option
 @_fail_cleanly
-def query(sparql: str | None, query_file: Path | None, fmt: str | None,
-          root: Path | None) -> None:
-    """Run a SPARQL SELECT or ASK query over the built graph."""
+def query(sparql: str | None, query_file: Path | None, params: tuple[str, ...],
+          fmt: str | None, root: Path | None) -> None:
+    """Run a SPARQL SELECT or ASK query over the built graph, ontology and metadata."""
+    from monokg.model.config import load_publication
     from monokg.model.errors import InputError
-    from monokg.surfaces.query import load_store, run_query
+    from monokg.surfaces.query import bind_parameters, load_store, run_query, store_files
     if (sparql is None) == (query_file is None):
         raise InputError("give a query as an argument or with --file, not both or neither",
                          fix="monokg query 'SELECT ...'  or  monokg query -f q.rq")
@@ -174,9 +178,9 @@ def query(sparql: str | None, query_file: Path | None, fmt: str | None,
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read the query: {exc}", query_file) from exc
     paths = _paths(root)
-    from monokg.model.config import load_publication
-    dataset = load_publication(paths.config).dataset
-    store = load_store([paths.build / f"{dataset}.nt"])
+    if params:
+        sparql = bind_parameters(sparql or "", list(params), load_publication(paths.config).base)
+    store = load_store(store_files(paths))
     chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
     click.echo(run_query(store, sparql or "", chosen), nl=chosen == "table")
 
