@@ -15,7 +15,7 @@ from rdflib.namespace import RDF
 
 from monokg.assemble.product import to_snippet
 from monokg.cli import main
-from monokg.curate.products import bcp47_ok, gtin_ok, load_context
+from monokg.curate.products import bcp47_ok, gtin_ok, load_context, lookup
 from monokg.model.namespaces import SCHEMA_PAGE as S
 from monokg.model.paths import ProjectPaths
 from monokg.rdf.jsonld import from_jsonld
@@ -397,7 +397,7 @@ def test_bcp47_syntax(tag: str, ok: bool) -> None:
     ({"currency": "EUX"}, "currency", "ISO 4217"),
     ({"gtin": "8712345678905"}, "gtin", "check digit"),
     ({"language": "nl_NL"}, "language", "nl-NL"),
-    ({"language": "de"}, "language", "Dutch"),
+    ({"language": "nederlands"}, "language", "pt-BR"),
     ({"availability": "Available"}, "availability", "InStock"),
 ])
 def test_bad_product_files_are_refused(built: Path, tmp_path: Path, changes: dict,
@@ -413,6 +413,71 @@ def test_bad_product_files_are_refused(built: Path, tmp_path: Path, changes: dic
     if field in changes and changes[field] is not None:
         assert text_lines[line - 1].startswith(f"{field}:")
     assert "fix:" in result.stderr and fix in result.stderr
+
+
+@pytest.mark.parametrize("available, tag, found", [
+    (["nl", "en"], "nl-BE", "nl"), (["nl", "en"], "de", None), (["EN"], "en-GB-x-shop", "EN"),
+    (["zh-Hant"], "zh-hant-TW", "zh-Hant"), (["en"], "en-a-bbb-x-a", "en"),
+    (["en-GB"], "en", None)])
+def test_a_page_language_finds_texts_by_rfc_4647_lookup(available: list[str], tag: str,
+                                                        found: str | None) -> None:
+    assert lookup(available, tag) == found
+
+
+def _text_languages(built: Path) -> set[str]:
+    """The languages the built graph has claim texts (statements, labels) in."""
+    import pyoxigraph as ox
+    store = ox.Store()
+    store.bulk_load(path=str(built / "build" / "monokg.nt"), format=ox.RdfFormat.N_TRIPLES)
+    found = store.query("PREFIX mkg: <https://w3id.org/monokg/ontology/> "
+                        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                        "SELECT DISTINCT (LANG(?t) AS ?l) WHERE { ?c mkg:statement ?s . "
+                        "{ ?c mkg:statement ?t } UNION { ?c rdfs:label ?t } }")
+    assert isinstance(found, ox.QuerySolutions)
+    return {str(s["l"].value) for s in found}
+
+
+def test_a_page_in_a_language_the_graph_lacks_says_what_it_leaves_out(built: Path,
+                                                                      tmp_path: Path) -> None:
+    """Every claim text is left out, and so said on stderr and in the JSON-LD; the page keeps
+    its required schema.org fields, so it conforms (exit 0) and validates."""
+    assert "de" not in _text_languages(built)
+    path = _product_file(tmp_path, "page-de", language="de",
+                         url="https://shop.example/de/p/page-de")
+    result = CliRunner().invoke(main, ["product-page", str(path), "--root", str(built),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    noted = set(re.findall(r"note: left out of the de page: (\w+): .*no text in de",
+                           result.stderr))
+    assert {"subjectOf", "safetyConsideration", "recommendedIntake"} <= noted
+    document = json.loads((tmp_path / "out" / "page-de.jsonld").read_text(encoding="utf-8"))
+    mkg = "https://w3id.org/monokg/ontology/"
+    left = document["mainEntityOfPage"][mkg + "leftOut"]
+    assert {entry[mkg + "leftOutProperty"]["@id"].removeprefix(str(S)) for entry in left} \
+        == noted
+    assert all("no text in de" in entry[mkg + "reason"] for entry in left)
+    assert _claim_kinds(document) == set()
+    assert "safetyConsideration" not in document and "recommendedIntake" not in document
+    assert document["name"] and document["offers"]["price"]
+    assert document["mainEntityOfPage"]["inLanguage"] == "de"
+    checked = CliRunner().invoke(main, ["validate", "--root", str(built), "--product",
+                                        str(tmp_path / "out" / "page-de.jsonld")])
+    assert checked.exit_code == 0, checked.output
+    page = (tmp_path / "out" / "page-de.html").read_text(encoding="utf-8")
+    assert 'class="left-out"' in page and '<html lang="de">' in page
+
+
+def test_a_regional_tag_uses_the_texts_of_its_language(built: Path, tmp_path: Path) -> None:
+    """A page in nl-BE or en-GB shows the texts the graph has in nl or en, and leaves out
+    nothing the plain tag's page shows."""
+    for lang in sorted(_text_languages(built)):
+        plain = _page(built, _product_file(tmp_path, f"plain-{lang}", language=lang))
+        regional = _page(built, _product_file(tmp_path, f"regional-{lang}",
+                                              language=f"{lang}-x-shop"))
+        assert regional.left_out == plain.left_out == []
+        assert _claim_kinds(regional.document) == _claim_kinds(plain.document) != set()
+        claims = [w for w in regional.document["subjectOf"] if w.get("@type") == "Claim"]
+        assert {c["inLanguage"] for c in claims} == {lang}
 
 
 def test_a_product_file_of_another_monograph_is_refused(built: Path, tmp_path: Path) -> None:

@@ -301,6 +301,9 @@ def product_page(product_file: Path, include_indications: bool, out_dir: Path | 
     from monokg.publish.product import write_page_files
     from monokg.surfaces.products import make_product_page
     page = make_product_page(_paths(root), product_file, include_indications, lang)
+    for name, why in page.left_out:
+        click.echo(f"note: left out of the {page.product.language} page: {name}: {why}",
+                   err=True)
     if include_indications:
         click.echo("note: informational, non-commercial page: indications and disease-related "
                    "claims allowed; if any is shown, the page carries the disclaimer", err=True)
