@@ -315,6 +315,17 @@ def product_page(product_file: Path, include_indications: bool, out_dir: Path | 
 
 
 @main.command()
+@root_option
+@_fail_cleanly
+def terms(root: Path | None) -> None:
+    """Print the claim kinds, relations, modalities, dose kinds and timings a claims file may
+    name, with their definitions, from the ontology (Markdown; the README holds this list)."""
+    from monokg.curate.vocabulary import curator_lists, load_vocabulary
+    paths = _paths(root)
+    click.echo(curator_lists(load_vocabulary(paths.ontology, paths.data / "units.tsv")), nl=False)
+
+
+@main.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="New folder to write the synthetic project into.")
 @click.option("--monographs", "count", type=click.IntRange(min=1), default=10,
