@@ -76,9 +76,24 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _product_file(root / "data" / "products", "hostile-en", language="en-GB",
                   name="L-Glutamine powder <b>500 g</b> & more",
                   url="https://shop.example/p/hostile-en")
-    build(ProjectPaths(root))
+    _product_file(root / "data" / "products", "page-de", language="de",
+                  url="https://shop.example/p/page-de")
+    _WARNINGS[root] = [str(w) for w in build(ProjectPaths(root)).warnings]
     _VARIANTS[tmp_path_factory.getbasetemp()] = root
     return root
+
+
+#: The warnings each variant's build gave.
+_WARNINGS: dict[Path, list[str]] = {}
+
+
+def test_the_build_warns_of_what_a_page_leaves_out(variant: Path) -> None:
+    """A product file in a language the graph lacks (de) builds (exit 0) and says what its page
+    leaves out; the pages in the graph's languages leave out nothing."""
+    left = [w for w in _WARNINGS[variant] if "left out of the" in w]
+    assert left and all("page-de.yaml" in w and "left out of the de page" in w for w in left)
+    assert any("safetyConsideration" in w for w in left)
+    assert (variant / "build" / "product" / "page-de.jsonld").is_file()
 
 
 def _page(root: Path, product: Path, flag: bool = False):
