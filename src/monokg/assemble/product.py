@@ -127,7 +127,8 @@ def _dose_schedule(graph: Graph, ontology: Graph, mkg: Namespace, out: Graph, no
     parts = []
     period = graph.value(dose, mkg.period)
     if period is not None:
-        parts.append(words["per_day"] if str(period) == "P1D" else f"per {period}")
+        parts.append(words["per_day"] if str(period) == "P1D"
+                     else words["per_period"].format(period=period))
     if graph.value(dose, mkg.portions) is not None:
         parts.append(words["portions"].format(n=graph.value(dose, mkg.portions)))
     elif graph.value(dose, mkg.dividedDoses) == Literal(True):
