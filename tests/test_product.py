@@ -271,6 +271,43 @@ def test_policy_is_data(variant: Path) -> None:
         policy.write_text(original, encoding="utf-8")
 
 
+def test_a_page_without_words_in_its_language_leaves_out_what_needs_them(variant: Path,
+                                                                          tmp_path: Path) -> None:
+    """With the policy's words for the page language removed, the claim texts stay, but the
+    indications (which need the disclaimer) and the dose frequencies are left out and said."""
+    policy = ProjectPaths(variant).product_policy
+    original = policy.read_text(encoding="utf-8")
+    product = _product_file(tmp_path, "words-en", language="en")
+    with_words = _page(variant, product, flag=True)
+    texts = yaml.safe_load(original)["texts"]
+    assert with_words.left_out == [] and "en" in texts
+    try:
+        policy.write_text(original.replace("\n  en:\n", "\n  en-x-moved:\n").replace(
+            "fallback_texts: en", "fallback_texts: en-x-moved"), encoding="utf-8")
+        page = _page(variant, product, flag=True)
+    finally:
+        policy.write_text(original, encoding="utf-8")
+    left = dict(page.left_out)
+    assert set(left) == {"subjectOf", "frequency"}
+    assert all("no page words in en" in why for why in left.values())
+    assert "IndicationClaim" in _claim_kinds(with_words.document)
+    assert "IndicationClaim" not in _claim_kinds(page.document)
+    assert "DosageClaim" in _claim_kinds(page.document)
+    assert texts["en"]["disclaimer"] not in json.dumps(page.document)
+
+
+def test_the_fallback_words_must_be_a_language_of_the_texts(tmp_path: Path) -> None:
+    from monokg.curate.products import load_policy
+    from monokg.model.errors import InputError
+    shipped = (Path(__file__).resolve().parents[1] / "data/policy/product-claims.yaml")
+    moved = tmp_path / "product-claims.yaml"
+    fallback = yaml.safe_load(shipped.read_text(encoding="utf-8"))["fallback_texts"]
+    moved.write_text(shipped.read_text(encoding="utf-8").replace(
+        f"fallback_texts: {fallback}", "fallback_texts: x-none"), encoding="utf-8")
+    with pytest.raises(InputError, match="fallback_texts"):
+        load_policy(moved)
+
+
 @pytest.mark.parametrize("kind, relation, qualifiers, topic, default, flagged", [
     ("Dosage", "hasDosage", set(), "dose", True, True),
     ("Dosage", "hasDosage", {"population"}, "disease", False, True),  # a dose in AIDS patients
