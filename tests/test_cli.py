@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from monokg import __version__
 from monokg.cli import main
+from monokg.model.curies import project_converter
 
 MODALITIES = """PREFIX mkg: <https://w3id.org/monokg/ontology/>
 SELECT ?claim ?modality WHERE { ?claim mkg:modality ?modality } ORDER BY ?claim"""
@@ -78,6 +79,41 @@ def test_a_malformed_query_is_an_input_error(built: Path) -> None:
     result = CliRunner().invoke(main, ["query", "--root", str(built), "SELECT nonsense"])
     assert result.exit_code == 2
     assert "malformed SPARQL" in result.stderr
+
+
+def test_query_answers_from_what_serve_loads(built: Path) -> None:
+    """hedged-claims needs the ontology's mkg:strength: the CLI's store holds it, and the
+    answer is standard SPARQL 1.1 JSON results."""
+    result = CliRunner().invoke(main, ["query", "--root", str(built), "--format", "json",
+                                       "-f", str(built / "queries" / "hedged-claims.rq")])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["head"]["vars"][:2] == ["monograph", "language"]
+    bindings = document["results"]["bindings"]
+    assert bindings and all(b["strength"]["type"] == "literal" for b in bindings)
+
+
+def test_query_parameters_replace_the_declared_default(built: Path) -> None:
+    runner = CliRunner()
+    query = str(built / "queries" / "about-term.rq")
+    subjects = runner.invoke(main, ["query", "--root", str(built), "--format", "json",
+                                    "SELECT ?s WHERE { ?m <http://purl.org/dc/terms/subject> ?s }"])
+    subject = json.loads(subjects.stdout)["results"]["bindings"][0]["s"]["value"]
+    curie = project_converter().compact(subject)
+    default = runner.invoke(main, ["query", "--root", str(built), "-f", query])
+    asked = runner.invoke(main, ["query", "--root", str(built), "-f", query,
+                                 "--param", f"term={curie}"])
+    assert default.exit_code == asked.exit_code == 0, asked.output
+    assert asked.stdout.splitlines()[0] == default.stdout.splitlines()[0]
+    assert asked.stdout != default.stdout
+    assert len(asked.stdout.splitlines()) > 1
+    unknown = runner.invoke(main, ["query", "--root", str(built), "-f", query,
+                                   "--param", f"drug={curie}"])
+    assert unknown.exit_code == 2
+    assert "declares no parameter ?drug" in unknown.stderr and "?term" in unknown.stderr
+    bad = runner.invoke(main, ["query", "--root", str(built), "-f", query,
+                               "--param", "term=NOPE:1"])
+    assert bad.exit_code == 2 and "known prefix" in bad.stderr
 
 
 def test_query_without_a_build_says_what_to_run(project: Path) -> None:

@@ -15,7 +15,7 @@ from rdflib.namespace import RDF
 
 from monokg.assemble.product import to_snippet
 from monokg.cli import main
-from monokg.curate.products import bcp47_ok, gtin_ok, load_context
+from monokg.curate.products import bcp47_ok, gtin_ok, load_context, lookup
 from monokg.model.namespaces import SCHEMA_PAGE as S
 from monokg.model.paths import ProjectPaths
 from monokg.rdf.jsonld import from_jsonld
@@ -76,9 +76,24 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _product_file(root / "data" / "products", "hostile-en", language="en-GB",
                   name="L-Glutamine powder <b>500 g</b> & more",
                   url="https://shop.example/p/hostile-en")
-    build(ProjectPaths(root))
+    _product_file(root / "data" / "products", "page-de", language="de",
+                  url="https://shop.example/p/page-de")
+    _WARNINGS[root] = [str(w) for w in build(ProjectPaths(root)).warnings]
     _VARIANTS[tmp_path_factory.getbasetemp()] = root
     return root
+
+
+#: The warnings each variant's build gave.
+_WARNINGS: dict[Path, list[str]] = {}
+
+
+def test_the_build_warns_of_what_a_page_leaves_out(variant: Path) -> None:
+    """A product file in a language the graph lacks (de) builds (exit 0) and says what its page
+    leaves out; the pages in the graph's languages leave out nothing."""
+    left = [w for w in _WARNINGS[variant] if "left out of the" in w]
+    assert left and all("page-de.yaml" in w and "left out of the de page" in w for w in left)
+    assert any("safetyConsideration" in w for w in left)
+    assert (variant / "build" / "product" / "page-de.jsonld").is_file()
 
 
 def _page(root: Path, product: Path, flag: bool = False):
@@ -256,6 +271,43 @@ def test_policy_is_data(variant: Path) -> None:
         policy.write_text(original, encoding="utf-8")
 
 
+def test_a_page_without_words_in_its_language_leaves_out_what_needs_them(variant: Path,
+                                                                          tmp_path: Path) -> None:
+    """With the policy's words for the page language removed, the claim texts stay, but the
+    indications (which need the disclaimer) and the dose frequencies are left out and said."""
+    policy = ProjectPaths(variant).product_policy
+    original = policy.read_text(encoding="utf-8")
+    product = _product_file(tmp_path, "words-en", language="en")
+    with_words = _page(variant, product, flag=True)
+    texts = yaml.safe_load(original)["texts"]
+    assert with_words.left_out == [] and "en" in texts
+    try:
+        policy.write_text(original.replace("\n  en:\n", "\n  en-x-moved:\n").replace(
+            "fallback_texts: en", "fallback_texts: en-x-moved"), encoding="utf-8")
+        page = _page(variant, product, flag=True)
+    finally:
+        policy.write_text(original, encoding="utf-8")
+    left = dict(page.left_out)
+    assert set(left) == {"subjectOf", "frequency"}
+    assert all("no page words in en" in why for why in left.values())
+    assert "IndicationClaim" in _claim_kinds(with_words.document)
+    assert "IndicationClaim" not in _claim_kinds(page.document)
+    assert "DosageClaim" in _claim_kinds(page.document)
+    assert texts["en"]["disclaimer"] not in json.dumps(page.document)
+
+
+def test_the_fallback_words_must_be_a_language_of_the_texts(tmp_path: Path) -> None:
+    from monokg.curate.products import load_policy
+    from monokg.model.errors import InputError
+    shipped = (Path(__file__).resolve().parents[1] / "data/policy/product-claims.yaml")
+    moved = tmp_path / "product-claims.yaml"
+    fallback = yaml.safe_load(shipped.read_text(encoding="utf-8"))["fallback_texts"]
+    moved.write_text(shipped.read_text(encoding="utf-8").replace(
+        f"fallback_texts: {fallback}", "fallback_texts: x-none"), encoding="utf-8")
+    with pytest.raises(InputError, match="fallback_texts"):
+        load_policy(moved)
+
+
 @pytest.mark.parametrize("kind, relation, qualifiers, topic, default, flagged", [
     ("Dosage", "hasDosage", set(), "dose", True, True),
     ("Dosage", "hasDosage", {"population"}, "disease", False, True),  # a dose in AIDS patients
@@ -397,7 +449,7 @@ def test_bcp47_syntax(tag: str, ok: bool) -> None:
     ({"currency": "EUX"}, "currency", "ISO 4217"),
     ({"gtin": "8712345678905"}, "gtin", "check digit"),
     ({"language": "nl_NL"}, "language", "nl-NL"),
-    ({"language": "de"}, "language", "Dutch"),
+    ({"language": "nederlands"}, "language", "pt-BR"),
     ({"availability": "Available"}, "availability", "InStock"),
 ])
 def test_bad_product_files_are_refused(built: Path, tmp_path: Path, changes: dict,
@@ -413,6 +465,71 @@ def test_bad_product_files_are_refused(built: Path, tmp_path: Path, changes: dic
     if field in changes and changes[field] is not None:
         assert text_lines[line - 1].startswith(f"{field}:")
     assert "fix:" in result.stderr and fix in result.stderr
+
+
+@pytest.mark.parametrize("available, tag, found", [
+    (["nl", "en"], "nl-BE", "nl"), (["nl", "en"], "de", None), (["EN"], "en-GB-x-shop", "EN"),
+    (["zh-Hant"], "zh-hant-TW", "zh-Hant"), (["en"], "en-a-bbb-x-a", "en"),
+    (["en-GB"], "en", None)])
+def test_a_page_language_finds_texts_by_rfc_4647_lookup(available: list[str], tag: str,
+                                                        found: str | None) -> None:
+    assert lookup(available, tag) == found
+
+
+def _text_languages(built: Path) -> set[str]:
+    """The languages the built graph has claim texts (statements, labels) in."""
+    import pyoxigraph as ox
+    store = ox.Store()
+    store.bulk_load(path=str(built / "build" / "monokg.nt"), format=ox.RdfFormat.N_TRIPLES)
+    found = store.query("PREFIX mkg: <https://w3id.org/monokg/ontology/> "
+                        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                        "SELECT DISTINCT (LANG(?t) AS ?l) WHERE { ?c mkg:statement ?s . "
+                        "{ ?c mkg:statement ?t } UNION { ?c rdfs:label ?t } }")
+    assert isinstance(found, ox.QuerySolutions)
+    return {str(s["l"].value) for s in found}
+
+
+def test_a_page_in_a_language_the_graph_lacks_says_what_it_leaves_out(built: Path,
+                                                                      tmp_path: Path) -> None:
+    """Every claim text is left out, and so said on stderr and in the JSON-LD; the page keeps
+    its required schema.org fields, so it conforms (exit 0) and validates."""
+    assert "de" not in _text_languages(built)
+    path = _product_file(tmp_path, "page-de", language="de",
+                         url="https://shop.example/de/p/page-de")
+    result = CliRunner().invoke(main, ["product-page", str(path), "--root", str(built),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    noted = set(re.findall(r"note: left out of the de page: (\w+): .*no text in de",
+                           result.stderr))
+    assert {"subjectOf", "safetyConsideration", "recommendedIntake"} <= noted
+    document = json.loads((tmp_path / "out" / "page-de.jsonld").read_text(encoding="utf-8"))
+    mkg = "https://w3id.org/monokg/ontology/"
+    left = document["mainEntityOfPage"][mkg + "leftOut"]
+    assert {entry[mkg + "leftOutProperty"]["@id"].removeprefix(str(S)) for entry in left} \
+        == noted
+    assert all("no text in de" in entry[mkg + "reason"] for entry in left)
+    assert _claim_kinds(document) == set()
+    assert "safetyConsideration" not in document and "recommendedIntake" not in document
+    assert document["name"] and document["offers"]["price"]
+    assert document["mainEntityOfPage"]["inLanguage"] == "de"
+    checked = CliRunner().invoke(main, ["validate", "--root", str(built), "--product",
+                                        str(tmp_path / "out" / "page-de.jsonld")])
+    assert checked.exit_code == 0, checked.output
+    page = (tmp_path / "out" / "page-de.html").read_text(encoding="utf-8")
+    assert 'class="left-out"' in page and '<html lang="de">' in page
+
+
+def test_a_regional_tag_uses_the_texts_of_its_language(built: Path, tmp_path: Path) -> None:
+    """A page in nl-BE or en-GB shows the texts the graph has in nl or en, and leaves out
+    nothing the plain tag's page shows."""
+    for lang in sorted(_text_languages(built)):
+        plain = _page(built, _product_file(tmp_path, f"plain-{lang}", language=lang))
+        regional = _page(built, _product_file(tmp_path, f"regional-{lang}",
+                                              language=f"{lang}-x-shop"))
+        assert regional.left_out == plain.left_out == []
+        assert _claim_kinds(regional.document) == _claim_kinds(plain.document) != set()
+        claims = [w for w in regional.document["subjectOf"] if w.get("@type") == "Claim"]
+        assert {c["inLanguage"] for c in claims} == {lang}
 
 
 def test_a_product_file_of_another_monograph_is_refused(built: Path, tmp_path: Path) -> None:

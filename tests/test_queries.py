@@ -1,160 +1,152 @@
 """Every example query in queries/ runs against the built graph and gives its expected answer.
 
-Small answers are written here; large ones are data beside the query (``<name>.expected.tsv``),
-compared as sets of rows so that row order does not matter where the query does not fix it.
+The expected answers are the project's data, beside each query: ``<name>.expected.tsv`` is the
+query's answer in the SPARQL 1.1 TSV results format, as ``monokg query -f queries/<name>.rq
+--format tsv`` writes it, compared as a multiset of rows. The other tests hold for any project:
+every query names the monograph and its language of each row, filters on no language and names
+no term except as a parameter's default.
 """
 
 from __future__ import annotations
 
-import csv
 import re
-from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from monokg.surfaces.query import Table, load_store, run_select
+from monokg.model.config import load_publication
+from monokg.model.curies import project_converter
+from monokg.model.paths import ProjectPaths
+from monokg.surfaces.query import (
+    bind_parameters,
+    declared_parameters,
+    load_store,
+    store_files,
+)
+
+from .conftest import solutions
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
+NAMES = sorted(p.stem for p in QUERIES.glob("*.rq"))
 MKG = "https://w3id.org/monokg/ontology/"
-CLAIM = "https://w3id.org/monokg/claim/l-glutamine-nl/"
-SHORT = {"http://id.nlm.nih.gov/mesh/": "MESH:", "https://w3id.org/monokg/concept/": "concept:",
-         "http://purl.obolibrary.org/obo/CHEBI_": "CHEBI:", CLAIM: "", MKG: "",
-         "https://w3id.org/monokg/paragraph/l-glutamine-nl/": "",
-         "http://www.w3.org/2004/02/skos/core#": "skos:"}
-
-
-def short(value: str | None) -> str:
-    """An IRI as the CURIE or local name the expected answers use; None as ''."""
-    if value is None:
-        return ""
-    for namespace, prefix in SHORT.items():
-        if value.startswith(namespace):
-            return prefix + value[len(namespace):]
-    return value
 
 
 @pytest.fixture(scope="module")
-def ask(built: Path):
-    """Run a query file of queries/ over the built data and the released ontology."""
-    store = load_store([built / "build" / "monokg.nt", built / "build" / "monokg.owl.ttl"])
-
-    def run(name: str) -> Table:
-        return run_select(store, (QUERIES / f"{name}.rq").read_text(encoding="utf-8"))
-    return run
+def store(built: Path) -> ox.Store:
+    """The store `monokg query` answers from, over the built project."""
+    return load_store(store_files(ProjectPaths(built)))
 
 
-def expected(name: str) -> list[dict[str, str]]:
-    with (QUERIES / f"{name}.expected.tsv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
+def answer(store: ox.Store, sparql: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Variables and rows (terms in N-Triples syntax, '' unbound) of a SELECT query."""
+    result = solutions(store, sparql)
+    variables = [v.value for v in result.variables]
+    rows = [tuple("" if s[v] is None else str(s[v]) for v in variables) for s in result]
+    return variables, rows
 
 
-def rows(table: Table) -> list[dict[str, str]]:
-    return [{v: short(c) for v, c in zip(table.variables, row, strict=True)}
-            for row in table.rows]
+def expected(name: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The expected answer of a query, read from its .expected.tsv (SPARQL TSV results)."""
+    result = ox.parse_query_results(path=QUERIES / f"{name}.expected.tsv",
+                                    format=ox.QueryResultsFormat.TSV)
+    assert isinstance(result, ox.QuerySolutions)
+    variables = [v.value for v in result.variables]
+    return variables, [tuple("" if s[v] is None else str(s[v]) for v in variables)
+                       for s in result]
 
 
-def test_every_query_has_a_question_header_and_a_test() -> None:
-    names = sorted(p.stem for p in QUERIES.glob("*.rq"))
-    assert names == sorted(TESTED)
-    for name in names:
-        first = (QUERIES / f"{name}.rq").read_text(encoding="utf-8").splitlines()[0]
-        assert first.startswith("# Question: "), name
+def query_text(name: str) -> str:
+    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
 
 
-def test_indications_are_the_eleven_listed_with_their_terms(ask) -> None:
-    answer = rows(ask("indications"))
-    assert {(int(r["item"]), r["term"]) for r in answer} == {
-        (1, "MESH:D000088562"), (2, "MESH:D015444"), (3, "concept:glutathione-biosynthesis"),
-        (4, "MESH:D007153"), (4, "MESH:D000163"), (5, "MESH:D013375"), (6, "MESH:D005756"),
-        (7, "MESH:D010437"), (7, "MESH:D003093"),
-        (8, "concept:motor-and-sensory-overstimulation"), (9, "MESH:D000529"),
-        (10, "concept:leaky-gut-syndrome"), (11, "concept:metabolic-reprogramming-indication"),
-    }
-    assert len({r["item"] for r in answer}) == 11
-    by_term = {r["term"]: r for r in answer}
-    assert by_term["MESH:D010437"]["label"] == "Peptic Ulcer"
-    assert by_term["MESH:D010437"]["quote"] == "ulcera in maag en duodenum (ook colitis ulcerosa)"
-    assert by_term["concept:leaky-gut-syndrome"]["label"] == "leaky gut syndrome"
-    assert by_term["MESH:D000163"]["label"] == "Acquired Immunodeficiency Syndrome"
-    assert all(r["label"] and r["quote"] for r in answer)
+def test_every_query_has_a_question_header_and_an_expected_answer() -> None:
+    assert NAMES, "queries/*.rq: the example queries are the contract with users"
+    for name in NAMES:
+        assert query_text(name).startswith("# Question: "), name
+        assert (QUERIES / f"{name}.expected.tsv").is_file(), name
 
 
-def _number(text: str) -> Decimal | None:
-    return Decimal(text) if text else None
+@pytest.mark.parametrize("name", NAMES)
+def test_the_query_gives_its_expected_answer(store: ox.Store, name: str) -> None:
+    variables, rows = answer(store, query_text(name))
+    want_variables, want_rows = expected(name)
+    assert variables == want_variables
+    assert rows, f"{name} answers nothing"
+    assert sorted(rows) == sorted(want_rows)
 
 
-def test_doses_give_every_range_unit_and_qualifier(ask) -> None:
-    numeric = ("value", "min", "max")
-    want = expected("doses")
-    columns = list(want[0])
-
-    def key(row: dict[str, str]) -> tuple[object, ...]:
-        return tuple(_number(row[k]) if k in numeric else row[k] for k in columns)
-    answer = rows(ask("doses"))
-    assert {key(r) for r in answer} == {key(r) for r in want}
-    by_claim = {r["claim"]: r for r in answer}
-    assert by_claim["up-to-40-g-in-bone-marrow-transplantation"]["context"] == "MESH:D016026"
-    assert by_claim["dose-commonly-used"]["quote"].startswith("Een veel gebruikte dagdosering")
+@pytest.mark.parametrize("name", NAMES)
+def test_every_row_names_its_monograph_and_language(store: ox.Store, name: str) -> None:
+    variables, rows = answer(store, query_text(name))
+    assert variables[:2] == ["monograph", "language"]
+    monographs = {str(s["m"]) for s in solutions(
+        store, f"SELECT ?m WHERE {{ ?m a <{MKG}Monograph> }}")}
+    assert {row[0] for row in rows} <= monographs
+    assert all(row[1] for row in rows)
 
 
-def test_safety_lists_every_safety_claim_and_the_stated_absences(ask) -> None:
-    answer = rows(ask("safety"))
-    got = {(r["claim"], r["kind"].removesuffix("Claim"), r["negated"]) for r in answer}
-    assert got == {(r["claim"], r["kind"], r["negated"]) for r in expected("safety")}
-    by_claim = {r["claim"]: r for r in answer}
-    assert by_claim["no-known-contraindications"]["negated"] == "true"
-    assert by_claim["no-known-side-effects"]["modality"] == "AsFarAsKnown"
-    assert (by_claim["generally-safe"]["negated"], by_claim["generally-safe"]["note"]) == ("true", "")
-    assert by_claim["chinese-restaurant-syndrome"]["note"].startswith("Outdated label")
+@pytest.mark.parametrize("name", NAMES)
+def test_no_query_filters_on_a_named_language(name: str) -> None:
+    text = "\n".join(line for line in query_text(name).splitlines()
+                     if not line.lstrip().startswith("#"))
+    assert not re.search(r'"[^"\n]*"@[A-Za-z]', text), \
+        f"{name}: a language-tagged literal pins the query to one language"
+    assert not re.search(r'lang\s*\([^)]*\)\s*=\s*"', text, re.IGNORECASE), \
+        f"{name}: compare a language with the monograph's, not with a named language"
 
 
-def test_everything_about_one_term_with_paragraph_and_quote(ask) -> None:
-    answer = rows(ask("about-term"))
-    assert {(r["claim"], r["role"]) for r in answer} == {
-        (r["claim"], "studySetting" if r["role"] == "setting" else r["role"])
-        for r in expected("about-term")}
-    by_claim = {r["claim"]: r for r in answer}
-    assert by_claim["substrate-for-intestinal-mucosa"]["paragraph"] == "werking-1"
-    assert by_claim["substrate-for-intestinal-mucosa"]["quote"] == (
-        "Het is een belangrijk substraat voor sneldelende cellen, zoals die van de darmmucosa")
+@pytest.mark.parametrize("name", NAMES)
+def test_no_query_names_a_term_except_as_a_parameter_default(name: str) -> None:
+    """Terms of the vocabularies the data links to (ChEBI, MeSH, local concepts) appear only in
+    the VALUES block or BIND a query declares as a parameter."""
+    text = query_text(name)
+    for start, end, _ in sorted(declared_parameters(text).values(), reverse=True):
+        text = text[:start] + text[end:]
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    named = re.findall(r"<(?:http://id\.nlm\.nih\.gov/mesh/|http://purl\.obolibrary\.org/obo/"
+                       r"|https?://[^>\s]*/concept/[^>\s])[^>\s]*>", code)
+    assert not named, f"{name}: make {named} a parameter with a documented default"
 
 
-def test_hedged_claims_are_those_weaker_than_established(ask) -> None:
-    answer = rows(ask("hedged-claims"))
-    assert {(r["claim"], r["modality"]) for r in answer} == {
-        (r["claim"], r["modality"]) for r in expected("hedged-claims")}
-    assert "icu-parenteral-nutrition-proven" not in {r["claim"] for r in answer}
-    strengths = [int(r["strength"]) for r in answer]
-    assert strengths == sorted(strengths, reverse=True) and max(strengths) == 5
+def test_a_parameter_replaces_the_default_the_query_declares(built: Path,
+                                                             store: ox.Store) -> None:
+    """about-term asked about the subject of a monograph lists the claims with that role."""
+    text = query_text("about-term")
+    assert "term" in declared_parameters(text)
+    base = load_publication(built / "monokg.toml").base
+    subject = next(iter(solutions(store, f"SELECT ?s WHERE {{ ?m a <{MKG}Monograph> ; "
+                                  "<http://purl.org/dc/terms/subject> ?s }")))["s"]
+    curie = project_converter(base).compact(subject.value)
+    variables, rows = answer(store, bind_parameters(text, [f"term={curie}"], base))
+    with_role = {str(s["c"]) for s in solutions(
+        store, f"SELECT ?c WHERE {{ ?c <{MKG}subject> <{subject.value}> }}")}
+    claims = {row[variables.index("claim")] for row in rows
+              if row[variables.index("role")] == f"<{MKG}subject>"}
+    assert claims == with_role and claims
+    assert rows != expected("about-term")[1]
 
 
-def test_local_concepts_are_the_mentions_without_a_standard_term(ask) -> None:
-    answer = rows(ask("local-concepts"))
-    assert {r["concept"] for r in answer} == {
-        "concept:chinese-restaurant-syndrome", "concept:glutamine-deficiency",
-        "concept:glutathione-biosynthesis", "concept:leaky-gut-syndrome",
-        "concept:metabolic-reprogramming-indication", "concept:motor-and-sensory-overstimulation",
-        "concept:muscle-building", "concept:overtraining", "concept:palpitations",
-        "concept:urea-cycle"}
-    leaky = {(r["match"], r["nearest"]) for r in answer
-             if r["concept"] == "concept:leaky-gut-syndrome"}
-    assert leaky == {("skos:closeMatch", "MESH:D000095644"), ("skos:broadMatch", "MESH:D007410")}
-    assert {r["mention"] for r in answer if r["concept"] == "concept:leaky-gut-syndrome"} == {
-        "leaky gut syndrom"}
+def test_a_parameter_the_query_does_not_declare_is_refused() -> None:
+    from monokg.model.errors import InputError
+    with pytest.raises(InputError, match=r"declares no parameter \?nope") as caught:
+        bind_parameters(query_text("about-term"), ["nope=MESH:D005756"], MKG)
+    assert "?term" in (caught.value.fix or "")
 
 
-def test_claims_per_section_counts_every_section(ask) -> None:
-    answer = [(int(r["order"]), r["heading"], int(r["claims"]), int(r["negated"]))
-              for r in rows(ask("claims-per-section"))]
-    assert answer == [
-        (1, "Beschrijving", 23, 0), (2, "Werking", 82, 0), (3, "Sport", 20, 1),
-        (4, "Medische relevantie", 60, 0), (5, "Veiligheid", 23, 4), (6, "Indicaties", 13, 0),
-        (7, "Contra-Indicaties", 1, 1), (8, "Bijwerkingen", 1, 1), (9, "Interacties", 2, 0),
-        (10, "Dosering", 9, 0), (11, "Synergisme", 0, 0)]
+def test_a_bind_of_a_constant_is_a_parameter_too() -> None:
+    sparql = 'SELECT ?x WHERE { BIND ("a(b" AS ?x) } # BIND (1 AS ?y)'
+    assert set(declared_parameters(sparql)) == {"x"}
+    assert bind_parameters(sparql, ['x="c"@de'], MKG) == (
+        'SELECT ?x WHERE { BIND ("c"@de AS ?x) } # BIND (1 AS ?y)')
 
 
-TESTED = ("claims-per-section", "indications", "doses", "safety", "about-term", "hedged-claims", "local-concepts")
+def test_hedged_claims_are_weaker_than_established_strongest_first(store: ox.Store) -> None:
+    established = next(iter(solutions(
+        store, f"SELECT ?s WHERE {{ <{MKG}Established> <{MKG}strength> ?s }}")))["s"]
+    strengths = [int(s["strength"].value) for s in solutions(store, query_text("hedged-claims"))]
+    assert strengths == sorted(strengths, reverse=True)
+    assert strengths and max(strengths) < int(established.value)
 
 
 UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE)

@@ -166,16 +166,20 @@ def validate(files: tuple[Path, ...], root: Path | None, lang: str,
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Read the query from this file.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Put VALUE (a CURIE such as MESH:D007413, an <IRI> or a literal) in place "
+              "of the VALUES block or BIND the query declares for ?NAME; repeat for more.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xml", "csv", "tsv"]),
               help="Output format: a table for people, or a standard SPARQL 1.1 results "
               "format (default: table on a terminal, tsv in a pipe).")
 @root_option
 @_fail_cleanly
-def query(sparql: str | None, query_file: Path | None, fmt: str | None,
-          root: Path | None) -> None:
-    """Run a SPARQL SELECT or ASK query over the built graph."""
+def query(sparql: str | None, query_file: Path | None, params: tuple[str, ...],
+          fmt: str | None, root: Path | None) -> None:
+    """Run a SPARQL SELECT or ASK query over the built graph, ontology and metadata."""
+    from monokg.model.config import load_publication
     from monokg.model.errors import InputError
-    from monokg.surfaces.query import load_store, run_query
+    from monokg.surfaces.query import bind_parameters, load_store, run_query, store_files
     if (sparql is None) == (query_file is None):
         raise InputError("give a query as an argument or with --file, not both or neither",
                          fix="monokg query 'SELECT ...'  or  monokg query -f q.rq")
@@ -185,9 +189,9 @@ def query(sparql: str | None, query_file: Path | None, fmt: str | None,
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read the query: {exc}", query_file) from exc
     paths = _paths(root)
-    from monokg.model.config import load_publication
-    dataset = load_publication(paths.config).dataset
-    store = load_store([paths.build / f"{dataset}.nt"])
+    if params:
+        sparql = bind_parameters(sparql or "", list(params), load_publication(paths.config).base)
+    store = load_store(store_files(paths))
     chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
     click.echo(run_query(store, sparql or "", chosen), nl=chosen == "table")
 
@@ -320,6 +324,9 @@ def product_page(product_file: Path, include_indications: bool, out_dir: Path | 
     from monokg.publish.product import write_page_files
     from monokg.surfaces.products import make_product_page
     page = make_product_page(_paths(root), product_file, include_indications, lang)
+    for name, why in page.left_out:
+        click.echo(f"note: left out of the {page.product.language} page: {name}: {why}",
+                   err=True)
     if include_indications:
         click.echo("note: informational, non-commercial page: indications and disease-related "
                    "claims allowed; if any is shown, the page carries the disclaimer", err=True)
@@ -328,6 +335,17 @@ def product_page(product_file: Path, include_indications: bool, out_dir: Path | 
         return
     for path in write_page_files(page, out_dir):
         click.echo(str(path))
+
+
+@main.command()
+@root_option
+@_fail_cleanly
+def terms(root: Path | None) -> None:
+    """Print the claim kinds, relations, modalities, dose kinds and timings a claims file may
+    name, with their definitions, from the ontology (Markdown; the README holds this list)."""
+    from monokg.curate.vocabulary import curator_lists, load_vocabulary
+    paths = _paths(root)
+    click.echo(curator_lists(load_vocabulary(paths.ontology, paths.data / "units.tsv")), nl=False)
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ from markupsafe import Markup
 from pyld import jsonld
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from monokg.curate.products import CONTEXT_URL, Policy, Product, S
+from monokg.curate.products import CONTEXT_URL, Policy, Product, S, lookup
 from monokg.model.config import Publication
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DCTERMS, MESH, MKG, OBO, QUDT, RDF, RDFS, SKOS, XSD
@@ -26,7 +27,7 @@ class _Claim:
     iri: URIRef
     kind: str
     relation: str
-    text: str
+    text: Literal | None
     topic: str | None
     dose: URIRef | None
 
@@ -35,17 +36,26 @@ def _local(iri: object, namespace: str) -> str:
     return str(iri)[len(namespace):] if str(iri).startswith(namespace) else ""
 
 
-def _text(graph: Graph, node: URIRef, lang: str, *props: URIRef) -> str | None:
+def _literal(graph: Graph, node: URIRef, tag: str, *props: URIRef) -> Literal | None:
+    """The first property's value in the language of ``tag`` (nl-BE finds nl), or None."""
     for prop in props:
-        for value in graph.objects(node, prop):
-            if isinstance(value, Literal) and value.language == lang:
-                return str(value)
+        found = {v.language: v for v in graph.objects(node, prop)
+                 if isinstance(v, Literal) and v.language}
+        chosen = lookup(found, tag)
+        if chosen is not None:
+            return found[chosen]
     return None
+
+
+def _text(graph: Graph, node: URIRef, tag: str, *props: URIRef) -> str | None:
+    found = _literal(graph, node, tag, *props)
+    return None if found is None else str(found)
 
 
 def _claims(graph: Graph, ontology: Graph, mkg: Namespace, monograph: URIRef, lang: str,
             policy: Policy) -> list[_Claim]:
-    """The monograph's claims with kind, topic and page text, in IRI order."""
+    """The monograph's claims with kind, topic and text in the page language (the curator's
+    statement or the quote, whichever is in that language; None if neither), in IRI order."""
     kinds = {c for c in ontology.transitive_subjects(RDFS.subClassOf, mkg.Claim)
              if c != mkg.Claim}
     found = []
@@ -58,10 +68,7 @@ def _claims(graph: Graph, ontology: Graph, mkg: Namespace, monograph: URIRef, la
         qualifiers = {_local(p, str(mkg)) for p, _ in graph.predicate_objects(claim)}
         if policy.omit_with_curator_note and "curatorNote" in qualifiers:
             continue
-        text = (_text(graph, claim, "nl", RDFS.label) if lang == "nl"
-                else _text(graph, claim, "en", mkg.statement, RDFS.label))
-        if text is None:
-            continue
+        text = _literal(graph, claim, lang, mkg.statement, RDFS.label)
         dose = graph.value(claim, mkg.dose)
         found.append(_Claim(claim, kind, relation, text, policy.topic(kind, relation, qualifiers),
                             dose if isinstance(dose, URIRef) else None))
@@ -80,8 +87,10 @@ def _fmt(value: Decimal) -> str:
 
 
 def _dose_schedule(graph: Graph, ontology: Graph, mkg: Namespace, out: Graph, node: URIRef,
-                   dose: URIRef, prop: str, lang: str, words: dict[str, str]) -> None:
-    """A DoseSchedule: numbers where schema.org can hold them, exact text where it cannot."""
+                   dose: URIRef, prop: str, lang: str, words: dict[str, str] | None) -> set[str]:
+    """A DoseSchedule: numbers where schema.org can hold them, exact text where it cannot.
+    Returns the schema.org properties left out for want of page words in the language."""
+    left_out: set[str] = set()
     def dec(p: URIRef) -> Decimal | None:
         v = graph.value(dose, p)
         return Decimal(str(v)) if v is not None else None
@@ -95,6 +104,8 @@ def _dose_schedule(graph: Graph, ontology: Graph, mkg: Namespace, out: Graph, no
         out.add((node, S.doseValue, _number(high)))
     elif low is not None and high is not None:
         text = f"{_fmt(low)}-{_fmt(high)}"
+    elif words is None:
+        left_out.add("doseValue")
     elif high is not None:
         text = words["up_to"].format(value=_fmt(high))
     elif low is not None:
@@ -106,27 +117,41 @@ def _dose_schedule(graph: Graph, ontology: Graph, mkg: Namespace, out: Graph, no
         out.add((qv, S.name, Literal(text)))
     unit = str(graph.value(dose, mkg.unitCode) or "")
     per_mass = graph.value(dose, mkg.perBodyMass)
-    if per_mass is not None:
-        unit += " " + words["per_body_mass"].format(unit=per_mass)
-    if unit:
+    if per_mass is not None and words is None:
+        left_out.add("doseUnit")
+    elif unit:
+        if per_mass is not None and words is not None:
+            unit += " " + words["per_body_mass"].format(unit=per_mass)
         out.add((node, S.doseUnit, Literal(unit)))
+    if words is None:
+        return left_out | ({"frequency"} if _has_frequency(graph, mkg, dose) else set())
     parts = []
     period = graph.value(dose, mkg.period)
     if period is not None:
-        parts.append(words["per_day"] if str(period) == "P1D" else f"per {period}")
+        parts.append(words["per_day"] if str(period) == "P1D"
+                     else words["per_period"].format(period=period))
     if graph.value(dose, mkg.portions) is not None:
         parts.append(words["portions"].format(n=graph.value(dose, mkg.portions)))
     elif graph.value(dose, mkg.dividedDoses) == Literal(True):
         parts.append(words["divided"])
     for timing in sorted(graph.objects(dose, mkg.timing), key=str):
         label = _text(ontology, URIRef(str(timing)), lang, RDFS.label)
-        if label:
+        if not label:
+            left_out.add("frequency")
+        else:
             offset = graph.value(dose, mkg.minimumOffset)
             minutes = re.fullmatch(r"PT(\d+)M", str(offset)) if offset is not None else None
             parts.append(f"{label} ({words['offset'].format(minutes=minutes.group(1))})"
                          if minutes else label)
     if parts:
         out.add((node, S.frequency, Literal(", ".join(parts))))
+    return left_out
+
+
+def _has_frequency(graph: Graph, mkg: Namespace, dose: URIRef) -> bool:
+    """Whether a dose says how often or when (what schema:frequency would put in words)."""
+    return any(graph.value(dose, p) is not None
+               for p in (mkg.period, mkg.portions, mkg.dividedDoses, mkg.timing))
 
 
 def _substance_codes(graph: Graph, substance: URIRef) -> list[tuple[str, str, URIRef]]:
@@ -152,8 +177,8 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
     ``graph`` and ``ontology`` are as published (rebased under the publication base).
     """
     mkg = Namespace(str(publication.rebase_term(URIRef(str(MKG)))))
-    lang = product.text_language
-    words = policy.texts[lang]
+    lang = product.language
+    words = policy.words(lang)
     monograph = publication.iri(f"monograph/{product.monograph}")
     if (monograph, RDF.type, mkg.Monograph) not in graph:
         raise InputError(f"field 'monograph': no monograph {product.monograph!r} in the graph",
@@ -183,8 +208,9 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
 
     substance = graph.value(monograph, DCTERMS.subject)
     if isinstance(substance, URIRef):
+        # A substance's standard name (ChEBI's) stands in any language, as an INN does.
         name = (_text(graph, substance, lang, RDFS.label, SKOS.altLabel)
-                or _text(graph, substance, "en", RDFS.label))
+                or min((str(v) for v in graph.objects(substance, RDFS.label)), default=None))
         if name:
             out.add((item, S.activeIngredient, Literal(name)))
             out.add((item, S.nonProprietaryName, Literal(name)))
@@ -207,35 +233,72 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
 
     flagged = False
     safety: set[str] = set()
-    for claim in _claims(graph, ontology, mkg, monograph, lang, policy):
+    # schema.org property -> how many values the page leaves out for want of a text, and of words
+    no_text: Counter[str] = Counter()
+    no_words: Counter[str] = Counter()
+    claims = _claims(graph, ontology, mkg, monograph, lang, policy)
+    for claim in claims:
         if not policy.admits(claim.topic, include_flagged):
             continue
+        dose_kind = (_local(graph.value(claim.dose, mkg.doseKind), str(mkg))
+                     if claim.topic == "dose" and claim.dose is not None else "")
+        prop = policy.dose_kinds.get(dose_kind)
+        if claim.text is None:
+            no_text["subjectOf"] += 1
+            no_text.update(["safetyConsideration"] if claim.topic in ("safety", "handling")
+                           else [prop] if prop else [])
+            continue
+        if claim.topic not in policy.allowed and words is None:
+            no_words["subjectOf"] += 1  # shown only under the disclaimer, which needs words
+            continue
         flagged |= claim.topic not in policy.allowed
+        text = str(claim.text)
         out.add((item, S.subjectOf, claim.iri))
         out.add((claim.iri, RDF.type, S.Claim))
         out.add((claim.iri, S.additionalType, mkg[f"{claim.kind}Claim"]))
-        out.add((claim.iri, S.text, Literal(claim.text)))
-        out.add((claim.iri, S.inLanguage, Literal(lang)))
+        out.add((claim.iri, S.text, Literal(text)))
+        out.add((claim.iri, S.inLanguage, Literal(claim.text.language)))
         out.add((claim.iri, S.isBasedOn, monograph))
         out.add((claim.iri, S.url, claim.iri))
         if claim.topic in ("safety", "handling"):
-            safety.add(claim.text)
-        if claim.topic == "dose" and claim.dose is not None:
-            dose_kind = _local(graph.value(claim.dose, mkg.doseKind), str(mkg))
-            prop = policy.dose_kinds.get(dose_kind)
-            if prop is not None:
-                schedule = URIRef(f"{product.url}#dose-{claim.iri.rsplit('/', 1)[-1]}")
-                out.add((item, S[prop], schedule))
-                _dose_schedule(graph, ontology, mkg, out, schedule, claim.dose, prop, lang, words)
-                out.add((schedule, S.description, Literal(claim.text)))
+            safety.add(text)
+        if prop is not None and claim.dose is not None:
+            schedule = URIRef(f"{product.url}#dose-{claim.iri.rsplit('/', 1)[-1]}")
+            out.add((item, S[prop], schedule))
+            no_words.update(_dose_schedule(graph, ontology, mkg, out, schedule, claim.dose, prop,
+                                           lang, words))
+            out.add((schedule, S.description, Literal(text)))
     # A quote that is part of a longer quote shown anyway (one adverse effect of a list) would
     # only repeat it.
     for text in safety:
         if not any(text != other and text in other for other in safety):
             out.add((item, S.safetyConsideration, Literal(text)))
-    if flagged:
+    if flagged and words is not None:
         out.add((item, S.description, Literal(words["disclaimer"])))
+    has = sorted({str(v.language) for c in claims for p in (mkg.statement, RDFS.label)
+                  for v in graph.objects(c.iri, p) if isinstance(v, Literal) and v.language})
+    reasons = {name: f"{n} value(s): the graph has no text in {lang} for them (it has "
+               f"{', '.join(has) or 'none'})" for name, n in no_text.items()}
+    for name, n in no_words.items():
+        reasons[name] = "; ".join(filter(None, (reasons.get(name), (
+            f"{n} value(s): the claims policy (texts) has no page words in {lang}, or the "
+            f"ontology no label in {lang}"))))
+    for name, reason in sorted(reasons.items()):
+        node = URIRef(f"{product.url}#left-out-{name}")
+        out.add((page, mkg.leftOut, node))
+        out.add((node, mkg.leftOutProperty, S[name]))
+        out.add((node, mkg.reason, Literal(reason)))
     return out
+
+
+def left_out(product_graph: Graph, product: Product, mkg: str) -> list[tuple[str, str]]:
+    """(schema.org property, why) for each field a product page leaves out."""
+    page, m = URIRef(product.url), Namespace(mkg)
+    return sorted((str(product_graph.value(node, m.leftOutProperty)).removeprefix(str(S)),
+                   str(product_graph.value(node, m.reason)))
+                  for node in product_graph.objects(page, m.leftOut))
+
+
 
 
 def to_jsonld(product_graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
@@ -296,7 +359,8 @@ def _values(graph: Graph, node: URIRef, prop: URIRef) -> list[str]:
     return sorted(str(v) for v in graph.objects(node, prop))
 
 
-def to_page(product: Product, product_graph: Graph, snippet: str, policy: Policy) -> str:
+def to_page(product: Product, product_graph: Graph, snippet: str, policy: Policy,
+            mkg: str) -> str:
     """A complete example product page whose visible content matches its markup (template
     ``product.html``)."""
     g, item = product_graph, URIRef(product.url + "#product")
@@ -316,7 +380,8 @@ def to_page(product: Product, product_graph: Graph, snippet: str, policy: Policy
     flagged = [c for c in claims if policy.kinds.get(str(g.value(c, S.additionalType)).rsplit(
         "/", 1)[-1].removesuffix("Claim")) not in policy.allowed]
     return environment().get_template("product.html").render(
-        product=product, w=policy.texts[product.text_language],
+        product=product, w=policy.page_words(product.language),
+        left_out=left_out(product_graph, product, mkg),
         # The one fragment not escaped here: to_snippet made it, JSON-escaped so that no text
         # of the data can end the script element.
         snippet=Markup(snippet),
@@ -338,6 +403,9 @@ class ProductPage:
     document: dict[str, Any]
     snippet: str
     page: str
+    #: (schema.org property, why) for each field left out, e.g. for want of a text in the
+    #: page's language; also in the JSON-LD, as mkg:leftOut of the page.
+    left_out: list[tuple[str, str]]
 
 
 def to_product_page(graph: Graph, ontology: Graph, product: Product, policy: Policy,
@@ -347,5 +415,7 @@ def to_product_page(graph: Graph, ontology: Graph, product: Product, policy: Pol
     meant = to_product_graph(graph, ontology, product, policy, publication, include_flagged)
     document = to_jsonld(meant, context)
     snippet = to_snippet(document)
+    mkg = str(publication.rebase_term(URIRef(str(MKG))))
     return ProductPage(product, meant, document, snippet,
-                       to_page(product, meant, snippet, policy))
+                       to_page(product, meant, snippet, policy, mkg),
+                       left_out(meant, product, mkg))

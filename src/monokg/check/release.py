@@ -270,4 +270,10 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
         warnings = finish()
     if failures:
         raise NonConformance(failures[0][0], failures[0][1])
+    # A page in a language the graph lacks still conforms, but a shop should hear what it lacks.
+    warnings += [Finding(str(page.product.file), name,
+                         f"left out of the {page.product.language} page: {why}", "Warning",
+                         "product page")
+                 for page in (release.product_pages if publishing else []) for name, why
+                 in page.left_out]
     return warnings

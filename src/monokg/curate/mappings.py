@@ -1,4 +1,4 @@
-"""Term mappings: SSSOM TSV files that say which standard term each Dutch mention links to.
+"""Term mappings: SSSOM TSV files that say which standard term each mention of a source links to.
 
 Every ChEBI, MeSH or local-concept IRI a claim links to must be the chosen term (a positive
 ``skos:exactMatch`` row) of some mention, so that each identifier in the graph carries its
@@ -208,7 +208,7 @@ def check_links(mono: Monograph, mapping_set: MappingSet | None,
                 errors.append(InputError(
                     f"claim {claim.id!r} links to {term}, which has no mapping row",
                     claim.file, line,
-                    fix=f"add a skos:exactMatch row for the Dutch mention to "
+                    fix=f"add a skos:exactMatch row for the mention, as printed, to "
                     f"{mono.mapping_file.name}, or link to a mapped term"))
     if errors:
         raise InputErrors(errors)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -65,11 +66,6 @@ class Product:
     url: str
     language: str
 
-    @property
-    def text_language(self) -> str:
-        """The language of the claim texts shown: 'nl' (the quote) or 'en' (the statement)."""
-        return self.language.split("-", 1)[0].lower()
-
 
 @dataclass(frozen=True)
 class Policy:
@@ -84,6 +80,16 @@ class Policy:
     omit_with_curator_note: bool
     dose_kinds: dict[str, str]
     texts: dict[str, dict[str, str]]
+    fallback_texts: str
+
+    def words(self, tag: str) -> dict[str, str] | None:
+        """The page words in the language of ``tag`` (nl-BE finds nl), or None."""
+        found = lookup(self.texts, tag)
+        return None if found is None else self.texts[found]
+
+    def page_words(self, tag: str) -> dict[str, str]:
+        """The words of an HTML page in ``tag``: its own, else the fallback language's."""
+        return self.words(tag) or self.texts[self.fallback_texts]
 
     def topic(self, kind: str, relation: str, qualifiers: set[str]) -> str | None:
         """The topic of a claim; disease-related relations and qualifiers override its kind."""
@@ -113,6 +119,19 @@ def gtin_ok(gtin: str) -> bool:
 def bcp47_ok(tag: str) -> bool:
     """A reasonable syntax check of a BCP 47 language tag (RFC 5646)."""
     return bool(_BCP47.fullmatch(tag))
+
+
+def lookup(available: Iterable[str], tag: str) -> str | None:
+    """The available language tag that serves ``tag`` (RFC 4647 lookup, case-insensitive):
+    the tag itself, else ever shorter prefixes of it (nl-BE, then nl)."""
+    by_lower = {a.lower(): a for a in available}
+    wanted = tag.lower()
+    while wanted:
+        if wanted in by_lower:
+            return by_lower[wanted]
+        wanted = wanted.rsplit("-", 1)[0] if "-" in wanted else ""
+        wanted = re.sub(r"-[a-z0-9]$", "", wanted)  # no singleton (an extension key) at the end
+    return None
 
 
 def load_currencies(path: Path) -> frozenset[str]:
@@ -180,11 +199,10 @@ def load_product(path: Path, currencies: frozenset[str],
     if "language" in values:
         tag = values["language"]
         if not bcp47_ok(tag):
+            hyphenated = tag.replace("_", "-")
             err("language", f"{tag!r} is not a BCP 47 language tag",
-                "write a tag such as nl, nl-NL, en or en-GB")
-        elif tag.split("-", 1)[0].lower() not in ("nl", "en"):
-            err("language", f"claim texts exist only in Dutch and English, not {tag!r}",
-                "use a tag for Dutch (nl, nl-BE, ...) or English (en, en-GB, ...)")
+                f"write {hyphenated!r} (subtags are joined by '-')" if bcp47_ok(hyphenated)
+                else "write a tag such as de, pt-BR, zh-Hant or sr-Latn-RS")
     if errors:
         raise InputErrors(errors) if len(errors) > 1 else errors[0]
     return Product(slug=slug, file=path, **values)
@@ -196,7 +214,7 @@ def load_policy(path: Path) -> Policy:
     try:
         texts = {lang: {k: str(v) for k, v in table.items()}
                  for lang, table in node["texts"].items()}
-        return Policy(
+        policy = Policy(
             kinds={str(k): str(v) for k, v in node["kinds"].items()},
             allowed=frozenset(node["allowed"]), with_flag=frozenset(node["with_flag"]),
             disease_relations=frozenset(node["disease_relations"]),
@@ -204,7 +222,10 @@ def load_policy(path: Path) -> Policy:
             disease_qualifiers=frozenset(node["qualified_is_disease"]["qualifiers"]),
             omit_with_curator_note=bool(node["omit_with_curator_note"]),
             dose_kinds={str(k): str(v) for k, v in node["dose_kinds"].items()},
-            texts=texts)
+            texts=texts, fallback_texts=str(node["fallback_texts"]))
+        if policy.fallback_texts not in texts:
+            raise KeyError("fallback_texts: a language of texts")
+        return policy
     except (KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"the claims policy lacks or misshapes {exc}", path,
                          fix="keep the keys of the shipped data/policy/product-claims.yaml"

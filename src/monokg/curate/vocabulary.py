@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, ID_PATTERNS, MKG, prefixes
@@ -149,3 +149,27 @@ def load_vocabulary(ontology_path: Path, units_path: Path) -> Vocabulary:
         units=load_units(units_path),
         _ontology=graph,
     )
+
+
+def curator_lists(vocabulary: Vocabulary, lang: str = "en") -> str:
+    """The controlled lists a claims file may name (claim kinds, relations, modalities, dose
+    kinds, timings), each with its definition from the ontology, as Markdown tables."""
+    graph = vocabulary.ontology
+    tables = (("claim kind (`kind:`, class `<kind>Claim`)", vocabulary.claim_kinds),
+              ("relation (`relation:`, under `mkg:claimRelation`)", vocabulary.relations),
+              ("modality (`modality:`)", vocabulary.modalities),
+              ("dose kind (`dose: {kind: ...}`)", vocabulary.dose_kinds),
+              ("timing (`dose: {timing: ...}`)", vocabulary.timings))
+    parts = []
+    for heading, table in tables:
+        rows = [f"| `{name}` | {_definition(graph, iri, lang)} |" for name, iri in sorted(
+            table.items(), key=lambda item: item[0].lower())]
+        parts.append("\n".join([f"| {heading} | definition |", "|---|---|", *rows]))
+    return "\n\n".join(parts) + "\n"
+
+
+def _definition(graph: Graph, term: URIRef, lang: str) -> str:
+    for value in graph.objects(term, SKOS.definition):
+        if isinstance(value, Literal) and value.language == lang:
+            return str(value).replace("|", "\\|")
+    return ""

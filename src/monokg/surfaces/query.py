@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from monokg.model.config import load_publication
+from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
+from monokg.model.paths import ProjectPaths
+from monokg.publish.site import release_files
+
+#: What to blank out before looking for keywords: strings, IRIs and comments.
+OPAQUE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
+                    r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 
 
 @dataclass
@@ -19,14 +28,93 @@ class Table:
 
 
 def load_store(files: list[Path]) -> ox.Store:
-    """An in-memory store holding the given N-Triples/Turtle files."""
+    """An in-memory store holding the given RDF files (format by extension)."""
     store = ox.Store()
     for path in files:
         if not path.is_file():
             raise InputError("built graph not found", path, fix="run `monokg build` first")
-        fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
-        store.bulk_load(path=str(path), format=fmt)
+        store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]))
     return store
+
+
+def store_files(paths: ProjectPaths) -> list[Path]:
+    """What `monokg query` and `monokg serve` answer from: the built data, the released
+    ontology and the dataset metadata (queries may need the ontology, e.g. mkg:strength)."""
+    publication = load_publication(paths.config)
+    data = paths.build / f"{publication.dataset}.nt"
+    if not data.is_file():
+        raise InputError("built graph not found", data, fix="run `monokg build` first")
+    return release_files(paths.build, publication)
+
+
+#: A parameter a query declares: ``VALUES ?name { ... }`` (one variable) or
+#: ``BIND (<term> AS ?name)`` (one constant), found with strings, IRIs and comments blanked out.
+_VALUES = re.compile(r"\bVALUES\s+\?(\w+)\s*\{[^{}]*\}", re.IGNORECASE)
+_BIND = re.compile(r"\bBIND\s*\(", re.IGNORECASE)
+_BIND_END = re.compile(r"\bAS\s+\?(\w+)\s*\)$", re.IGNORECASE)
+#: One RDF term in SPARQL syntax: an IRI, a literal (tagged or typed), a number or a boolean.
+_TERM = re.compile(r'<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*'
+                   r'|\^\^<[^<>"{}|^`\\\s]*>)?|[+-]?[0-9]+(?:\.[0-9]+)?|true|false')
+
+
+def declared_parameters(sparql: str) -> dict[str, tuple[int, int, str]]:
+    """The parameters a query declares: name -> (start, end, kind) of its one-variable VALUES
+    block or constant BIND in the query text."""
+    blank = OPAQUE.sub(lambda m: " " * len(m.group()), sparql)
+    found: dict[str, tuple[int, int, str]] = {}
+    for match in _VALUES.finditer(blank):
+        found[match.group(1)] = (match.start(), match.end(), "VALUES")
+    for match in _BIND.finditer(blank):
+        depth = 0
+        for end in range(match.end() - 1, len(blank)):
+            depth += {"(": 1, ")": -1}.get(blank[end], 0)
+            if depth == 0:
+                bound = _BIND_END.search(blank, match.start(), end + 1)
+                if bound and _TERM.fullmatch(sparql[match.end():bound.start()].strip()):
+                    found[bound.group(1)] = (match.start(), end + 1, "BIND")
+                break
+    return found
+
+
+def _term(value: str, base: str) -> str:
+    if _TERM.fullmatch(value):
+        return value
+    converter = project_converter(base)
+    prefix = value.split(":", 1)[0]
+    if ":" in value and prefix in converter.prefix_map:
+        return f"<{converter.expand(value)}>"
+    raise InputError(f"parameter value {value!r} is not a CURIE with a known prefix, an <IRI> "
+                     "or a literal", fix="e.g. --param term=MESH:D007413, term=<http://...>, "
+                     "or name='\"text\"@en'")
+
+
+def bind_parameters(sparql: str, params: list[str], base: str) -> str:
+    """The query with each ``name=value`` put in place of the VALUES block or BIND the query
+    declares for ``?name`` (a name given twice lists both values in its VALUES block)."""
+    declared = declared_parameters(sparql)
+    chosen: dict[str, list[str]] = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        name = name.strip().lstrip("?")
+        if not sep or not name:
+            raise InputError(f"parameter {param!r} is not name=value",
+                             fix="e.g. --param term=MESH:D007413")
+        if name not in declared:
+            raise InputError(f"the query declares no parameter ?{name}",
+                             fix="a parameter is the variable of a one-variable VALUES block or "
+                             "of a BIND (<term> AS ?name); this query declares: "
+                             + (", ".join(f"?{n}" for n in sorted(declared)) or "none"))
+        chosen.setdefault(name, []).append(_term(value.strip(), base))
+    for name, (start, end, kind) in sorted(((n, declared[n]) for n in chosen),
+                                           key=lambda item: -item[1][0]):
+        values = chosen[name]
+        if kind == "BIND" and len(values) > 1:
+            raise InputError(f"?{name} is set by a BIND, which takes one value",
+                             fix=f"give --param {name}=... once")
+        clause = (f"VALUES ?{name} {{ {' '.join(values)} }}" if kind == "VALUES"
+                  else f"BIND ({values[0]} AS ?{name})")
+        sparql = sparql[:start] + clause + sparql[end:]
+    return sparql
 
 
 #: Standard SPARQL 1.1 result formats, written by pyoxigraph's serialisers, by CLI name (the

@@ -28,8 +28,9 @@ import pyoxigraph as ox
 from monokg.model.config import load_publication
 from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
-from monokg.publish.site import HTML_TYPE, RDF_FORMATS, Renderer, Site, load_site, release_files
+from monokg.publish.site import HTML_TYPE, RDF_FORMATS, Renderer, Site, load_site
 from monokg.rdf.files import media_type
+from monokg.surfaces.query import OPAQUE, load_store, store_files
 
 #: SELECT/ASK result formats: media type -> pyoxigraph format (first = default).
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -57,9 +58,6 @@ _UPDATE = re.compile(r"^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*(\n|$)
                      r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
                      re.IGNORECASE)
 MAX_BODY = 1 << 20
-#: What to blank out before looking for keywords: strings, IRIs and comments.
-_OPAQUE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
-                     r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
@@ -153,9 +151,7 @@ def _worker(conn: Connection, files: list[str], memory_mb: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    store = ox.Store()
-    for name in files:
-        store.bulk_load(path=name, format=ox.RdfFormat.from_extension(name.rsplit(".", 1)[1]))
+    store = load_store([Path(name) for name in files])
     conn.send("ready")
     while True:
         try:
@@ -351,7 +347,7 @@ class Handler(BaseHTTPRequestHandler):
         sparql = queries[0]
         if _UPDATE.match(sparql):
             return _error(403, "this endpoint is read-only: updates are refused")
-        if _SERVICE.search(_OPAQUE.sub(" ", sparql)):
+        if _SERVICE.search(OPAQUE.sub(" ", sparql)):
             # A federated query would make this server fetch any URL it is given.
             return _error(403, "SERVICE (federated query) is refused by this endpoint")
         return self.server.pool.run(sparql, self.headers.get("Accept"))
@@ -456,5 +452,4 @@ def open_server(paths: ProjectPaths, host: str = "127.0.0.1", port: int = 8000,
 
     publication = load_publication(paths.config)
     site = load_site(paths.build, publication, paths.queries)
-    return make_server(site, release_files(paths.build, publication), host, port, config,
-                       verbose)
+    return make_server(site, store_files(paths), host, port, config, verbose)
