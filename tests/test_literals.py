@@ -218,3 +218,13 @@ def test_every_writer_spells_tags_and_strings_alike_whoever_made_the_lines(
     assert '"flavour"@en-gb' in texts[".ttl"] and '"y" .' in texts[".nt"]
     (node,) = json.loads(texts[".jsonld"])["@graph"]
     assert {"@value": "colour", "@language": "en-gb"} in node[p] and "y" in node[p]
+
+
+def test_lines_rdflib_made_escape_the_breaks_pyld_and_splitlines_cut_at() -> None:
+    graph = Graph()
+    graph.add((URIRef("http://example.org/s"), URIRef("http://example.org/p"),
+               Literal("a\u2028b\x85c")))
+    (line,) = ntriples_lines(graph)
+    assert "\u2028" not in line and "\x85" not in line and len(line.splitlines()) == 1
+    (triple,) = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    assert triple.object == ox.Literal("a\u2028b\x85c")

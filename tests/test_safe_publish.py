@@ -32,6 +32,7 @@ from .conftest import release_files
 CLAIMS = Path("data/monographs/l-glutamine-nl/claims")
 DOSERING = CLAIMS / "10-dosering.yaml"
 MONOGRAPH = Path("data/monographs/l-glutamine-nl/monograph.yaml")
+PRODUCT = Path("data/products/l-glutamine-500g.yaml")
 CONFIG = Path("monokg.toml")
 COMMAND = [sys.executable, "-m", "monokg", "build", "--root"]
 
@@ -127,6 +128,9 @@ CASES: dict[str, tuple[Breaker, list[str]]] = {
     "statement read as true or false": (
         lambda p: (DOSERING, _add_claim(p, _claim_with(statement="yes")) + 3),
         ["statement 'yes' is read as true or false"]),
+    "a line separator pasted into a product name": (
+        lambda p: (PRODUCT, _replace(p, PRODUCT, "name: \"", "name: \"Pure\u2028")),
+        ["U+2028", "one line"]),
     "source outside its folder": (
         lambda p: (MONOGRAPH, _replace(
             p, MONOGRAPH, "source: ",
@@ -152,7 +156,7 @@ def test_bad_settings_and_unsafe_yaml_are_refused_by_file_and_line(
         file, line = breaker(project)
         result = CliRunner().invoke(main, ["build", "--root", str(project)])
     finally:
-        for relative in (CONFIG, DOSERING, MONOGRAPH):
+        for relative in (CONFIG, DOSERING, MONOGRAPH, PRODUCT):
             shutil.copy2(built / relative, project / relative)
     output = result.output + (result.stderr if result.stderr_bytes else "")
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit), output
@@ -162,6 +166,24 @@ def test_bad_settings_and_unsafe_yaml_are_refused_by_file_and_line(
     assert release_files(project / "build") == before
     assert not list(project.glob("evil*")) and not list(project.parent.glob("evil*"))
     assert not ProjectPaths(project).leftovers()
+
+
+@pytest.mark.parametrize("missing", ["ontology/monokg.ttl", "data/units.tsv", "shapes"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_missing_input_is_named_never_a_traceback_nor_a_vacuous_pass(
+        missing: str, command: str, shared: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = shared
+    target = project / missing
+    aside = project.parent / "aside"
+    target.rename(aside)
+    try:
+        result = CliRunner().invoke(main, [command, "--root", str(project)])
+    finally:
+        aside.rename(target)
+    output = result.output + (result.stderr if result.stderr_bytes else "")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), output
+    assert f"{missing}:" in output and "fix:" in output, output
+    assert release_files(project / "build") == before
 
 
 def test_a_licence_may_be_an_spdx_id_and_a_date_a_toml_date(tmp_path: Path) -> None:

@@ -229,6 +229,11 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         if not folders:
             raise InputError("no monograph found", paths.monographs,
                              fix="add a folder with a monograph.yaml (see data/monographs/README.md)")
+        if not any(paths.shapes.glob("*.ttl")):
+            # Without shapes every check would pass vacuously: say so instead.
+            raise InputError("no SHACL shapes (*.ttl) found", paths.shapes,
+                             fix="restore the shapes folder from the project's repository "
+                             f"(git checkout -- {paths.shapes.name}/)")
         # All of them for the checks and the site; at most one per monograph for assembly.
         jobs = max(1, jobs or default_jobs())
         digest = files_digest([paths.ontology, paths.data / "units.tsv",

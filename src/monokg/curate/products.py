@@ -43,6 +43,9 @@ _BCP47 = re.compile(
     r"(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"
     r"(?:-x(?:-[a-z0-9]{1,8})+)?"
     r"|x(?:-[a-z0-9]{1,8})+)", re.IGNORECASE)
+#: What no product field (one line of text each) can hold: C0 and C1 controls besides the
+#: tab, and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 #: Fields of a product file, each required.
 PRODUCT_FIELDS = ("monograph", "name", "brand", "gtin", "size", "price", "currency",
@@ -166,6 +169,10 @@ def load_product(path: Path, currencies: frozenset[str],
             written = node.written.get(field, "")
             err(field, f"{written!r} is read as a {type(value).__name__}, not as text",
                 f'write it in quotes: {field}: "{written}"')
+        elif (odd := _CONTROL.search(value.strip())) is not None:
+            err(field, f"holds the invisible character U+{ord(odd.group()):04X} (a line "
+                "separator or control character, often pasted along with the text)",
+                f"retype '{field}:' as one line of plain text")
         else:
             values[field] = value.strip()
     unknown = sorted(set(node) - set(PRODUCT_FIELDS))

@@ -114,6 +114,11 @@ def _parse_with_rdflib(path: Path) -> Graph:
 
 def load_vocabulary(ontology_path: Path, units_path: Path) -> Vocabulary:
     """The controlled lists of the ontology and the unit table."""
+    for path in (ontology_path, units_path):
+        if not path.is_file():
+            raise InputError("file not found: the build needs it", path,
+                             fix="restore it from the project's repository (git checkout -- "
+                             f"{path.parent.name}/{path.name})")
 
     # pyoxigraph reads the ontology far faster than rdflib; on a syntax error rdflib parses it
     # again, for the message users have always seen. Terms become text: an IRI as itself,

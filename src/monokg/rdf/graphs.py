@@ -15,9 +15,10 @@ from monokg.rdf import ntriples as nt
 
 def ntriples_lines(graph: Graph) -> list[str]:
     """The graph as N-Triples lines (rdflib's spelling), sorted, without duplicates."""
-    # Split at "\n" only: rdflib escapes \n and \r in literals but leaves U+2028, U+0085 and
-    # the like as they are, where str.splitlines() would cut a triple in two.
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    # rdflib escapes \n and \r in literals but leaves U+2028, U+0085 and the like as they
+    # are, where str.splitlines() (and pyld's N-Quads reader) would cut a triple in two: they
+    # are escaped as every other line spells them, and the text is split at "\n" only.
+    text = nt.escape_breaks(graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
     if _UPPER_TAG.search(text):  # lowercased, as `ntriples.lang_string` and pyoxigraph do
         text = _UPPER_TAG.sub(lambda m: m.group().lower(), text)
     return sorted({line for line in text.split("\n") if line.strip()})

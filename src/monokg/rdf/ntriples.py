@@ -70,6 +70,12 @@ def quote(lexical: str) -> str:
     return f'"{escaped}"'
 
 
+def escape_breaks(text: str) -> str:
+    """N-Triples text with the line breaks of the module's list escaped (a no-op on lines
+    this module spelled; rdflib's spelling leaves them raw)."""
+    return text.translate(_BREAK_ESCAPES) if _BREAK.search(text) else text
+
+
 def string(lexical: str) -> str:
     """A plain (xsd:string) literal."""
     return quote(lexical)

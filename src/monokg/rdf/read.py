@@ -19,9 +19,13 @@ FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-l
 
 
 def load_shapes(folder: Path) -> Graph:
-    """All shape files of a folder, merged."""
+    """All shape files of a folder, merged; a folder without any is an input error."""
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise InputError("no SHACL shapes (*.ttl) found", folder,
+                         fix="give the folder that holds the shape files")
     shapes = Graph()
-    for path in sorted(folder.glob("*.ttl")):
+    for path in files:
         shapes += load_rdf(path)
     return shapes
 
