@@ -7,9 +7,10 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from monokg import __version__
+from monokg import __version__, pipeline
 from monokg.cli import main
 from monokg.model.curies import project_converter
 
@@ -120,3 +121,24 @@ def test_query_without_a_build_says_what_to_run(project: Path) -> None:
     result = CliRunner().invoke(main, ["query", "--root", str(project), MODALITIES])
     assert result.exit_code == 2
     assert "monokg build" in result.stderr
+
+
+def test_a_file_the_system_will_not_read_is_a_message(project: Path) -> None:
+    # A folder where a claims file should be: reading it fails in the operating system.
+    claims = next((project / "data" / "monographs").glob("*/claims"))
+    (claims / "zz-not-a-file.yaml").mkdir()
+    result = CliRunner().invoke(main, ["check", "--root", str(project)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "zz-not-a-file.yaml" in result.stderr and "fix:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bug_says_so_with_its_own_exit_code(project: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(pipeline, "check", broken)
+    result = CliRunner().invoke(main, ["check", "--root", str(project)])
+    assert result.exit_code == 70, result.output
+    assert "ZeroDivisionError: a bug" in result.stderr and "please report it" in result.stderr

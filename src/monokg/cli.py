@@ -1,7 +1,8 @@
 """The `monokg` command line: parse arguments, call one library function, print the outcome.
 
 Exit codes: 0 ok, 1 the data does not conform, 2 the input could not be read or the command
-was misused. Errors go to stderr; results to stdout. Heavy libraries are imported inside the
+was misused, 70 (sysexits' EX_SOFTWARE) a bug in monokg, with the traceback and a request to
+report it. Errors go to stderr; results to stdout. Heavy libraries are imported inside the
 commands that need them, so `monokg --help` starts fast.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,10 @@ from typing import Any
 import click
 
 from . import __version__
+
+#: The exit code of a bug in monokg itself (sysexits.h's EX_SOFTWARE): never 1 or 2, which
+#: speak of the data.
+BUG = 70
 
 LANGS = click.Choice(["en", "nl"])
 
@@ -34,6 +40,19 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
         except NonConformance as exc:
             click.echo(f"does not conform: {exc}", err=True)
             sys.exit(1)
+        except OSError as exc:
+            # A file the system will not give or take (permissions, a folder in its place, a
+            # vanished mount): the user's to fix, so a message, not a traceback.
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            click.echo("  fix: check that the file exists and that you may read (and write) it",
+                       err=True)
+            sys.exit(2)
+        except Exception:  # noqa: BLE001 (last resort: a bug gets its own exit code)
+            traceback.print_exc()
+            click.echo("monokg: this is a bug in monokg, not in your data: please report it "
+                       "with the command you ran and the traceback above.", err=True)
+            sys.exit(BUG)
     return wrapper
 
 
