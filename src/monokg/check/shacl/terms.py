@@ -11,7 +11,6 @@ from rdflib import BNode, Literal, URIRef
 
 from monokg.rdf.ntriples import lexical_error, split_literal
 
-SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -110,15 +109,6 @@ class Literals:
         if pattern is None or not pattern.match(lexical):
             return None
         return Decimal(lexical) if datatype == f"{XSD}decimal" else int(lexical)
-
-    def is_string_value(self, token: str) -> bool:
-        """Whether rdflib's value of the literal is a Python str (pySHACL's 'is string')."""
-        _, lang, datatype = self.split(token)
-        if lang or datatype is None or datatype == f"{XSD}string":
-            return True
-        if datatype in _PLAIN_NUMBERS or datatype == f"{XSD}boolean":
-            return False
-        return isinstance(self.term(token).value, str)
 
     def has_datatype(self, token: str, wanted: str) -> bool:
         """pySHACL's sh:datatype test (ill-typed literals fail; plain literals are
