@@ -66,17 +66,16 @@ class Data:
         self._supers: dict[str, set[str]] = {}
 
     def objects(self, node: str, predicate: str) -> AbstractSet[str]:
-        by_subject = self.out.get(predicate)
-        return _NONE if by_subject is None else by_subject.get(node, _NONE)
+        return self.out[predicate].get(node, _NONE)
 
     def subjects(self, predicate: str, node: str) -> AbstractSet[str]:
         return self.inv[predicate].get(node, _NONE)
 
     def subjects_of(self, predicate: str) -> set[str]:
-        return set(self.out.get(predicate, ()))
+        return set(self.out[predicate])
 
     def objects_of(self, predicate: str) -> set[str]:
-        return set().union(*self.out.get(predicate, {}).values())
+        return set().union(*self.out[predicate].values())
 
     def properties(self, node: str) -> list[tuple[str, str]]:
         """Every (predicate, object) of a node (only complete when built with everything)."""

@@ -41,10 +41,16 @@ _VALUE_WISE = {"datatype", "nodeKind", "class", "in", "pattern", "minLength", "m
 _NONE: frozenset[str] = frozenset()
 
 
-def _closed(engine: Engine, c: tuple[Any, ...], focus: str, nodes: AbstractSet[str]
-            ) -> Iterable[str | None]:
-    """sh:closed has its own results (a path per predicate): `Engine.check` runs it."""
-    raise AssertionError("sh:closed is run by Engine.check")
+_Plan = tuple[list[tuple[_Check, tuple[Any, ...]]], list[tuple[_Check, tuple[Any, ...]]],
+              list[tuple[Any, ...]]]
+
+
+def _plan(shape: Shape) -> _Plan:
+    """A shape's checks: all of them, those to run without value nodes (the others judge
+    value nodes one by one), and sh:closed."""
+    checks = [(_CHECKS[c[0]], c) for c in shape.constraints if c[0] != "closed"]
+    return (checks, [(judge, c) for judge, c in checks if c[0] not in _VALUE_WISE],
+            [c for c in shape.constraints if c[0] == "closed"])
 
 
 class Engine:
@@ -55,11 +61,9 @@ class Engine:
         self.data = data
         self.lit = literals
         self.memo: dict[tuple[str, str], bool] = {}
-        #: shape key -> (check, constraint, whether it judges value nodes one by one: None
-        #: for sh:closed, whose results name their own paths)
-        self.plans = {k: [(_CHECKS.get(c[0], _closed), c,
-                           None if c[0] == "closed" else c[0] in _VALUE_WISE)
-                          for c in shape.constraints] for k, shape in self.shapes.items()}
+        #: shape key -> the checks of its constraints: all, those to run without value
+        #: nodes, and sh:closed (whose results name their own paths)
+        self.plans = {k: _plan(shape) for k, shape in self.shapes.items()}
 
     def conforms(self, key: str, node: str) -> bool:
         """Whether a node conforms to a shape (no result of any severity)."""
@@ -81,13 +85,14 @@ class Engine:
             nodes = self.data.out[path[1]].get(focus, _NONE)
         else:
             nodes = values(self.data, focus, path)
-        for judge, c, value_wise in self.plans[key]:
-            if value_wise is None:
+        with_values, without_values, closed = self.plans[key]
+        for judge, c in with_values if nodes else without_values:
+            for v in judge(self, c, focus, nodes):
+                yield focus, path, v, key
+        if closed:
+            for c in closed:
                 for predicate, obj in shape_based.closed(self, c, nodes):
                     yield focus, ("p", predicate), obj, key
-            elif nodes or not value_wise:
-                for v in judge(self, c, focus, nodes):
-                    yield focus, path, v, key
         for prop in shape.properties:
             for node in sorted(nodes) if len(nodes) > 1 else nodes:
                 yield from self.check(prop, node)
