@@ -270,6 +270,27 @@ def test_what_the_engine_cannot_do_exactly_it_refuses(shapes: Graph, extra: str,
         compile_shapes(_extended(shapes, PREFIXES + extra))
 
 
+def test_a_shape_without_a_message_is_checked_by_the_engine(
+        shapes: Graph, ontology: Graph, ontology_lines: list[str]) -> None:
+    """Its results are pySHACL's but for the words: pySHACL makes up a message, the engine
+    says the shape's value does not conform."""
+    extended = _extended(shapes, PREFIXES + """
+mkgsh:X a sh:PropertyShape ; sh:targetClass mkg:Claim ;
+    sh:path mkg:statement ; sh:maxLength 3 .
+""")
+    data = load_rdf(ROOT / "tests" / "shapes" / "ClaimShape" / "valid-complete.ttl")
+    expected = check_shapes(data, extended, ontology)[0]
+    got = check_lines(ntriples_lines(data) + ontology_lines, compile_shapes(extended), "en",
+                      bindings_of(data))
+    assert [f for f in got if f.shape != "mkgsh:X"] == \
+        [f for f in expected if f.shape != "mkgsh:X"]
+    mine = [f for f in got if f.shape == "mkgsh:X"]
+    theirs = [f for f in expected if f.shape == "mkgsh:X"]
+    assert mine and [(f.focus, f.path, f.severity) for f in mine] == \
+        [(f.focus, f.path, f.severity) for f in theirs]
+    assert all(f.message.startswith("does not conform (value: ") for f in mine)
+
+
 def test_two_paths_are_refused_by_pyshacl_too(shapes: Graph, ontology_lines: list[str]) -> None:
     """The fallback refuses the shapes as well: an error naming the rule, not a traceback."""
     extended = _extended(shapes, PREFIXES + REFUSED["two sh:path values"][0])
