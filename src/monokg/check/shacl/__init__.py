@@ -14,6 +14,16 @@ One deliberate difference: a literal outside its XSD datatype's lexical space is
 even where rdflib repairs it to a value (``"1e10"^^xsd:decimal``, ``NaN`` as a decimal), so
 it fails sh:datatype and is shown as written; an ill-typed literal is never repaired.
 
+It implements SHACL Core as the W3C suite tests it (tests/test_w3c_shacl.py: all 98 tests).
+It refuses, for pySHACL to run: sh:target (SPARQL-based targets), custom constraint
+components, recursive shapes, SPARQL constraints other than ``SELECT $this ?value`` with
+$this only in triple patterns and no solution modifier, SPARQL constraints on shapes reached
+through value nodes or whose sh:message differs from the shape's, sh:flags other than i and
+m, malformed lists and paths, and a property shape with two sh:path values (which pySHACL
+refuses too); ``check_lines`` also refuses a result on a compound path (pySHACL's findings
+name it by a blank node; ``results`` gives it). A sh:pattern Python cannot compile is an
+InputError.
+
 Modules: ``terms`` (tokens, literals), ``data`` (the index), ``paths``, ``compile`` (shapes
 and targets), the constraint families ``cardinality``, ``value`` (type, range, string,
 sh:in, sh:hasValue), ``pairs``, ``logical``, ``shape_based`` (sh:node, qualified, closed),
