@@ -12,7 +12,7 @@ from rdflib.namespace import RDF
 from monokg.cli import main
 from monokg.model.namespaces import SH
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_project
 
 FIXTURES = ROOT / "tests" / "shapes"
 VALID = FIXTURES / "ClaimShape" / "valid-complete.ttl"
@@ -91,3 +91,17 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     result = run(str(tmp_path / "niet-er.ttl"))
     assert result.exit_code == 2
     assert "cannot read" in result.stderr
+
+
+def test_a_pattern_the_validator_cannot_run_exits_2_naming_shape_and_pattern(
+        tmp_path: Path) -> None:
+    """An XPath-only escape (\\p{L}) in a shape: an input error, not a traceback."""
+    root = copy_project(tmp_path / "project")
+    with (root / "shapes" / "claims.ttl").open("a", encoding="utf-8") as shapes:
+        shapes.write('\nmkgsh:LettersShape a sh:PropertyShape ; sh:targetClass mkg:Claim ;\n'
+                     '    sh:path mkg:statement ; sh:pattern "\\\\p{L}+" .\n')
+    result = CliRunner().invoke(main, ["validate", "--root", str(root), str(VALID)])
+    assert result.exit_code == 2, result.output
+    assert "shapes/LettersShape: sh:pattern '\\\\p{L}+' is not a regular expression" in \
+        result.stderr, result.stderr
+    assert "Traceback" not in result.output
