@@ -16,11 +16,13 @@ from typing import Any
 
 from rdflib import URIRef
 
+from monokg.curate.language import check_language, load_language
 from monokg.curate.sources import (
     Paragraph,
     Section,
     SectionSpec,
     Source,
+    WordBreaks,
     load_source_meta,
     read_verified_text,
     segment,
@@ -161,7 +163,10 @@ def load_monograph(folder: Path, vocabulary: Vocabulary, sources_dir: Path,
     meta_path = inside(sources_dir, f"{source_name}.yaml", file, node.line_of("source"))
     meta = load_source_meta(meta_path)
     text = read_verified_text(meta, meta_path)
-    source = segment(meta, text, _section_specs(node, file), file)
+    language = load_language(meta.language)
+    check_language(language, vocabulary)
+    source = segment(meta, text, _section_specs(node, file), file, _word_breaks(node, file),
+                     language.abbreviations)
     about = vocabulary.expand(text_field(node, "about", file, "the monograph"), file,
                               node.line_of("about"), "about")
     evidence = vocabulary.expand(text_field(node, "evidence", file, "the monograph"), file,
@@ -171,6 +176,22 @@ def load_monograph(folder: Path, vocabulary: Vocabulary, sources_dir: Path,
     return Monograph(mono_id, title,
                      text_field(node, "title_en", file, "the monograph", title), about,
                      evidence, source, claims, file, mappings_dir / f"{mono_id}.sssom.tsv")
+
+
+def _word_breaks(node: Node, file: Path) -> WordBreaks:
+    """The monograph's ``words: {join: [...], keep: [...]}`` for hyphens at line ends."""
+    words = WordBreaks(file)
+    table = node.get("words")
+    if table is None:
+        return words
+    if not isinstance(table, Node) or set(table) - {"join", "keep"}:
+        raise InputError("'words' must be a mapping with 'join' and/or 'keep'", file,
+                         node.line_of("words"), fix="words: {join: [stofwisseling], keep: "
+                         "[DNA-bouwstoffen]}  (words split by a hyphen at a line end)")
+    for key, target in (("join", words.join), ("keep", words.keep)):
+        for word in text_list(table, key, file, "words"):
+            target[word.lower()] = table.line_of(key)
+    return words
 
 
 def load_claims(folder: Path, source: Source, vocabulary: Vocabulary, about: URIRef,
