@@ -22,8 +22,8 @@ class Unit:
     """A UCUM unit the project knows, with labels and its QUDT twin."""
 
     ucum: str
-    label_en: str
-    label_nl: str
+    #: language tag -> label, from every ``label_<tag>`` column
+    labels: dict[str, str]
     qudt: str
     dimension: str
 
@@ -99,8 +99,9 @@ def load_units(path: Path) -> dict[str, Unit]:
     """Read data/units.tsv: the UCUM codes the project accepts."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    return {r["ucum"]: Unit(r["ucum"], r["label_en"], r["label_nl"], r["qudt_unit"],
-                            r["dimension"]) for r in rows}
+    return {r["ucum"]: Unit(r["ucum"], {k.removeprefix("label_"): v for k, v in r.items()
+                                        if k.startswith("label_")},
+                            r["qudt_unit"], r["dimension"]) for r in rows}
 
 
 def _parse_with_rdflib(path: Path) -> Graph:
