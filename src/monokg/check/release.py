@@ -31,14 +31,17 @@ from typing import Any
 
 from rdflib import Graph
 
+from monokg.assemble.graph import claim_iri
 from monokg.assemble.metadata import planned_files, to_metadata
 from monokg.assemble.release import Release
+from monokg.check.modality import modality_findings
 from monokg.check.product import check_product_page
+from monokg.check.quotes import quote_label_findings
 from monokg.check.reason import HERMIT_STAGE, check_data, check_ontology
 from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
 from monokg.check.validate import check_shape_lines
 from monokg.model.cache import Cache, digest_of, files_digest
-from monokg.model.errors import Finding, NonConformance
+from monokg.model.errors import Finding, NonConformance, shown
 from monokg.model.paths import ProjectPaths
 from monokg.model.timings import timed
 from monokg.rdf.graphs import ntriples_lines
@@ -241,8 +244,9 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
         stages += [(f"product page {page.product.file.name}",
                     functools.partial(check_product_page, page, release.product_kit))
                    for page in release.product_pages]
+    stages.append(("quote labels", lambda: quote_label_findings(release.lines, lang)))
     failures: list[tuple[str, list[Finding]]] = []
-    warnings: list[Finding] = []
+    warnings = modality_findings(release.monographs, release.ontology, lang)
     for stage, run in stages:
         with timed(release.timings, f"check:{stage}"):
             found = run()
@@ -250,7 +254,20 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
         if violations:
             failures.append((stage, violations))
     with timed(release.timings, "wait for checks"):
-        warnings = finish()
+        try:
+            warnings += finish()
+        except NonConformance as exc:
+            raise NonConformance(exc.stage, located(exc.findings, release)) from exc
     if failures:
-        raise NonConformance(failures[0][0], failures[0][1])
-    return warnings
+        raise NonConformance(failures[0][0], located(failures[0][1], release))
+    return located(warnings, release)
+
+
+def located(findings: list[Finding], release: Release) -> list[Finding]:
+    """The findings, each about a claim named with the claim's YAML file and line."""
+    lines = {str(claim_iri(mono, claim)): f"{shown(claim.file)}:{claim.line}"
+             for mono in release.monographs for claim in mono.claims}
+    for finding in findings:
+        if finding.where is None and finding.focus_iri in lines:
+            finding.where = lines[finding.focus_iri]
+    return findings

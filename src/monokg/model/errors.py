@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def _shown(path: Path) -> str:
+def shown(path: Path) -> str:
     """A path relative to the working folder when it lies below it, so messages stay short."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -27,7 +27,7 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.file is not None:
-            where = _shown(Path(self.file))
+            where = shown(Path(self.file))
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
@@ -59,10 +59,16 @@ class Finding:
     #: The focus node as a full IRI (``focus`` is shortened for people), for code that sorts
     #: findings by node.
     focus_iri: str | None = None
+    #: what the curator can do about it, where the check knows
+    fix: str | None = None
+    #: the curated file and line the finding comes from ("claims/02-werking.yaml:12")
+    where: str | None = None
 
     def __str__(self) -> str:
         path = f" {self.path}" if self.path else ""
-        return f"{self.severity}: {self.focus}{path}: {self.message}"
+        where = f"{self.where}: " if self.where else ""
+        fix = f"\n  fix: {self.fix}" if self.fix else ""
+        return f"{where}{self.severity}: {self.focus}{path}: {self.message}{fix}"
 
 
 class NonConformance(Exception):
