@@ -17,7 +17,6 @@ import click
 
 from . import __version__
 
-LANGS = click.Choice(["en", "nl"])
 
 
 def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,8 +42,20 @@ def _paths(root: Path | None):
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
                            help="Project folder (default: the nearest with a monokg.toml).")
-lang_option = click.option("--lang", type=LANGS, default="en", show_default=True,
-                           help="Language of validation messages.")
+def _language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--lang: a BCP 47 tag; one without language data gets English messages and a warning."""
+    from monokg.curate.language import bcp47_ok, load_language, message
+    if not bcp47_ok(value):
+        raise click.BadParameter(f"{value!r} is not a BCP 47 language tag (en, nl, de, ...)")
+    if not load_language(value).known:
+        click.echo(f"warning: {message('en', 'unknown_language', tag=value)}\n  fix: "
+                   f"{message('en', 'unknown_language_fix', tag=value)}", err=True)
+    return value
+
+
+lang_option = click.option("--lang", default="en", show_default=True, callback=_language,
+                           help="Language of messages (a BCP 47 tag with language data, e.g. "
+                           "en, nl, de; others fall back to English).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,7 +159,8 @@ def validate(files: tuple[Path, ...], root: Path | None, lang: str,
             click.echo(f"warning: {finding}", err=True)
     if outcome.violations:
         raise NonConformance("validation (SHACL)", outcome.violations)
-    click.echo(f"conforms: {outcome.triples} triples in {len(files)} file(s)")
+    from monokg.curate.language import message
+    click.echo(message(lang, "conforms", triples=outcome.triples, files=len(files)))
 
 
 @main.command()
