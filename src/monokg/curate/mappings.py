@@ -207,7 +207,7 @@ def check_links(mono: Monograph, mapping_set: MappingSet | None,
                 errors.append(InputError(
                     f"claim {claim.id!r} links to {term}, which has no mapping row",
                     claim.file, line,
-                    fix=f"add a skos:exactMatch row for the Dutch mention to "
+                    fix=f"add a skos:exactMatch row for the text's mention to "
                     f"{mono.mapping_file.name}, or link to a mapped term"))
     if errors:
         raise InputErrors(errors)
