@@ -18,7 +18,6 @@ import click
 from . import __version__
 
 
-
 def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the project's errors into a message on stderr and the documented exit code."""
     @functools.wraps(func)
