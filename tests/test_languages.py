@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
 from monokg.check.quotes import quote_label_findings
 from monokg.cli import main
@@ -120,6 +120,24 @@ def test_dose_labels_are_in_english_and_the_sources_language(three: Path) -> Non
             assert tags == {"en", language}, dose
 
 
+def test_a_claim_without_kind_gets_the_kind_of_its_heading(three: Path) -> None:
+    graph = Graph().parse(three / "build" / "monokg.nt", format="nt")
+    tags = source_languages(three)
+    left_out = 0
+    for file in sorted((three / "data" / "monographs").glob("*/claims/*.yaml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        mono = file.parent.parent.name
+        header = yaml.safe_load((file.parent.parent / "monograph.yaml").read_text("utf-8"))
+        heading = next(s["heading"] for s in header["sections"] if s["id"] == data["section"])
+        for claim in data["claims"]:
+            if "kind" not in claim:
+                left_out += 1
+                kind = load_language(tags[mono]).sections[heading.casefold()]
+                iri = URIRef(f"{DEFAULT_BASE}claim/{mono}/{claim['id']}")
+                assert MKG[f"{kind}Claim"] in set(graph.objects(iri, RDF.type)), iri
+    assert left_out
+
+
 def test_the_words_a_monograph_lists_are_joined(three: Path) -> None:
     graph = Graph().parse(three / "build" / "monokg.nt", format="nt")
     texts = " ".join(str(o) for o in graph.objects(None, MKG.text))
@@ -188,6 +206,11 @@ def test_a_language_without_data_warns_once_and_builds(tmp_path: Path) -> None:
             text = re.sub(r"^language: .*$", "language: fy", meta.read_text(encoding="utf-8"),
                           flags=re.MULTILINE)
             meta.write_text(text, encoding="utf-8")
+    # Without language data no heading names a claim kind: every claim states its own.
+    for file in (root / "data" / "monographs").glob("*/claims/*.yaml"):
+        text = file.read_text(encoding="utf-8")
+        file.write_text(re.sub(r"(- id: .*\n)(    relation: hasDosage)",
+                               r"\1    kind: Dosage\n\2", text), encoding="utf-8")
     code, output = run("check", "--root", root)
     assert code == 0, output
     assert output.count("no language data for 'fy'") == 1

@@ -199,6 +199,7 @@ def load_claims(folder: Path, source: Source, vocabulary: Vocabulary, about: URI
     """All claims of a monograph's claim files, in file order; every error is collected."""
     claims: list[Claim] = []
     errors: list[InputError] = []
+    language = load_language(source.meta.language)
     seen: dict[str, tuple[Path, int]] = {}
     for file in sorted(folder.glob("*.yaml")):
         try:
@@ -223,7 +224,8 @@ def load_claims(folder: Path, source: Source, vocabulary: Vocabulary, about: URI
             continue
         for item in node["claims"]:
             try:
-                claim = _claim(item, file, section, source, vocabulary, about, evidence)
+                claim = _claim(item, file, section, source, vocabulary, about, evidence,
+                               language.sections.get(section.heading.casefold()))
             except InputError as exc:
                 errors.append(exc)
                 continue
@@ -260,7 +262,9 @@ def check_scopes(claims: list[Claim]) -> list[InputError]:
 
 
 def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: Vocabulary,
-           about: URIRef, evidence: URIRef) -> Claim:
+           about: URIRef, evidence: URIRef, default_kind: str | None = None) -> Claim:
+    """One claim; ``kind`` may be left out under a heading the source language's data maps
+    to a claim kind ("Dosering", "Dosage": Dosage)."""
     if not isinstance(item, Node):
         raise InputError("a claim must be a mapping", file, None,
                          fix="start each claim with '- id: ...'")
@@ -307,7 +311,8 @@ def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: 
                          item.line_of("negated"), fix="write negated: true")
     return Claim(
         id=claim_id,
-        kind=vocabulary.term(vocabulary.claim_kinds, text_field(item, "kind", file, what),
+        kind=vocabulary.term(vocabulary.claim_kinds,
+                             text_field(item, "kind", file, what, default_kind),
                              file, item.line_of("kind"), "claim kind"),
         subject=expand("subject") if "subject" in item else about,
         relation=vocabulary.term(vocabulary.relations,

@@ -20,6 +20,7 @@ from monokg.model.errors import InputError
 from monokg.model.namespaces import MKG
 
 LANGUAGES_DIR = Path(__file__).parent / "languages"
+PACKAGE = Path(__file__).parents[1]
 FALLBACK = "en"
 LANGUAGE_KEYS = {"name", "abbreviations", "hedges", "negations", "sections", "dose", "messages"}
 DOSE_PHRASES = ("up_to", "at_least", "per_body_mass", "per_day", "per_period")
@@ -165,7 +166,7 @@ def message(lang: str, key: str, **values: object) -> str:
     for tag in (lang, FALLBACK):
         text = load_language(tag).messages.get(key)
         if text is not None:
-            return text.format(folder=LANGUAGES_DIR.name, **values)
+            return text.format(folder=LANGUAGES_DIR.relative_to(PACKAGE.parent), **values)
     raise KeyError(f"no message {key!r} in the English catalogue")
 
 
