@@ -252,3 +252,33 @@ def test_a_quote_label_in_another_language_than_its_source_is_a_violation() -> N
     findings = quote_label_findings(wrong)
     assert len(findings) == 1 and "in 'nl', its source in 'de'" in findings[0].message
     assert findings[0].fix
+
+
+def test_validate_speaks_the_language_asked_for_and_falls_back_to_english(three: Path) -> None:
+    data = three / "build" / "monokg.nt"
+    for tag in known_tags():
+        code, output = run("validate", "--root", three, "--lang", tag, data)
+        expected = load_language(tag).messages["conforms"].split("{")[0]
+        assert code == 0 and expected in output, (tag, output)
+    code, output = run("validate", "--root", three, "--lang", "fy", data)
+    english = load_language("en").messages["conforms"].split("{")[0]
+    assert code == 0 and english in output and "no language data for 'fy'" in output
+    code, output = run("validate", "--root", three, "--lang", "en_x", data)
+    assert code == 2 and "not a BCP 47 language tag" in output
+
+
+def test_validate_refuses_a_quote_label_retagged_to_another_language(three: Path,
+                                                                     tmp_path: Path) -> None:
+    languages = source_languages(three)
+    claim, quote = next(iter(claim_quotes(three).items()))
+    tag = languages[claim.split("/")[-2]]
+    other = next(t for t in known_tags() if t != tag)
+    label = nt.lang_string(" ".join(quote.split()), tag)
+    lines = (three / "build" / "monokg.nt").read_text(encoding="utf-8").splitlines()
+    retagged = [line.replace(label, nt.lang_string(" ".join(quote.split()), other))
+                if line.startswith(f"<{claim}> ") else line for line in lines]
+    assert retagged != lines
+    data = tmp_path / "retagged.nt"
+    data.write_text("\n".join(retagged) + "\n", encoding="utf-8")
+    code, output = run("validate", "--root", three, data)
+    assert code == 1 and f"its quote label is in '{other}', its source in '{tag}'" in output

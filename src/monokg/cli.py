@@ -26,12 +26,20 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (InputError, InputErrors) as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"{_said('error')}: {exc}", err=True)
             sys.exit(2)
         except NonConformance as exc:
-            click.echo(f"does not conform: {exc}", err=True)
+            click.echo(f"{_said('does_not_conform')}: {exc}", err=True)
             sys.exit(1)
     return wrapper
+
+
+def _said(key: str) -> str:
+    """A word of the message catalogue in the command's --lang (English without one)."""
+    from monokg.curate.language import message
+    context = click.get_current_context(silent=True)
+    lang = context.params.get("lang") if context is not None else None
+    return message(lang if isinstance(lang, str) else "en", key)
 
 
 def _paths(root: Path | None):
@@ -88,7 +96,7 @@ def build(root: Path | None, lang: str, jobs: int | None, use_cache: bool,
     release = outcome.release
     elapsed = time.perf_counter() - started
     for warning in outcome.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"{_said('warning')}: {warning}", err=True)
     click.echo(f"built {release.claim_count} claims, {release.triple_count} triples, "
                f"{len(outcome.files)} files in {elapsed:.2f} s")
     covered, total = release.sentences_covered
@@ -121,7 +129,7 @@ def check(root: Path | None, lang: str, jobs: int | None, use_cache: bool) -> No
     outcome = run_check(_paths(root), lang, jobs, use_cache)
     release = outcome.release
     for warning in outcome.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"{_said('warning')}: {warning}", err=True)
     click.echo(f"ok: {release.claim_count} claims, {release.triple_count} triples conform "
                f"({time.perf_counter() - started:.2f} s)")
 
@@ -155,7 +163,7 @@ def validate(files: tuple[Path, ...], root: Path | None, lang: str,
         write_report(outcome.report, report)
     for finding in outcome.findings:
         if finding.severity != "Violation":
-            click.echo(f"warning: {finding}", err=True)
+            click.echo(f"{_said('warning')}: {finding}", err=True)
     if outcome.violations:
         raise NonConformance("validation (SHACL)", outcome.violations)
     from monokg.curate.language import message
@@ -283,7 +291,7 @@ def _validate_product(product: Path | None, files: tuple[Path, ...], root: Path 
     findings = check_product_file(_paths(root), product, lang)
     for finding in findings:
         if finding.severity != "Violation":
-            click.echo(f"warning: {finding}", err=True)
+            click.echo(f"{_said('warning')}: {finding}", err=True)
     violations = [f for f in findings if f.severity == "Violation"]
     if violations:
         raise NonConformance(f"product page {product}", violations)
