@@ -246,7 +246,8 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
                    for page in release.product_pages]
     stages.append(("quote labels", lambda: quote_label_findings(release.lines, lang)))
     failures: list[tuple[str, list[Finding]]] = []
-    warnings = modality_findings(release.monographs, release.ontology, lang)
+    with timed(release.timings, "check:modality"):
+        warnings = modality_findings(release.monographs, release.ontology, lang)
     for stage, run in stages:
         with timed(release.timings, f"check:{stage}"):
             found = run()

@@ -253,7 +253,7 @@ def check_scopes(claims: list[Claim]) -> list[InputError]:
                 errors.append(InputError(
                     f"claim {claim.id!r}: scope {target!r} is not a claim of this monograph",
                     claim.file, claim.line, fix="name the id of the dosage claim whose dose "
-                    "the text refers to ('in de aangegeven dosering')"))
+                    "the text refers to (as in 'at the stated dose')"))
             elif kinds[target] != MKG.DosageClaim:
                 errors.append(InputError(
                     f"claim {claim.id!r}: scope {target!r} is not a Dosage claim", claim.file,
