@@ -272,8 +272,9 @@ def quantity_lines(out: _Lines, mono: Monograph, claim: Claim, q: Quantity) -> s
     node = _mint(f"{'dose' if q.is_dose else 'quantity'}/{mono.id}/{claim.id}")
     add = out.add
     add(node, A, M["Dose"] if q.is_dose else M["Quantity"])
-    # English (the language of the statements) and the source's own language.
-    for tag, label in quantity_labels(q, sorted({"en", mono.source.meta.language})).items():
+    # Every language the project labels its terms in, and the source's own language.
+    languages = sorted({*mono.label_languages, mono.source.meta.language})
+    for tag, label in quantity_labels(q, languages).items():
         add(node, LABEL, nt.lang_string(label, tag))
     if q.value is not None:
         add(node, NUMERIC_VALUE, _decimal(q.value))

@@ -123,6 +123,8 @@ class Monograph:
     claims: list[Claim]
     file: Path
     mapping_file: Path
+    #: the languages the project labels its terms in (the ontology's), for generated labels
+    label_languages: list[str] = field(default_factory=list)
 
 
 def _require(node: Node, key: str, file: Path, what: str) -> Any:
@@ -175,7 +177,8 @@ def load_monograph(folder: Path, vocabulary: Vocabulary, sources_dir: Path,
     title = text_field(node, "title", file, "the monograph")
     return Monograph(mono_id, title,
                      text_field(node, "title_en", file, "the monograph", title), about,
-                     evidence, source, claims, file, mappings_dir / f"{mono_id}.sssom.tsv")
+                     evidence, source, claims, file, mappings_dir / f"{mono_id}.sssom.tsv",
+                     vocabulary.languages)
 
 
 def _word_breaks(node: Node, file: Path) -> WordBreaks:

@@ -42,6 +42,8 @@ class Vocabulary:
     dose_kinds: dict[str, URIRef] = field(default_factory=dict)
     timings: dict[str, URIRef] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
+    #: the languages the ontology labels its terms in: the project's languages for people
+    languages: list[str] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=lambda: prefixes(DEFAULT_BASE))
     _ontology: Graph | None = field(default=None, repr=False, compare=False)
     #: CURIEs already expanded (a corpus names the same terms thousands of times)
@@ -135,6 +137,10 @@ def load_vocabulary(ontology_path: Path, units_path: Path) -> Vocabulary:
         if table is not None:
             table.setdefault(o, set()).add(s)
     mkg = str(MKG)
+    label = str(RDFS.label)
+    # A language-tagged literal in N-Triples form ends in "@tag.
+    languages = sorted({o.rsplit('"@', 1)[1] for s, p, o in triples
+                        if p == label and '"@' in o and s.startswith(mkg)})
 
     def mine(iris: set[str]) -> dict[str, URIRef]:
         return {i[len(mkg):]: URIRef(i) for i in iris if i.startswith(mkg)}
@@ -148,5 +154,6 @@ def load_vocabulary(ontology_path: Path, units_path: Path) -> Vocabulary:
         dose_kinds=mine(links[a].get(str(MKG.DoseKind), set())),
         timings=mine(links[a].get(str(MKG.Timing), set())),
         units=load_units(units_path),
+        languages=languages,
         _ontology=graph,
     )
