@@ -16,7 +16,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from monokg.curate.language import check_language, load_language
+from monokg.curate.language import FALLBACK, check_language, load_language
 from monokg.curate.sources import (
     Paragraph,
     Section,
@@ -134,7 +134,8 @@ def _require(node: Node, key: str, file: Path, what: str) -> Any:
     return node[key]
 
 
-def _section_specs(node: Node, file: Path) -> list[SectionSpec]:
+def _section_specs(node: Node, file: Path, english: bool) -> list[SectionSpec]:
+    """The declared sections; in an English source a heading is its own English label."""
     raw = _require(node, "sections", file, "the monograph")
     if not isinstance(raw, list):
         raise InputError("'sections' must be a list", file, node.line_of("sections"),
@@ -144,9 +145,10 @@ def _section_specs(node: Node, file: Path) -> list[SectionSpec]:
         if not isinstance(item, Node):
             raise InputError("a section must be a mapping", file, node.line_of("sections"),
                              fix="write '- {id: ..., heading: ..., label_en: ...}'")
-        specs.append(SectionSpec(text_field(item, "id", file, "a section"),
-                                 text_field(item, "heading", file, "a section"),
-                                 text_field(item, "label_en", file, "a section"), item.line))
+        heading = text_field(item, "heading", file, "a section")
+        specs.append(SectionSpec(text_field(item, "id", file, "a section"), heading,
+                                 text_field(item, "label_en", file, "a section",
+                                            heading if english else None), item.line))
     return specs
 
 
@@ -167,8 +169,9 @@ def load_monograph(folder: Path, vocabulary: Vocabulary, sources_dir: Path,
     text = read_verified_text(meta, meta_path)
     language = load_language(meta.language)
     check_language(language, vocabulary)
-    source = segment(meta, text, _section_specs(node, file), file, _word_breaks(node, file),
-                     language.abbreviations)
+    english = meta.language.split("-")[0].lower() == FALLBACK
+    source = segment(meta, text, _section_specs(node, file, english), file,
+                     _word_breaks(node, file), language.abbreviations)
     about = vocabulary.expand(text_field(node, "about", file, "the monograph"), file,
                               node.line_of("about"), "about")
     evidence = vocabulary.expand(text_field(node, "evidence", file, "the monograph"), file,
