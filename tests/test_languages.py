@@ -209,7 +209,11 @@ def test_a_language_without_data_warns_once_and_builds(tmp_path: Path) -> None:
             text = re.sub(r"^language: .*$", "language: fy", meta.read_text(encoding="utf-8"),
                           flags=re.MULTILINE)
             meta.write_text(text, encoding="utf-8")
-    # Without language data no heading names a claim kind: every claim states its own.
+    # Without language data no heading is known to be English or to name a claim kind: every
+    # section states its English label and every claim its kind.
+    for header in (root / "data" / "monographs").glob("*/monograph.yaml"):
+        header.write_text(re.sub(r'heading: "([^"]*)"}', r'heading: "\1", label_en: "\1"}',
+                                 header.read_text(encoding="utf-8")), encoding="utf-8")
     for file in (root / "data" / "monographs").glob("*/claims/*.yaml"):
         text = file.read_text(encoding="utf-8")
         file.write_text(re.sub(r"(- id: .*\n)(    relation: hasDosage)",
