@@ -289,3 +289,20 @@ def test_validate_refuses_a_quote_label_retagged_to_another_language(three: Path
     data.write_text("\n".join(retagged) + "\n", encoding="utf-8")
     code, output = run("validate", "--root", three, data)
     assert code == 1 and f"its quote label is in '{other}', its source in '{tag}'" in output
+
+
+def test_a_curators_error_is_said_in_the_language_asked_for(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    file = next((root / "data" / "monographs").glob("creatine*/claims/04-*.yaml"))
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("is 3 to 5 g", "is 3 to 6 g"), encoding="utf-8")
+    line = text[:text.index("    quote:")].count("\n") + 1
+    for tag in [*known_tags(), "fy"]:
+        catalogue = load_language(tag).messages
+        said = catalogue if "quote_not_found" in catalogue else load_language("en").messages
+        code, output = run("check", "--root", root, "--lang", tag)
+        assert code == 2, output
+        # The words between the claim and the section heading: "quote not found in section".
+        words = said["quote_not_found"].split("{")[1].split("}")[1].strip(" :")
+        assert words and f"{file.name}:{line}: " in output and words in output, (tag, output)
+        assert said["quote_not_found_fix"] in output

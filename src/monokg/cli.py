@@ -26,7 +26,9 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (InputError, InputErrors) as exc:
-            click.echo(f"{_said('error')}: {exc}", err=True)
+            errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+            click.echo(f"{_said('error')}: " + "\n".join(_in_language(e) for e in errors),
+                       err=True)
             sys.exit(2)
         except NonConformance as exc:
             click.echo(f"{_said('does_not_conform')}: {exc}", err=True)
@@ -34,12 +36,32 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _in_language(error: Any) -> str:
+    """An input error in the command's --lang where the catalogue has its key."""
+    from monokg.curate.language import load_language
+    lang = _lang()
+    catalogue = load_language(lang).messages
+    if error.key is None or error.key not in catalogue:
+        return str(error)
+    text = error.where() + catalogue[error.key].format(**error.values)
+    fix = catalogue.get(f"{error.key}_fix")
+    fix = fix.format(**error.values) if fix is not None else error.fix
+    if fix:
+        text += f"\n  {_said('fix')}: {fix}"
+    return text
+
+
+def _lang() -> str:
+    """The command's --lang, English where it has none."""
+    context = click.get_current_context(silent=True)
+    lang = context.params.get("lang") if context is not None else None
+    return lang if isinstance(lang, str) else "en"
+
+
 def _said(key: str) -> str:
     """A word of the message catalogue in the command's --lang (English without one)."""
     from monokg.curate.language import message
-    context = click.get_current_context(silent=True)
-    lang = context.params.get("lang") if context is not None else None
-    return message(lang if isinstance(lang, str) else "en", key)
+    return message(_lang(), key)
 
 
 def _paths(root: Path | None):

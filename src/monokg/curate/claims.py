@@ -16,7 +16,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from monokg.curate.language import FALLBACK, check_language, load_language
+from monokg.curate.language import FALLBACK, catalogued_error, check_language, load_language
 from monokg.curate.sources import (
     Paragraph,
     Section,
@@ -442,10 +442,8 @@ def find_span(quote: str, section: Section, raw: str, occurrence: Any, file: Pat
     needle = normalise_quote(quote)
     hits = [(p, at) for p in section.paragraphs for at in _occurrences(needle, p.text)]
     if not hits:
-        raise InputError(
-            f"{what}: quote not found in section {section.heading!r}: {needle!r}", file, line,
-            fix="copy the words exactly from this section (one paragraph; line breaks and "
-            "spacing do not matter, spelling does)")
+        raise catalogued_error("quote_not_found", file, line, what=what,
+                               heading=section.heading, quote=needle)
     if occurrence is None and len(hits) > 1:
         where = ", ".join(f"paragraph {p.index}" for p, _ in hits)
         raise InputError(

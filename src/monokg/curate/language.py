@@ -144,9 +144,9 @@ def check_language(language: Language, vocabulary: Vocabulary) -> None:
         for name, value in (table or {}).items():
             term = name if key == "hedges" else value
             if term not in known:
-                raise InputError(f"{key}: {term!r} is not a {what} of the ontology",
-                                 language.file, table.line_of(name) if table else None,
-                                 fix=f"use one of {', '.join(sorted(known))}")
+                raise catalogued_error("language_term_unknown", language.file,
+                                       table.line_of(name) if table else None, table=key,
+                                       term=term, what=what, known=", ".join(sorted(known)))
 
 
 def _mapping(node: Node, key: str, path: Path) -> Node:
@@ -174,3 +174,14 @@ def cue_triples(folder: Path = LANGUAGES_DIR) -> list[tuple[URIRef, URIRef, Lite
     """Every language's hedge cues as ``mkg:cue`` triples on the modalities they signal."""
     return sorted((MKG[cue.meaning], MKG.cue, Literal(cue.text, lang=tag))
                   for tag in known_tags(folder) for cue in load_language(tag, folder).hedges)
+
+
+def catalogued_error(key: str, file: Path | None, line: int | None,
+                     **values: str) -> InputError:
+    """An input error worded by the English catalogue (``<key>`` and ``<key>_fix``), keyed
+    so the command line can say it in another language."""
+    english = load_language(FALLBACK).messages
+    fix = english.get(f"{key}_fix")
+    return InputError(message(FALLBACK, key, **values), file, line,
+                      fix=fix.format(folder=LANGUAGES_DIR.relative_to(PACKAGE.parent), **values)
+                      if fix is not None else None, key=key, values=values)

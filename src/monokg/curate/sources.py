@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from monokg.curate.language import bcp47_ok
+from monokg.curate.language import bcp47_ok, catalogued_error
 from monokg.curate.yamlio import Node, inside, load_yaml, text_field
 from monokg.model.errors import InputError, InputErrors
 
@@ -99,14 +99,9 @@ class WordBreaks:
 
     def unused(self) -> list[InputError]:
         """An error for every listed word no line end of the text splits."""
-        return [InputError(
-            f"words: {word!r} is listed under '{key}', but no line of the text ends in a "
-            "hyphen that splits it", self.file, line,
-            fix=f"remove it, or spell it as the text would read it ({hint})")
-            for key, table, hint in (
-                ("join", self.join, "joined, without the hyphen"),
-                ("keep", self.keep, "with its hyphen"))
-            for word, line in table.items() if word not in self.used]
+        return [catalogued_error(f"word_{key}_unused", self.file, line, word=word)
+                for key, table in (("join", self.join), ("keep", self.keep))
+                for word, line in table.items() if word not in self.used]
 
 
 @dataclass
@@ -161,9 +156,8 @@ def load_source_meta(meta_path: Path) -> SourceMeta:
                              fix="copy it from the file itself")
     get = lambda key, default=None: text_field(node, key, meta_path, "the source", default)
     if not bcp47_ok(get("language")):
-        raise InputError(f"language {get('language')!r} is not a BCP 47 language tag", meta_path,
-                         node.line_of("language"), fix="write the tag of the text's language, "
-                         "such as nl, en, en-GB or de (RFC 5646)")
+        raise catalogued_error("source_language", meta_path, node.line_of("language"),
+                               tag=get("language"))
     return SourceMeta(
         id=get("id"), file=inside(meta_path.parent, get("file"), meta_path, node.line_of("file")),
         title=get("title"), language=get("language"), rights=get("rights"),

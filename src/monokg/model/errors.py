@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -23,17 +23,24 @@ class InputError(Exception):
     line: int | None = None
     column: int | None = None
     fix: str | None = None
+    #: the message's key in the language files' catalogue, and the values it names, so the
+    #: command line can say it in --lang (``message`` and ``fix`` are the English words)
+    key: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+
+    def where(self) -> str:
+        """'file:line:column: ' as far as known, else ''."""
+        if self.file is None:
+            return ""
+        where = shown(Path(self.file))
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where + ": "
 
     def __str__(self) -> str:
-        where = ""
-        if self.file is not None:
-            where = shown(Path(self.file))
-            if self.line is not None:
-                where += f":{self.line}"
-                if self.column is not None:
-                    where += f":{self.column}"
-            where += ": "
-        text = where + self.message
+        text = self.where() + self.message
         if self.fix:
             text += f"\n  fix: {self.fix}"
         return text
