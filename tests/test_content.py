@@ -274,6 +274,6 @@ def test_one_term_with_two_labels_in_the_mappings_is_refused(project: Path) -> N
 
 def test_the_modality_check_warns_only_where_a_curator_has_looked() -> None:
     warned = {claim.id for claim in CLAIMS
-              if claim_findings(claim, _LOADED, load_language(MONOGRAPH_LANGUAGE),
+              if claim_findings(claim, load_language(MONOGRAPH_LANGUAGE),
                                 strengths(VOCABULARY.ontology), "en")}
     assert warned == ABILITY | CHECKED_BY_HAND

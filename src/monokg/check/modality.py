@@ -11,6 +11,7 @@ strength of each modality from the ontology (``mkg:strength``). Three slips are 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from rdflib import Graph, Literal, URIRef
@@ -33,13 +34,15 @@ def _name(term: URIRef | str) -> str:
     return str(term).rsplit("/", 1)[-1]
 
 
-def context_of(claim: Claim, mono: Monograph) -> str:
+def context_of(claim: Claim, split: dict[int, list[tuple[int, int]]]) -> str:
     """The sentence(s) the quote stands in, plus, for a list item, the paragraph before the
-    list: where a hedge that governs the quoted words is written."""
+    list: where a hedge that governs the quoted words is written. ``split`` remembers each
+    paragraph's sentences (by id) for the other claims quoting it."""
     para, span = claim.span.paragraph, claim.span
-    start = next((i for i in range(len(para.text)) if para.raw_offsets[i] >= span.start), 0)
+    start = bisect.bisect_left(para.raw_offsets, span.start)
     end = start + len(span.text)
-    parts = [para.text[a:b] for a, b in para.sentences() if a < end and b > start]
+    bounds = split.setdefault(id(para), para.sentences())
+    parts = [para.text[a:b] for a, b in bounds if a < end and b > start]
     if para.list_item:
         earlier = [p for p in claim.section.paragraphs
                    if p.index < para.index and not p.list_item]
@@ -56,8 +59,8 @@ def _finding(claim: Claim, lang: str, key: str, **values: object) -> Finding:
                    where=f"{shown(claim.file)}:{claim.line}")
 
 
-def claim_findings(claim: Claim, mono: Monograph, language: Language,
-                   strength: dict[URIRef, int], lang: str) -> list[Finding]:
+def claim_findings(claim: Claim, language: Language, strength: dict[URIRef, int], lang: str,
+                   split: dict[int, list[tuple[int, int]]] | None = None) -> list[Finding]:
     """The modality slips of one claim."""
     chosen = strength.get(claim.modality)
     # A plain statement: any modality below it is a hedge the words must show.
@@ -71,7 +74,7 @@ def claim_findings(claim: Claim, mono: Monograph, language: Language,
     if weaker:
         found.append(_finding(claim, lang, "modality_stronger", cue=weaker[0].text,
                               cue_modality=weaker[0].meaning, modality=_name(claim.modality)))
-    context = context_of(claim, mono)
+    context = context_of(claim, {} if split is None else split)
     if language.hedges and plain is not None and chosen < plain and not any(
             c.found_in(context) and rank(c) <= chosen for c in language.hedges):
         found.append(_finding(claim, lang, "modality_unhedged", modality=_name(claim.modality)))
@@ -92,6 +95,7 @@ def modality_findings(monographs: Sequence[Monograph], ontology: Graph,
     strength = strengths(ontology)
     found: list[Finding] = []
     unknown: set[str] = set()
+    split: dict[int, list[tuple[int, int]]] = {}
     for mono in monographs:
         language = load_language(mono.source.meta.language)
         if not language.known:
@@ -105,5 +109,5 @@ def modality_findings(monographs: Sequence[Monograph], ontology: Graph,
                 where=shown(mono.file)))
             continue
         for claim in mono.claims:
-            found += claim_findings(claim, mono, language, strength, lang)
+            found += claim_findings(claim, language, strength, lang, split)
     return found

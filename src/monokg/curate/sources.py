@@ -24,6 +24,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9‘“(•])")
 # ...unless the period closes a dotted abbreviation such as "o.a." or "d.w.z." ("(o.a. AIDS)").
 _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:\w{1,3}\.){2,}$")
+# Longer than any dotted abbreviation with the space or parenthesis before it.
+_ABBREVIATION_WINDOW = 64
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,11 @@ class Paragraph:
         bounds, start = [], 0
         inside = self._abbreviated()
         for match in _SENTENCE_END.finditer(self.text):
-            if match.start() - 1 in inside or _ABBREVIATION.search(self.text, 0, match.start()):
+            # Only the text just before the period can be a dotted abbreviation: searching
+            # the whole paragraph before each period made long paragraphs quadratic.
+            window = max(0, match.start() - _ABBREVIATION_WINDOW)
+            if match.start() - 1 in inside or _ABBREVIATION.search(self.text, window,
+                                                                    match.start()):
                 continue
             bounds.append((start, match.start()))
             start = match.end()
