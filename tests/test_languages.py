@@ -306,3 +306,20 @@ def test_a_curators_error_is_said_in_the_language_asked_for(tmp_path: Path) -> N
         words = said["quote_not_found"].split("{")[1].split("}")[1].strip(" :")
         assert words and f"{file.name}:{line}: " in output and words in output, (tag, output)
         assert said["quote_not_found_fix"] in output
+
+
+def test_a_shapes_finding_about_a_claim_names_its_file_and_line(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    test_monographs = set(source_languages(root)) - set(source_languages(ROOT))
+    mono = min(test_monographs)
+    file = min((root / "data" / "monographs" / mono / "claims").glob("*.yaml"))
+    text = file.read_text(encoding="utf-8")
+    line = text.index("modality: Asserted")
+    claim_line = text[:text[:line].rindex("- id:")].count("\n") + 1
+    claim_id = re.findall(r"- id: (\S+)", text[:line])[-1]
+    file.write_text(text[:line] + "modality: Established" + text[line + 18:], encoding="utf-8")
+    code, output = run("check", "--root", root)
+    assert code == 0, output
+    # The shapes warn of a claim marked proven on an author statement alone.
+    assert re.search(rf"{re.escape(file.name)}:{claim_line}: Warning: claim:{mono}/{claim_id}:",
+                     output), output

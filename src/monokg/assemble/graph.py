@@ -39,9 +39,14 @@ def monograph_iri(mono: Monograph) -> URIRef:
     return iri(f"monograph/{mono.id}")
 
 
-def claim_iri(mono: Monograph, claim: Claim) -> URIRef:
-    """A claim's IRI, minted under the default base."""
-    return iri(f"claim/{mono.id}/{claim.id}")
+def claim_nodes(mono: Monograph, claim: Claim) -> list[URIRef]:
+    """The IRIs minted for one claim alone (under the default base): the claim, its span and
+    selectors, its dose or quantity, as ``claim_lines`` mints them."""
+    local = f"{mono.id}/{claim.id}"
+    return [iri(path) for path in (
+        f"claim/{local}", f"span/{local}", f"selector/{local}-position",
+        f"selector/{local}-quote", f"selector/{local}-fragment", f"dose/{local}",
+        f"quantity/{local}")]
 
 
 def _tok(term: str) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from monokg.assemble.graph import claim_iri
+from monokg.assemble.graph import claim_nodes
 from monokg.assemble.metadata import planned_files, to_metadata
 from monokg.assemble.release import Release
 from monokg.check.modality import modality_findings
@@ -265,9 +265,14 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
 
 
 def located(findings: list[Finding], release: Release) -> list[Finding]:
-    """The findings, each about a claim named with the claim's YAML file and line."""
-    lines = {str(claim_iri(mono, claim)): f"{shown(claim.file)}:{claim.line}"
-             for mono in release.monographs for claim in mono.claims}
+    """The findings about a claim, or a node minted for one claim alone (its span, selectors,
+    dose or quantity), named with the claim's YAML file and line."""
+    lines = {}
+    for mono in release.monographs:
+        for claim in mono.claims:
+            where = f"{shown(claim.file)}:{claim.line}"
+            for iri in claim_nodes(mono, claim):
+                lines[str(iri)] = where
     for finding in findings:
         if finding.where is None and finding.focus_iri in lines:
             finding.where = lines[finding.focus_iri]
