@@ -147,15 +147,26 @@ def test_every_dataset_shape_has_fixtures() -> None:
         assert any(n.startswith("invalid-") for n in names), shape
 
 
-def test_a_dataset_description_without_dutch_is_refused(tmp_path: Path) -> None:
+def test_a_dataset_description_without_english_is_refused(tmp_path: Path) -> None:
     from monokg.curate.dataset import load_description
     from monokg.model.errors import InputError
     description = tmp_path / "dataset.yaml"
     description.write_text((ROOT / "data" / "dataset.yaml").read_text(encoding="utf-8")
-                           .replace("  nl: ", "  fr: ", 1), encoding="utf-8")
-    with pytest.raises(InputError, match="'title' needs an 'nl' and an 'en' text") as caught:
+                           .replace("  en: ", "  fr: ", 1), encoding="utf-8")
+    with pytest.raises(InputError, match="'title' needs a text per language, 'en' among") \
+            as caught:
         load_description(description)
-    assert caught.value.file == description and "title: {nl: ..., en: ...}" in str(caught.value)
+    assert caught.value.file == description and caught.value.line is not None
+
+
+def test_a_dataset_description_in_any_languages_is_read(tmp_path: Path) -> None:
+    from monokg.curate.dataset import load_description
+    description = tmp_path / "dataset.yaml"
+    description.write_text('title: {en: "Monographs", de: "Monographien"}\n'
+                           'description: {en: "Claims.", de-CH: "Aussagen."}\n', encoding="utf-8")
+    assert load_description(description) == {
+        "title": {"de": "Monographien", "en": "Monographs"},
+        "description": {"de-CH": "Aussagen.", "en": "Claims."}}
 
 
 def test_a_different_base_changes_every_minted_iri_and_nothing_else(

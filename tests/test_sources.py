@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from monokg.curate.claims import load_monograph
-from monokg.curate.sources import SectionSpec, SourceMeta, segment
+from monokg.curate.sources import SectionSpec, SourceMeta, WordBreaks, segment
 from monokg.curate.vocabulary import load_vocabulary
+from monokg.model.errors import InputErrors
 from monokg.model.paths import ProjectPaths
 
 from .conftest import ROOT
@@ -75,3 +76,20 @@ def test_a_split_word_is_rejoined_when_the_text_knows_the_whole_word(tmp_path: P
     assert first.text == "Het wordt gebruikt. Elders gebruikt men het. DNA-bouwstof."
     assert second.text == "Einde."
     assert text[first.start:first.end].startswith("Het wordt ge-")
+
+
+def test_the_monographs_word_list_decides_before_the_text(tmp_path: Path) -> None:
+    text = "Kop \n\nHet wordt ge-\n\nbruikt. Elders gebruikt men het. DNA-\n\nbouwstof. \n\n"
+    file = tmp_path / "t.txt"
+    file.write_text(text, encoding="utf-8")
+    meta = SourceMeta("t", file, "T", "nl", "", "", 0, len(text))
+    specs = [SectionSpec("kop", "Kop", "Heading", 1)]
+    words = WordBreaks(tmp_path / "m.yaml", join={"dnabouwstof": 7}, keep={"ge-bruikt": 8})
+    source = segment(meta, text, specs, tmp_path / "m.yaml", words)
+    assert source.sections[0].paragraphs[0].text == \
+        "Het wordt ge-bruikt. Elders gebruikt men het. DNAbouwstof."
+    unused = WordBreaks(tmp_path / "m.yaml", join={"nergens": 9})
+    with pytest.raises(InputErrors) as caught:
+        segment(meta, text, specs, tmp_path / "m.yaml", unused)
+    [error] = caught.value.errors
+    assert (error.file, error.line) == (tmp_path / "m.yaml", 9) and "'nergens'" in error.message

@@ -24,8 +24,6 @@ from . import __version__
 #: speak of the data.
 BUG = 70
 
-LANGS = click.Choice(["en", "nl"])
-
 
 def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the project's errors into a message on stderr and the documented exit code."""
@@ -35,16 +33,18 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (InputError, InputErrors) as exc:
-            click.echo(f"error: {exc}", err=True)
+            errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+            click.echo(f"{_said('error')}: " + "\n".join(_in_language(e) for e in errors),
+                       err=True)
             sys.exit(2)
         except NonConformance as exc:
-            click.echo(f"does not conform: {exc}", err=True)
+            click.echo(f"{_said('does_not_conform')}: {exc}", err=True)
             sys.exit(1)
         except OSError as exc:
             # A file the system will not give or take (permissions, a folder in its place, a
             # vanished mount): the user's to fix, so a message, not a traceback.
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            click.echo(f"{_said('error')}: {where}{exc.strerror or exc}", err=True)
             click.echo("  fix: check that the file exists and that you may read (and write) it",
                        err=True)
             sys.exit(2)
@@ -56,6 +56,34 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _in_language(error: Any) -> str:
+    """An input error in the command's --lang where the catalogue has its key."""
+    from monokg.curate.language import load_language
+    lang = _lang()
+    catalogue = load_language(lang).messages
+    if error.key is None or error.key not in catalogue:
+        return str(error)
+    text = error.where() + catalogue[error.key].format(**error.values)
+    fix = catalogue.get(f"{error.key}_fix")
+    fix = fix.format(**error.values) if fix is not None else error.fix
+    if fix:
+        text += f"\n  {_said('fix')}: {fix}"
+    return text
+
+
+def _lang() -> str:
+    """The command's --lang, English where it has none."""
+    context = click.get_current_context(silent=True)
+    lang = context.params.get("lang") if context is not None else None
+    return lang if isinstance(lang, str) else "en"
+
+
+def _said(key: str) -> str:
+    """A word of the message catalogue in the command's --lang (English without one)."""
+    from monokg.curate.language import message
+    return message(_lang(), key)
+
+
 def _paths(root: Path | None):
     from monokg.model.paths import ProjectPaths, find_root
     return ProjectPaths(find_root(root))
@@ -63,8 +91,20 @@ def _paths(root: Path | None):
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
                            help="Project folder (default: the nearest with a monokg.toml).")
-lang_option = click.option("--lang", type=LANGS, default="en", show_default=True,
-                           help="Language of validation messages.")
+def _language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--lang: a BCP 47 tag; one without language data gets English messages and a warning."""
+    from monokg.curate.language import bcp47_ok, load_language, message
+    if not bcp47_ok(value):
+        raise click.BadParameter(f"{value!r} is not a BCP 47 language tag (en, nl, de, ...)")
+    if not load_language(value).known:
+        click.echo(f"warning: {message('en', 'unknown_language', tag=value)}\n  fix: "
+                   f"{message('en', 'unknown_language_fix', tag=value)}", err=True)
+    return value
+
+
+lang_option = click.option("--lang", default="en", show_default=True, callback=_language,
+                           help="Language of messages (a BCP 47 tag with language data, e.g. "
+                           "en, nl, de; others fall back to English).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,7 +148,7 @@ def build(root: Path | None, lang: str, jobs: int | None, use_cache: bool,
     release = outcome.release
     elapsed = time.perf_counter() - started
     for warning in outcome.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"{_said('warning')}: {warning}", err=True)
     click.echo(f"built {release.claim_count} claims, {release.triple_count} triples, "
                f"{len(outcome.files)} files in {elapsed:.2f} s")
     covered, total = release.sentences_covered
@@ -141,7 +181,7 @@ def check(root: Path | None, lang: str, jobs: int | None, use_cache: bool) -> No
     outcome = run_check(_paths(root), lang, jobs, use_cache)
     release = outcome.release
     for warning in outcome.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"{_said('warning')}: {warning}", err=True)
     click.echo(f"ok: {release.claim_count} claims, {release.triple_count} triples conform "
                f"({time.perf_counter() - started:.2f} s)")
 
@@ -175,10 +215,11 @@ def validate(files: tuple[Path, ...], root: Path | None, lang: str,
         write_report(outcome.report, report)
     for finding in outcome.findings:
         if finding.severity != "Violation":
-            click.echo(f"warning: {finding}", err=True)
+            click.echo(f"{_said('warning')}: {finding}", err=True)
     if outcome.violations:
         raise NonConformance("validation (SHACL)", outcome.violations)
-    click.echo(f"conforms: {outcome.triples} triples in {len(files)} file(s)")
+    from monokg.curate.language import message
+    click.echo(message(lang, "conforms", triples=outcome.triples, files=len(files)))
 
 
 @main.command()
@@ -318,7 +359,7 @@ def _validate_product(product: Path | None, files: tuple[Path, ...], root: Path 
     findings = check_product_file(_paths(root), product, lang)
     for finding in findings:
         if finding.severity != "Violation":
-            click.echo(f"warning: {finding}", err=True)
+            click.echo(f"{_said('warning')}: {finding}", err=True)
     violations = [f for f in findings if f.severity == "Violation"]
     if violations:
         raise NonConformance(f"product page {product}", violations)

@@ -18,6 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS
 
 from monokg.curate.claims import Claim, Monograph, Quantity
+from monokg.curate.language import load_language
 from monokg.curate.mappings import MappingSet
 from monokg.curate.sources import Paragraph, Section
 from monokg.model.namespaces import DEFAULT_BASE, MKG, OA, QUDT, SSSOM, prefixes
@@ -36,6 +37,16 @@ def iri(path: str) -> URIRef:
 
 def monograph_iri(mono: Monograph) -> URIRef:
     return iri(f"monograph/{mono.id}")
+
+
+def claim_nodes(mono: Monograph, claim: Claim) -> list[URIRef]:
+    """The IRIs minted for one claim alone (under the default base): the claim, its span and
+    selectors, its dose or quantity, as ``claim_lines`` mints them."""
+    local = f"{mono.id}/{claim.id}"
+    return [iri(path) for path in (
+        f"claim/{local}", f"span/{local}", f"selector/{local}-position",
+        f"selector/{local}-quote", f"selector/{local}-fragment", f"dose/{local}",
+        f"quantity/{local}")]
 
 
 def _tok(term: str) -> str:
@@ -157,9 +168,10 @@ def claim_lines(out: _Lines, mono: Monograph, mono_node: str, claim: Claim, md5:
     add = out.add
     subject, relation = _tok(claim.subject), _tok(claim.relation)
     add(node, A, _tok(claim.kind))
+    # The statement is the shared English paraphrase; the quote speaks the source's language,
+    # English included, so every claim has a label in the words of its source.
     add(node, LABEL, nt.lang_string(claim.statement, "en"))
-    if lang != "en":
-        add(node, LABEL, nt.lang_string(claim.span.text, lang))
+    add(node, LABEL, nt.lang_string(claim.span.text, lang))
     add(node, M["statement"], nt.lang_string(claim.statement, "en"))
     add(node, M["subject"], subject)
     add(node, M["relation"], relation)
@@ -224,29 +236,33 @@ def _fmt(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def quantity_labels(q: Quantity) -> tuple[str, str]:
-    """Readable English and Dutch labels, e.g. '5-10 g per day' / '5-10 g per dag'."""
-    if q.value is not None:
-        en = nl = _fmt(q.value)
-    elif q.low is not None and q.high is not None:
-        en = nl = f"{_fmt(q.low)}-{_fmt(q.high)}"
-    elif q.high is not None:
-        en, nl = f"up to {_fmt(q.high)}", f"tot {_fmt(q.high)}"
-    else:
-        assert q.low is not None, "a quantity has a value, a bound or both"
-        en, nl = f"at least {_fmt(q.low)}", f"ten minste {_fmt(q.low)}"
-    unit = q.unit_info
-    mass = unit.dimension == "mass"
-    en += f" {q.unit if mass else unit.label_en}"
-    nl += f" {q.unit if mass else unit.label_nl}"
-    if q.per_body_mass:
-        en += f" per {q.per_body_mass} body weight"
-        nl += f" per {q.per_body_mass} lichaamsgewicht"
-    if q.period == "P1D":
-        en, nl = en + " per day", nl + " per dag"
-    elif q.period:
-        en, nl = en + f" per {q.period}", nl + f" per {q.period}"
-    return en, nl
+def quantity_labels(q: Quantity, languages: list[str]) -> dict[str, str]:
+    """A readable label per language that has dose phrases, e.g. '5-10 g per day' (en),
+    '5-10 g per dag' (nl); a unit without a label in a language is shown as its UCUM code."""
+    labels = {}
+    for tag in languages:
+        phrases = load_language(tag).dose
+        if not phrases:
+            continue
+        if q.value is not None:
+            label = _fmt(q.value)
+        elif q.low is not None and q.high is not None:
+            label = f"{_fmt(q.low)}-{_fmt(q.high)}"
+        elif q.high is not None:
+            label = phrases["up_to"].format(n=_fmt(q.high))
+        else:
+            assert q.low is not None, "a quantity has a value, a bound or both"
+            label = phrases["at_least"].format(n=_fmt(q.low))
+        unit = q.unit_info
+        label += " " + (q.unit if unit.dimension == "mass" else unit.labels.get(tag, q.unit))
+        if q.per_body_mass:
+            label += " " + phrases["per_body_mass"].format(unit=q.per_body_mass)
+        if q.period == "P1D":
+            label += " " + phrases["per_day"]
+        elif q.period:
+            label += " " + phrases["per_period"].format(period=q.period)
+        labels[tag] = label
+    return labels
 
 
 def _decimal(number: Decimal) -> str:
@@ -261,9 +277,10 @@ def quantity_lines(out: _Lines, mono: Monograph, claim: Claim, q: Quantity) -> s
     node = _mint(f"{'dose' if q.is_dose else 'quantity'}/{mono.id}/{claim.id}")
     add = out.add
     add(node, A, M["Dose"] if q.is_dose else M["Quantity"])
-    label_en, label_nl = quantity_labels(q)
-    add(node, LABEL, nt.lang_string(label_en, "en"))
-    add(node, LABEL, nt.lang_string(label_nl, "nl"))
+    # Every language the project labels its terms in, and the source's own language.
+    languages = sorted({*mono.label_languages, mono.source.meta.language})
+    for tag, label in quantity_labels(q, languages).items():
+        add(node, LABEL, nt.lang_string(label, tag))
     if q.value is not None:
         add(node, NUMERIC_VALUE, _decimal(q.value))
     if q.low is not None:

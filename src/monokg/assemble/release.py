@@ -26,6 +26,7 @@ from monokg.assemble.product import ProductPage, to_product_page
 from monokg.curate.claims import Monograph
 from monokg.curate.coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage
 from monokg.curate.dataset import load_description
+from monokg.curate.language import LANGUAGES_DIR, cue_triples
 from monokg.curate.mappings import load_local_concepts
 from monokg.curate.products import ProductKit, load_product, load_product_kit
 from monokg.curate.vocabulary import load_vocabulary
@@ -224,6 +225,8 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     Cache(paths.root).remove_leftovers()
     with timed(timings, "setup"):
         vocabulary = load_vocabulary(paths.ontology, paths.data / "units.tsv")
+        for triple in cue_triples():
+            vocabulary.ontology.add(triple)
         extra = _extra(paths)
         folders = paths.monograph_dirs()
         if not folders:
@@ -238,7 +241,8 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         jobs = max(1, jobs or default_jobs())
         digest = files_digest([paths.ontology, paths.data / "units.tsv",
                                paths.mappings / "local-concepts.ttl", paths.data / "terms.ttl",
-                               *sorted(paths.shapes.glob("*.ttl"))])
+                               *sorted(paths.shapes.glob("*.ttl")),
+                               *sorted(LANGUAGES_DIR.glob("*.yaml"))])
         context = Context(paths, vocabulary, lang, digest)
         extra_lines = ntriples_lines(extra)
     workers = min(jobs, len(folders))

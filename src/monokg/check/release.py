@@ -27,22 +27,23 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
-from monokg.assemble.graph import iri
+from monokg.assemble.graph import claim_nodes
 from monokg.assemble.metadata import planned_files, to_metadata
 from monokg.assemble.release import Release
+from monokg.check.modality import modality_findings
 from monokg.check.product import check_product_page
 from monokg.check.provenance import STAGE as PROVENANCE_STAGE
 from monokg.check.provenance import check_provenance
+from monokg.check.quotes import quote_label_findings
 from monokg.check.reason import HERMIT_STAGE, check_data, check_ontology
 from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
 from monokg.check.validate import check_shape_lines
 from monokg.model.cache import Cache, digest_of, files_digest
-from monokg.model.errors import Finding, NonConformance
+from monokg.model.errors import Finding, NonConformance, shown
 from monokg.model.paths import ProjectPaths
 from monokg.model.timings import timed
 from monokg.rdf.graphs import ntriples_lines
@@ -233,12 +234,6 @@ def check_metadata(release: Release) -> list[Finding]:
     return check_shape_lines(lines, release.shapes, namespaces=namespaces)
 
 
-def _shown(file: Path, release: Release) -> Path:
-    """A curated file's path in the project, as curators know it."""
-    return file.relative_to(release.paths.root) if file.is_relative_to(release.paths.root) \
-        else file
-
-
 def check_release(release: Release, lang: str = "en", publishing: bool = True
                   ) -> list[Finding]:
     """Every check of a release, before anything is written: the data (reasoning and SHACL)
@@ -246,9 +241,7 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
     warnings; raises NonConformance on a contradiction or a violation."""
     with timed(release.timings, "check:provenance"):
         # First and in this process: parts read from the cache skipped resolving quotes.
-        claims = {str(iri(f"claim/{m.id}/{c.id}")): f"{_shown(c.file, release)}:{c.line}"
-                  for m in release.monographs for c in m.claims}
-        untrue = check_provenance(release.lines, release.paths, claims)
+        untrue = check_provenance(release.lines, release.paths, _claim_places(release))
     if untrue:
         raise NonConformance(PROVENANCE_STAGE, untrue)
     finish = start_data_checks(release, lang)
@@ -258,8 +251,10 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
         stages += [(f"product page {page.product.file.name}",
                     functools.partial(check_product_page, page, release.product_kit))
                    for page in release.product_pages]
+    stages.append(("quote labels", lambda: quote_label_findings(release.lines, lang)))
     failures: list[tuple[str, list[Finding]]] = []
-    warnings: list[Finding] = []
+    with timed(release.timings, "check:modality"):
+        warnings = modality_findings(release.monographs, release.ontology, lang)
     for stage, run in stages:
         with timed(release.timings, f"check:{stage}"):
             found = run()
@@ -267,13 +262,38 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
         if violations:
             failures.append((stage, violations))
     with timed(release.timings, "wait for checks"):
-        warnings = finish()
+        try:
+            warnings += finish()
+        except NonConformance as exc:
+            raise NonConformance(exc.stage, located(exc.findings, release)) from exc
     if failures:
-        raise NonConformance(failures[0][0], failures[0][1])
+        raise NonConformance(failures[0][0], located(failures[0][1], release))
     # A page in a language the graph lacks still conforms, but a shop should hear what it lacks.
     warnings += [Finding(str(page.product.file), name,
                          f"left out of the {page.product.language} page: {why}", "Warning",
                          "product page")
                  for page in (release.product_pages if publishing else []) for name, why
                  in page.left_out]
-    return warnings
+    return located(warnings, release)
+
+
+def located(findings: list[Finding], release: Release) -> list[Finding]:
+    """The findings about a claim, or a node minted for one claim alone (its span, selectors,
+    dose or quantity), named with the claim's YAML file and line."""
+    places = _claim_places(release)
+    for finding in findings:
+        if finding.where is None and finding.focus_iri in places:
+            finding.where = places[finding.focus_iri]
+    return findings
+
+
+def _claim_places(release: Release) -> dict[str, str]:
+    """Each node minted for one claim alone (the claim itself, its span, selectors, dose or
+    quantity) -> the claim's YAML file and line."""
+    places = {}
+    for mono in release.monographs:
+        for claim in mono.claims:
+            where = f"{shown(claim.file)}:{claim.line}"
+            for node in claim_nodes(mono, claim):
+                places[str(node)] = where
+    return places

@@ -10,6 +10,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from monokg.check.findings import to_findings
+from monokg.check.quotes import quote_label_findings
 from monokg.check.reference import pyshacl_report
 from monokg.check.shacl import Unsupported, check_lines, compile_shapes
 from monokg.curate.vocabulary import load_vocabulary
@@ -103,7 +104,7 @@ def check_files(files: list[Path], ontology_path: Path, units_path: Path, shapes
     ontology = load_vocabulary(ontology_path, units_path).ontology
     shapes = load_shapes(shapes_dir)
     findings = check_shape_lines(sorted(lines) + ntriples_lines(ontology), shapes, lang,
-                                 namespaces)
+                                 namespaces) + quote_label_findings(sorted(lines), lang)
 
     def report() -> Graph:
         graph = Graph()

@@ -16,11 +16,13 @@ from typing import Any
 
 from rdflib import URIRef
 
+from monokg.curate.language import FALLBACK, catalogued_error, check_language, load_language
 from monokg.curate.sources import (
     Paragraph,
     Section,
     SectionSpec,
     Source,
+    WordBreaks,
     load_source_meta,
     read_verified_text,
     segment,
@@ -121,6 +123,8 @@ class Monograph:
     claims: list[Claim]
     file: Path
     mapping_file: Path
+    #: the languages the project labels its terms in (the ontology's), for generated labels
+    label_languages: list[str] = field(default_factory=list)
 
 
 def _require(node: Node, key: str, file: Path, what: str) -> Any:
@@ -130,7 +134,8 @@ def _require(node: Node, key: str, file: Path, what: str) -> Any:
     return node[key]
 
 
-def _section_specs(node: Node, file: Path) -> list[SectionSpec]:
+def _section_specs(node: Node, file: Path, english: bool) -> list[SectionSpec]:
+    """The declared sections; in an English source a heading is its own English label."""
     raw = _require(node, "sections", file, "the monograph")
     if not isinstance(raw, list):
         raise InputError("'sections' must be a list", file, node.line_of("sections"),
@@ -140,9 +145,10 @@ def _section_specs(node: Node, file: Path) -> list[SectionSpec]:
         if not isinstance(item, Node):
             raise InputError("a section must be a mapping", file, node.line_of("sections"),
                              fix="write '- {id: ..., heading: ..., label_en: ...}'")
-        specs.append(SectionSpec(text_field(item, "id", file, "a section"),
-                                 text_field(item, "heading", file, "a section"),
-                                 text_field(item, "label_en", file, "a section"), item.line))
+        heading = text_field(item, "heading", file, "a section")
+        specs.append(SectionSpec(text_field(item, "id", file, "a section"), heading,
+                                 text_field(item, "label_en", file, "a section",
+                                            heading if english else None), item.line))
     return specs
 
 
@@ -161,7 +167,11 @@ def load_monograph(folder: Path, vocabulary: Vocabulary, sources_dir: Path,
     meta_path = inside(sources_dir, f"{source_name}.yaml", file, node.line_of("source"))
     meta = load_source_meta(meta_path)
     text = read_verified_text(meta, meta_path)
-    source = segment(meta, text, _section_specs(node, file), file)
+    language = load_language(meta.language)
+    check_language(language, vocabulary)
+    english = meta.language.split("-")[0].lower() == FALLBACK
+    source = segment(meta, text, _section_specs(node, file, english), file,
+                     _word_breaks(node, file), language.abbreviations)
     about = vocabulary.expand(text_field(node, "about", file, "the monograph"), file,
                               node.line_of("about"), "about")
     evidence = vocabulary.expand(text_field(node, "evidence", file, "the monograph"), file,
@@ -170,7 +180,24 @@ def load_monograph(folder: Path, vocabulary: Vocabulary, sources_dir: Path,
     title = text_field(node, "title", file, "the monograph")
     return Monograph(mono_id, title,
                      text_field(node, "title_en", file, "the monograph", title), about,
-                     evidence, source, claims, file, mappings_dir / f"{mono_id}.sssom.tsv")
+                     evidence, source, claims, file, mappings_dir / f"{mono_id}.sssom.tsv",
+                     vocabulary.languages)
+
+
+def _word_breaks(node: Node, file: Path) -> WordBreaks:
+    """The monograph's ``words: {join: [...], keep: [...]}`` for hyphens at line ends."""
+    words = WordBreaks(file)
+    table = node.get("words")
+    if table is None:
+        return words
+    if not isinstance(table, Node) or set(table) - {"join", "keep"}:
+        raise InputError("'words' must be a mapping with 'join' and/or 'keep'", file,
+                         node.line_of("words"), fix="words: {join: [stofwisseling], keep: "
+                         "[DNA-bouwstoffen]}  (words split by a hyphen at a line end)")
+    for key, target in (("join", words.join), ("keep", words.keep)):
+        for word in text_list(table, key, file, "words"):
+            target[word.lower()] = table.line_of(key)
+    return words
 
 
 def load_claims(folder: Path, source: Source, vocabulary: Vocabulary, about: URIRef,
@@ -178,6 +205,7 @@ def load_claims(folder: Path, source: Source, vocabulary: Vocabulary, about: URI
     """All claims of a monograph's claim files, in file order; every error is collected."""
     claims: list[Claim] = []
     errors: list[InputError] = []
+    language = load_language(source.meta.language)
     seen: dict[str, tuple[Path, int]] = {}
     for file in sorted(folder.glob("*.yaml")):
         try:
@@ -202,7 +230,8 @@ def load_claims(folder: Path, source: Source, vocabulary: Vocabulary, about: URI
             continue
         for item in node["claims"]:
             try:
-                claim = _claim(item, file, section, source, vocabulary, about, evidence)
+                claim = _claim(item, file, section, source, vocabulary, about, evidence,
+                               language.sections.get(section.heading.casefold()))
             except InputError as exc:
                 errors.append(exc)
                 continue
@@ -230,7 +259,7 @@ def check_scopes(claims: list[Claim]) -> list[InputError]:
                 errors.append(InputError(
                     f"claim {claim.id!r}: scope {target!r} is not a claim of this monograph",
                     claim.file, claim.line, fix="name the id of the dosage claim whose dose "
-                    "the text refers to ('in de aangegeven dosering')"))
+                    "the text refers to (as in 'at the stated dose')"))
             elif kinds[target] != MKG.DosageClaim:
                 errors.append(InputError(
                     f"claim {claim.id!r}: scope {target!r} is not a Dosage claim", claim.file,
@@ -239,7 +268,9 @@ def check_scopes(claims: list[Claim]) -> list[InputError]:
 
 
 def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: Vocabulary,
-           about: URIRef, evidence: URIRef) -> Claim:
+           about: URIRef, evidence: URIRef, default_kind: str | None = None) -> Claim:
+    """One claim; ``kind`` may be left out under a heading the source language's data maps
+    to a claim kind ("Dosering", "Dosage": Dosage)."""
     if not isinstance(item, Node):
         raise InputError("a claim must be a mapping", file, None,
                          fix="start each claim with '- id: ...'")
@@ -286,7 +317,8 @@ def _claim(item: Any, file: Path, section: Section, source: Source, vocabulary: 
                          item.line_of("negated"), fix="write negated: true")
     return Claim(
         id=claim_id,
-        kind=vocabulary.term(vocabulary.claim_kinds, text_field(item, "kind", file, what),
+        kind=vocabulary.term(vocabulary.claim_kinds,
+                             text_field(item, "kind", file, what, default_kind),
                              file, item.line_of("kind"), "claim kind"),
         subject=expand("subject") if "subject" in item else about,
         relation=vocabulary.term(vocabulary.relations,
@@ -411,10 +443,8 @@ def find_span(quote: str, section: Section, raw: str, occurrence: Any, file: Pat
     needle = normalise_quote(quote)
     hits = [(p, at) for p in section.paragraphs for at in _occurrences(needle, p.text)]
     if not hits:
-        raise InputError(
-            f"{what}: quote not found in section {section.heading!r}: {needle!r}", file, line,
-            fix="copy the words exactly from this section (one paragraph; line breaks and "
-            "spacing do not matter, spelling does)")
+        raise catalogued_error("quote_not_found", file, line, what=what,
+                               heading=section.heading, quote=needle)
     if occurrence is None and len(hits) > 1:
         where = ", ".join(f"paragraph {p.index}" for p, _ in hits)
         raise InputError(

@@ -63,6 +63,8 @@ class Coverage:
 
     monograph: str
     sentences: list[SentenceCoverage]
+    #: the language tag of the source text the sentences are from
+    language: str = ""
 
     @property
     def covered(self) -> int:
@@ -152,7 +154,7 @@ def to_coverage(mono: Monograph, exclusions: list[Exclusion]) -> Coverage:
                 f"({', '.join(sorted(REASONS))})"))
     if errors:
         raise InputErrors(errors)
-    return Coverage(mono.id, sentences)
+    return Coverage(mono.id, sentences, mono.source.meta.language)
 
 
 def summary(coverages: list[Coverage]) -> tuple[int, int]:

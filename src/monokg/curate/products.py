@@ -20,6 +20,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
+from monokg.curate.language import bcp47_ok
 from monokg.curate.schemaorg import SchemaVocabulary, load_schema_vocabulary
 from monokg.curate.yamlio import Node, load_yaml
 from monokg.model.config import Publication
@@ -33,16 +34,6 @@ S = SCHEMA_PAGE
 CONTEXT_URL = "https://schema.org"
 CONTEXT_FILE = "schemaorgcontext.jsonld"
 
-# BCP 47 (RFC 5646) syntax: language[-script][-region]*(-variant)*(-extension)[-privateuse],
-# or a private-use tag; irregular grandfathered tags are not accepted.
-_BCP47 = re.compile(
-    r"(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
-    r"(?:-[a-z]{4})?"
-    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
-    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
-    r"(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"
-    r"(?:-x(?:-[a-z0-9]{1,8})+)?"
-    r"|x(?:-[a-z0-9]{1,8})+)", re.IGNORECASE)
 #: What no product field (one line of text each) can hold: C0 and C1 controls besides the
 #: tab, and the Unicode line and paragraph separators.
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
@@ -117,11 +108,6 @@ def gtin_ok(gtin: str) -> bool:
     body = [int(c) for c in reversed(gtin[:-1])]
     total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
     return (10 - total % 10) % 10 == int(gtin[-1])
-
-
-def bcp47_ok(tag: str) -> bool:
-    """A reasonable syntax check of a BCP 47 language tag (RFC 5646)."""
-    return bool(_BCP47.fullmatch(tag))
 
 
 def lookup(available: Iterable[str], tag: str) -> str | None:

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from monokg.curate.language import bcp47_ok, catalogued_error
 from monokg.curate.yamlio import Node, inside, load_yaml, text_field
-from monokg.model.errors import InputError
-from monokg.rdf import ntriples as nt
+from monokg.model.errors import InputError, InputErrors
 
 BULLETS = ("•", "◦", "▪", "●")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -24,6 +24,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9‘“(•])")
 # ...unless the period closes a dotted abbreviation such as "o.a." or "d.w.z." ("(o.a. AIDS)").
 _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:\w{1,3}\.){2,}$")
+# Longer than any dotted abbreviation with the space or parenthesis before it.
+_ABBREVIATION_WINDOW = 64
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Paragraph:
     start: int
     end: int
     list_item: bool = False
+    #: abbreviations of the source's language, whose period never ends a sentence
+    abbreviations: tuple[str, ...] = ()
 
     def raw_span(self, clean_start: int, clean_end: int) -> tuple[int, int]:
         """Raw code-point offsets [start, end) of the clean text slice [clean_start, clean_end)."""
@@ -61,14 +65,49 @@ class Paragraph:
     def sentences(self) -> list[tuple[int, int]]:
         """Clean-text [start, end) of each sentence."""
         bounds, start = [], 0
+        inside = self._abbreviated()
         for match in _SENTENCE_END.finditer(self.text):
-            if _ABBREVIATION.search(self.text, 0, match.start()):
+            # Only the text just before the period can be a dotted abbreviation: searching
+            # the whole paragraph before each period made long paragraphs quadratic.
+            window = max(0, match.start() - _ABBREVIATION_WINDOW)
+            if match.start() - 1 in inside or _ABBREVIATION.search(self.text, window,
+                                                                    match.start()):
                 continue
             bounds.append((start, match.start()))
             start = match.end()
         if start < len(self.text):
             bounds.append((start, len(self.text)))
         return bounds
+
+    def _abbreviated(self) -> set[int]:
+        """Offsets of the periods that belong to an abbreviation of the language."""
+        found: set[int] = set()
+        folded = self.text.casefold()
+        for abbreviation in self.abbreviations:
+            needle = abbreviation.casefold()
+            at = folded.find(needle)
+            while at >= 0:
+                if at == 0 or not folded[at - 1].isalnum():
+                    found.update(i for i in range(at, at + len(needle)) if folded[i] == ".")
+                at = folded.find(needle, at + 1)
+        return found
+
+
+@dataclass
+class WordBreaks:
+    """A monograph's own word list for hyphens at line ends: joined words (the hyphen only
+    splits them) and hyphenated words (the hyphen belongs), each with its YAML line."""
+
+    file: Path = Path()
+    join: dict[str, int] = field(default_factory=dict)
+    keep: dict[str, int] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    def unused(self) -> list[InputError]:
+        """An error for every listed word no line end of the text splits."""
+        return [catalogued_error(f"word_{key}_unused", self.file, line, word=word)
+                for key, table in (("join", self.join), ("keep", self.keep))
+                for word, line in table.items() if word not in self.used]
 
 
 @dataclass
@@ -122,11 +161,9 @@ def load_source_meta(meta_path: Path) -> SourceMeta:
             raise InputError(f"{key} must be a whole number", meta_path, node.line_of(key),
                              fix="copy it from the file itself")
     get = lambda key, default=None: text_field(node, key, meta_path, "the source", default)
-    try:  # the language tags every text of the monograph
-        nt.lang_string("", get("language"))
-    except ValueError as exc:
-        raise InputError(f"language: {exc}", meta_path, node.line_of("language"),
-                         fix="a BCP 47 language tag, e.g. nl or en-GB") from exc
+    if not bcp47_ok(get("language")):
+        raise catalogued_error("source_language", meta_path, node.line_of("language"),
+                               tag=get("language"))
     return SourceMeta(
         id=get("id"), file=inside(meta_path.parent, get("file"), meta_path, node.line_of("file")),
         title=get("title"), language=get("language"), rights=get("rights"),
@@ -189,21 +226,28 @@ def _locate_headings(lines: list[tuple[int, str]], specs: list[SectionSpec],
     return found
 
 
-def _hyphen_kept(left: str, right: str, vocabulary: set[str]) -> bool:
+def _hyphen_kept(left: str, right: str, vocabulary: set[str], words: WordBreaks) -> bool:
     """Whether a hyphen at a line end belongs to the word (keep) or only splits it (drop).
 
-    The text itself is the dictionary: the hyphen is dropped only when the joined word occurs
-    elsewhere in the same source, so "DNA-" + "bouwstoffen" stays "DNA-bouwstoffen".
+    The monograph's own word list decides first; else the text itself is the dictionary: the
+    hyphen is dropped only when the joined word occurs elsewhere in the same source, so "DNA-"
+    + "bouwstoffen" stays "DNA-bouwstoffen".
     """
     head = _WORD.findall(left)
     tail = _WORD.findall(right)
     if not head or not tail:
         return True
-    return (head[-1] + tail[0]).lower() not in vocabulary
+    joined, hyphenated = (head[-1] + tail[0]).lower(), f"{head[-1]}-{tail[0]}".lower()
+    for word, table, kept in ((joined, words.join, False), (hyphenated, words.keep, True)):
+        if word in table:
+            words.used.add(word)
+            return kept
+    return joined not in vocabulary
 
 
 def _paragraph(section_id: str, index: int, pieces: list[tuple[int, str]],
-               vocabulary: set[str]) -> Paragraph:
+               vocabulary: set[str], words: WordBreaks, abbreviations: tuple[str, ...]
+               ) -> Paragraph:
     """Join stripped line pieces (start offset, text) into one clean paragraph."""
     chars: list[str] = []
     offsets: list[int] = []
@@ -221,7 +265,7 @@ def _paragraph(section_id: str, index: int, pieces: list[tuple[int, str]],
             prev_start, prev_text = pieces[n - 1]
             split_word = prev_text[-2:-1].isalnum() and prev_text.endswith("-") \
                 and text[:1].isalnum()
-            if split_word and not _hyphen_kept(prev_text, text, vocabulary):
+            if split_word and not _hyphen_kept(prev_text, text, vocabulary, words):
                 chars.pop()
                 offsets.pop()
             elif not split_word:
@@ -230,18 +274,19 @@ def _paragraph(section_id: str, index: int, pieces: list[tuple[int, str]],
         chars.extend(text)
         offsets.extend(range(start, start + len(text)))
     return Paragraph(section_id, index, "".join(chars), offsets, offsets[0], offsets[-1] + 1,
-                     list_item)
+                     list_item, abbreviations)
 
 
-def _segment_section(spec: SectionSpec, body: list[tuple[int, str]],
-                     vocabulary: set[str]) -> list[Paragraph]:
+def _segment_section(spec: SectionSpec, body: list[tuple[int, str]], vocabulary: set[str],
+                     words: WordBreaks, abbreviations: tuple[str, ...]) -> list[Paragraph]:
     """Paragraphs of one section body: break on space-only lines and on bullets."""
     paragraphs: list[Paragraph] = []
     pieces: list[tuple[int, str]] = []
 
     def flush() -> None:
         if pieces:
-            paragraphs.append(_paragraph(spec.id, len(paragraphs) + 1, list(pieces), vocabulary))
+            paragraphs.append(_paragraph(spec.id, len(paragraphs) + 1, list(pieces), vocabulary,
+                                         words, abbreviations))
             pieces.clear()
 
     for start, line in body:
@@ -258,9 +303,11 @@ def _segment_section(spec: SectionSpec, body: list[tuple[int, str]],
     return paragraphs
 
 
-def segment(meta: SourceMeta, text: str, specs: list[SectionSpec],
-            monograph_file: Path) -> Source:
-    """Split a verified text into the declared sections and their paragraphs."""
+def segment(meta: SourceMeta, text: str, specs: list[SectionSpec], monograph_file: Path,
+            words: WordBreaks | None = None, abbreviations: tuple[str, ...] = ()) -> Source:
+    """Split a verified text into the declared sections and their paragraphs; every word
+    the monograph lists for its line ends must split one (``words``)."""
+    words = words or WordBreaks(monograph_file)
     lines = _lines(text)
     vocabulary = {w.lower() for w in _WORD.findall(text)}
     heads = _locate_headings(lines, specs, monograph_file)
@@ -273,10 +320,13 @@ def segment(meta: SourceMeta, text: str, specs: list[SectionSpec],
         end = lines[stop][0] if stop < len(lines) else len(text)
         section = Section(spec.id, spec.heading, spec.label_en, h_start + lead,
                           h_start + lead + len(spec.heading), end,
-                          _segment_section(spec, body, vocabulary))
+                          _segment_section(spec, body, vocabulary, words, abbreviations))
         if section.paragraphs:
             section.end = section.paragraphs[-1].end
         else:
             section.end = section.heading_end
         sections.append(section)
+    unused = words.unused()
+    if unused:
+        raise InputErrors(unused)
     return Source(meta, text, sections)

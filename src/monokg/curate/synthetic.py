@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from monokg.curate.claims import Monograph, find_span, load_monograph, normalise_quote
 from monokg.curate.coverage import EXCLUSIONS_FILE
+from monokg.curate.language import load_language
 from monokg.curate.mappings import _split_header
 from monokg.curate.sources import SectionSpec, Source, load_source_meta, segment
 from monokg.curate.vocabulary import load_vocabulary
@@ -201,8 +202,10 @@ def _write_monograph(root: Path, template: Template, k: int, seed: int, words: l
     specs = [SectionSpec(s.id, s.heading, s.label_en, 0) for s in mono.source.sections]
     folder = root / "data" / "monographs" / mono_id
     (folder / "claims").mkdir(parents=True)
-    source = segment(load_source_meta(sources / f"{source_id}.yaml"), text, specs,
-                     folder / "monograph.yaml")
+    source_meta = load_source_meta(sources / f"{source_id}.yaml")
+    # Split as the build will, with the abbreviations of the text's language.
+    source = segment(source_meta, text, specs, folder / "monograph.yaml",
+                     abbreviations=load_language(source_meta.language).abbreviations)
     header = {
         "id": mono_id, "source": source_id, "title": title, "title_en": title,
         "about": f"CHEBI:{ABOUT_BASE + k}", "evidence": _curie_of(mono.evidence),

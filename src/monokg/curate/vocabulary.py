@@ -22,8 +22,8 @@ class Unit:
     """A UCUM unit the project knows, with labels and its QUDT twin."""
 
     ucum: str
-    label_en: str
-    label_nl: str
+    #: language tag -> label, from every ``label_<tag>`` column
+    labels: dict[str, str]
     qudt: str
     dimension: str
 
@@ -42,6 +42,8 @@ class Vocabulary:
     dose_kinds: dict[str, URIRef] = field(default_factory=dict)
     timings: dict[str, URIRef] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
+    #: the languages the ontology labels its terms in: the project's languages for people
+    languages: list[str] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=lambda: prefixes(DEFAULT_BASE))
     _ontology: Graph | None = field(default=None, repr=False, compare=False)
     #: CURIEs already expanded (a corpus names the same terms thousands of times)
@@ -99,8 +101,9 @@ def load_units(path: Path) -> dict[str, Unit]:
     """Read data/units.tsv: the UCUM codes the project accepts."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    return {r["ucum"]: Unit(r["ucum"], r["label_en"], r["label_nl"], r["qudt_unit"],
-                            r["dimension"]) for r in rows}
+    return {r["ucum"]: Unit(r["ucum"], {k.removeprefix("label_"): v for k, v in r.items()
+                                        if k.startswith("label_")},
+                            r["qudt_unit"], r["dimension"]) for r in rows}
 
 
 def _parse_with_rdflib(path: Path) -> Graph:
@@ -139,6 +142,10 @@ def load_vocabulary(ontology_path: Path, units_path: Path) -> Vocabulary:
         if table is not None:
             table.setdefault(o, set()).add(s)
     mkg = str(MKG)
+    label = str(RDFS.label)
+    # A language-tagged literal in N-Triples form ends in "@tag.
+    languages = sorted({o.rsplit('"@', 1)[1] for s, p, o in triples
+                        if p == label and '"@' in o and s.startswith(mkg)})
 
     def mine(iris: set[str]) -> dict[str, URIRef]:
         return {i[len(mkg):]: URIRef(i) for i in iris if i.startswith(mkg)}
@@ -152,6 +159,7 @@ def load_vocabulary(ontology_path: Path, units_path: Path) -> Vocabulary:
         dose_kinds=mine(links[a].get(str(MKG.DoseKind), set())),
         timings=mine(links[a].get(str(MKG.Timing), set())),
         units=load_units(units_path),
+        languages=languages,
         _ontology=graph,
     )
 

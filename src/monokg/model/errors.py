@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def _shown(path: Path) -> str:
+def shown(path: Path) -> str:
     """A path relative to the working folder when it lies below it, so messages stay short."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -23,17 +23,24 @@ class InputError(Exception):
     line: int | None = None
     column: int | None = None
     fix: str | None = None
+    #: the message's key in the language files' catalogue, and the values it names, so the
+    #: command line can say it in --lang (``message`` and ``fix`` are the English words)
+    key: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+
+    def where(self) -> str:
+        """'file:line:column: ' as far as known, else ''."""
+        if self.file is None:
+            return ""
+        where = shown(Path(self.file))
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where + ": "
 
     def __str__(self) -> str:
-        where = ""
-        if self.file is not None:
-            where = _shown(Path(self.file))
-            if self.line is not None:
-                where += f":{self.line}"
-                if self.column is not None:
-                    where += f":{self.column}"
-            where += ": "
-        text = where + self.message
+        text = self.where() + self.message
         if self.fix:
             text += f"\n  fix: {self.fix}"
         return text
@@ -59,10 +66,16 @@ class Finding:
     #: The focus node as a full IRI (``focus`` is shortened for people), for code that sorts
     #: findings by node.
     focus_iri: str | None = None
+    #: what the curator can do about it, where the check knows
+    fix: str | None = None
+    #: the curated file and line the finding comes from ("claims/02-werking.yaml:12")
+    where: str | None = None
 
     def __str__(self) -> str:
         path = f" {self.path}" if self.path else ""
-        return f"{self.severity}: {self.focus}{path}: {self.message}"
+        where = f"{self.where}: " if self.where else ""
+        fix = f"\n  fix: {self.fix}" if self.fix else ""
+        return f"{where}{self.severity}: {self.focus}{path}: {self.message}{fix}"
 
 
 class NonConformance(Exception):

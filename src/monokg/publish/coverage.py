@@ -36,7 +36,7 @@ def to_html(coverages: list[Coverage]) -> bytes:
             if s.exclusion:
                 detail = (f"{s.exclusion.reason}: {REASONS[s.exclusion.reason]}"
                           + (f" ({s.exclusion.note})" if s.exclusion.note else ""))
-            rows.append((cov.monograph, s, detail))
+            rows.append((cov.monograph, cov.language, s, detail))
     return environment().get_template("coverage.html").render(
         covered=covered, total=total, rows=rows,
         percent=f"{100 * covered / total:.1f}" if total else "100.0").encode("utf-8")

@@ -134,7 +134,7 @@ class _Ref(NamedTuple):
 
 class _Term(NamedTuple):
     """One documented term; ``rows`` are (caption key, kind, values), kind one of "refs"
-    (values are _Ref), "cues" (quoted words) and "text"."""
+    (values are _Ref), "cues" (quoted words, with their language tag) and "text"."""
 
     anchor: str
     label: str
@@ -217,7 +217,8 @@ def to_ontology_html(ontology: Graph, lang: str, version: str = "",
             ("type", "refs", page.refs(t for t in g.objects(node, RDF.type)
                                        if t in kinds["classes"])),
             ("strength", "text", [str(strength)] if strength is not None else []),
-            ("cue", "cues", sorted(str(q) for q in g.objects(node, MKG.cue)))]))
+            ("cue", "cues", sorted((str(q), getattr(q, "language", None) or "")
+                                   for q in g.objects(node, MKG.cue)))]))
     return environment().get_template("ontology.html").render(
         lang=lang, c=CAPTIONS[lang], other=other, other_page=pages[other],
         title=(_text(g, onto, DCTERMS.title, lang) if onto else None) or "monokg",

@@ -198,11 +198,11 @@ class Site:
         return self._labels[node.value]
 
     def label(self, node: object) -> str:
-        """The best single label: English, then Dutch, then any, then a short IRI."""
+        """The best single label: English (the language of the statements), then any, then a
+        short IRI."""
         found = self.labels(node)
-        for lang in ("en", "nl", ""):
-            if lang in found:
-                return found[lang]
+        if "en" in found:
+            return found["en"]
         if found:
             return next(iter(found.values()))
         return curie(getattr(node, "value", str(node)), self.base)
@@ -262,10 +262,11 @@ def release_files(build_dir: Path, publication: Publication) -> list[Path]:
 # What the templates show of a resource. Named tuples, not dicts: a template reads `x.name` as
 # an attribute first, and pages read thousands of them.
 class Labelled(NamedTuple):
-    """A term with its Dutch label (when it has an English one too) and its short name."""
+    """A term with its label in another language (when it has an English one too), as
+    (text, language tag), and its short name."""
 
     term: object
-    nl: str | None
+    other: tuple[str, str] | None
     curie: str | None
 
 
@@ -278,6 +279,7 @@ class Quote(NamedTuple):
     paragraph: ox.NamedNode
     start: int
     end: int
+    lang: str
 
 
 class ClaimPart(NamedTuple):
@@ -290,9 +292,10 @@ class ClaimPart(NamedTuple):
 
 
 class ParagraphPart(NamedTuple):
-    """A paragraph's text and the claims taken from it."""
+    """A paragraph's text, its language tag and the claims taken from it."""
 
     text: str | None
+    lang: str
     claims: list[ox.NamedNode]
 
 
@@ -370,7 +373,7 @@ class Renderer:
                            if isinstance(q.subject, ox.NamedNode)}, key=str)
         return self.render(
             "site/resource.html", title, here, iri=node.value,
-            nl=labels["nl"] if "nl" in labels and labels["nl"] != title else None,
+            other=_other_label(labels, title),
             claim=self._claim(node) if site.first(node, site.term("statement")) is not None
             else None,
             paragraph=self._paragraph(node) if "Paragraph" in kinds else None,
@@ -405,7 +408,7 @@ class Renderer:
         if not isinstance(term, ox.NamedNode):
             return Labelled(term, None, None)
         labels = self.site.labels(term)
-        return Labelled(term, labels["nl"] if "nl" in labels and "en" in labels else None,
+        return Labelled(term, _other_label(labels) if "en" in labels else None,
                         curie(term.value, self.site.base))
 
     def _quote(self, node: ox.NamedNode) -> Quote | None:
@@ -430,13 +433,19 @@ class Renderer:
         a, b = start - offset, end - offset
         if not 0 <= a <= b <= len(words):
             return None
-        return Quote(words[:a], words[a:b], words[b:], paragraph, start, end)
+        return Quote(words[:a], words[a:b], words[b:], paragraph, start, end,
+                     self._language(paragraph))
+
+    def _language(self, paragraph: ox.NamedNode) -> str:
+        """The language tag of a paragraph's text: the language of its source."""
+        text = self.site.first(paragraph, self.site.term("text"))
+        return text.language or "" if isinstance(text, ox.Literal) else ""
 
     def _paragraph(self, node: ox.NamedNode) -> ParagraphPart:
         site = self.site
         text = site.first(node, site.term("text"))
         return ParagraphPart(text.value if isinstance(text, ox.Literal) else None,
-                             site.subjects(ox.NamedNode(_PROV + "wasDerivedFrom"), node))
+                             self._language(node), site.subjects(ox.NamedNode(_PROV + "wasDerivedFrom"), node))
 
     def _section(self, node: ox.NamedNode) -> list[ox.NamedNode]:
         paragraphs = sorted(self.site.subjects(self.site.term("section"), node),
@@ -475,9 +484,17 @@ class Renderer:
                           for v in site.objects(dataset, ox.NamedNode(_DCT + "description"))
                           if isinstance(v, ox.Literal)],
             dataset_node=dataset if site.knows(dataset) else None,
-            monographs=[(m, site.labels(m).get("nl", ""))
+            monographs=[(m, _other_label(site.labels(m)) or ("", ""))
                         for m in site.subjects(TYPE, site.term("Monograph"))],
             downloads=downloads, endpoint=endpoint or None, queries=queries)
+
+
+def _other_label(labels: dict[str, str], shown: str | None = None) -> tuple[str, str] | None:
+    """A label in a language other than English (text, tag), unless it is the one shown."""
+    for lang, text in sorted(labels.items()):
+        if lang not in ("en", "") and text != shown:
+            return text, lang
+    return None
 
 
 def site_path(site: Site, node: ox.NamedNode) -> str:
