@@ -61,6 +61,11 @@ CASES = {
     "quote not in the source": (
         lambda p: _append_claim(p, _claim(quote="Glutamine is koudegevoelig")),
         ["10-dosering.yaml:", "quote not found", "koudegevoelig"]),
+    "quote joins a word the text splits with a kept hyphen": (
+        lambda p: _edit(p, Path("data/monographs/l-glutamine-nl/claims/02-werking.yaml"),
+                        "DNA-bouwstoffen)", "DNAbouwstoffen)"),
+        ["02-werking.yaml:", "quote not found", "DNA-bouwstoffen",
+         "words: {join: [DNAbouwstoffen]}"]),
     "quote found twice": (
         lambda p: _append_claim(p, _claim(quote="glutamine")),
         ["10-dosering.yaml:", "found", "times", "occurrence"]),

@@ -437,12 +437,31 @@ def _occurrences(needle: str, text: str) -> list[int]:
     return found
 
 
+#: A word with a hyphen inside it, as a line-end split leaves it in the clean text.
+_HYPHENATED = re.compile(r"\w+-\w+")
+
+
+def _split_words(needle: str, section: Section) -> list[str]:
+    """Hyphenated words of the section that the quote writes joined (``Muskel-kontraktion``
+    in the text, ``Muskelkontraktion`` in the quote): the text kept a line-end hyphen the
+    curator reads as a mere split."""
+    quoted = {w.lower() for w in re.findall(r"\w+", needle)}
+    return sorted({w for p in section.paragraphs for w in _HYPHENATED.findall(p.text)
+                   if w.replace("-", "").lower() in quoted})
+
+
 def find_span(quote: str, section: Section, raw: str, occurrence: Any, file: Path,
               line: int, what: str) -> Span:
     """Locate a quote in a section's clean text and map it to raw offsets."""
     needle = normalise_quote(quote)
     hits = [(p, at) for p in section.paragraphs for at in _occurrences(needle, p.text)]
     if not hits:
+        split = _split_words(needle, section)
+        if split:
+            raise catalogued_error("quote_not_found_split", file, line, what=what,
+                                   heading=section.heading, quote=needle,
+                                   split=", ".join(split),
+                                   joined=", ".join(w.replace("-", "") for w in split))
         raise catalogued_error("quote_not_found", file, line, what=what,
                                heading=section.heading, quote=needle)
     if occurrence is None and len(hits) > 1:

@@ -19,6 +19,7 @@ REASONS = {
     "heading": "a heading or lead-in to a list; it states nothing itself",
     "rhetoric": "pure rhetoric or an illustration; it states nothing checkable",
     "repetition": "repeats a statement that a claim elsewhere already covers",
+    "layout": "page furniture of the printed source: a running header or footer, a page number",
 }
 EXCLUSIONS_FILE = "uncovered.yaml"
 TSV_COLUMNS = ("monograph", "section", "paragraph", "sentence", "start", "end", "status",
