@@ -117,6 +117,8 @@ def test_build_stops_on_a_mistyped_link(project: Path) -> None:
     line = next(line for line in result.stderr.splitlines() if "CHEBI:33709" in line)
     assert "mkg:ChemicalEntity" in line and "mkg:HealthTopic" in line
     assert "mkg:indicatedFor" in line
+    # The term is shared; the finding names the claims that link to it, the new one among them.
+    assert "99-test-mistyped.yaml:3" in line
     assert not (project / "build").exists()
 
 

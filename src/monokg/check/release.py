@@ -281,10 +281,38 @@ def located(findings: list[Finding], release: Release) -> list[Finding]:
     """The findings about a claim, or a node minted for one claim alone (its span, selectors,
     dose or quantity), named with the claim's YAML file and line."""
     places = _claim_places(release)
+    linking: dict[str, list[str]] | None = None
     for finding in findings:
-        if finding.where is None and finding.focus_iri in places:
+        if finding.where is not None or finding.focus_iri is None:
+            continue
+        if finding.focus_iri in places:
             finding.where = places[finding.focus_iri]
+            continue
+        # A term many claims share (a clash of the roles two claims give it): name the claims
+        # that link to it, so a curator finds the link to mend.
+        if linking is None:
+            linking = _claims_linking(release.lines, places)
+        claims = linking.get(finding.focus_iri, [])
+        if claims:
+            finding.where = claims[0]
+            if len(claims) > 1:
+                shown_claims = ", ".join(claims[1:6]) + (", ..." if len(claims) > 6 else "")
+                finding.message += f" (also linked by the claims at {shown_claims})"
     return findings
+
+
+def _claims_linking(lines: list[str], places: dict[str, str]) -> dict[str, list[str]]:
+    """Each IRI a claim's node links to -> the file:line of every claim that links to it."""
+    linking: dict[str, set[str]] = {}
+    for line in lines:
+        subject, _, rest = line.partition(" ")
+        where = places.get(subject[1:-1])
+        if where is None:
+            continue
+        target = rest.partition(" ")[2][:-2]
+        if target.startswith("<"):
+            linking.setdefault(target[1:-1], set()).add(where)
+    return {iri: sorted(found) for iri, found in linking.items()}
 
 
 def _claim_places(release: Release) -> dict[str, str]:
