@@ -93,3 +93,17 @@ def test_the_monographs_word_list_decides_before_the_text(tmp_path: Path) -> Non
         segment(meta, text, specs, tmp_path / "m.yaml", unused)
     [error] = caught.value.errors
     assert (error.file, error.line) == (tmp_path / "m.yaml", 9) and "'nergens'" in error.message
+
+
+def test_an_abbreviation_after_a_letter_that_case_folds_longer_ends_no_sentence(
+        tmp_path: Path) -> None:
+    # "ß" folds to "ss": a case-folded copy of the text would put the period elsewhere.
+    text = "Kop \n\nDer Großteil liegt im Knochen; der Körper enthält ca. \n25 g davon. Ende.\n\n"
+    file = tmp_path / "t.txt"
+    file.write_text(text, encoding="utf-8")
+    meta = SourceMeta("t", file, "T", "de", "", "", 0, len(text))
+    source = segment(meta, text, [SectionSpec("kop", "Kop", "Heading", 1)], tmp_path / "m.yaml",
+                     abbreviations=("ca.",))
+    [paragraph] = source.sections[0].paragraphs
+    assert [paragraph.text[a:b] for a, b in paragraph.sentences()] == [
+        "Der Großteil liegt im Knochen; der Körper enthält ca. 25 g davon.", "Ende."]

@@ -82,14 +82,13 @@ class Paragraph:
     def _abbreviated(self) -> set[int]:
         """Offsets of the periods that belong to an abbreviation of the language."""
         found: set[int] = set()
-        folded = self.text.casefold()
         for abbreviation in self.abbreviations:
-            needle = abbreviation.casefold()
-            at = folded.find(needle)
-            while at >= 0:
-                if at == 0 or not folded[at - 1].isalnum():
-                    found.update(i for i in range(at, at + len(needle)) if folded[i] == ".")
-                at = folded.find(needle, at + 1)
+            # Matched in the text itself, ignoring case: a case-folded copy is no map of the
+            # offsets ("ß" folds to "ss"), and would put the periods of "ca." in the wrong place.
+            for match in re.finditer(re.escape(abbreviation), self.text, re.IGNORECASE):
+                at = match.start()
+                if at == 0 or not self.text[at - 1].isalnum():
+                    found.update(i for i in range(at, match.end()) if self.text[i] == ".")
         return found
 
 
