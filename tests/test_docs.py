@@ -10,12 +10,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from monokg.curate.language import FALLBACK, known_tags, load_language
 from monokg.publish.docs import page_names, to_ontology_html
 
 from .conftest import ROOT
 
-PAGES = page_names("monokg")
 ONTOLOGY = Graph().parse(ROOT / "ontology" / "monokg.ttl", format="turtle")
+PAGES = page_names(ONTOLOGY, "monokg")
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 TERMS = sorted({s for k in KINDS for s in ONTOLOGY.subjects(RDF.type, k)
                 if isinstance(s, URIRef)})
@@ -52,8 +53,9 @@ def test_pages_link_to_each_other_and_fetch_nothing(built: Path) -> None:
     for lang, name in PAGES.items():
         parser = _Tags()
         parser.feed((built / "build" / name).read_text(encoding="utf-8"))
-        other = PAGES["nl" if lang == "en" else "en"]
-        assert ("a", {"href": other, "hreflang": "nl" if lang == "en" else "en"}) in parser.tags
+        for other, page in PAGES.items():
+            if other != lang:
+                assert ("a", {"href": page, "hreflang": other}) in parser.tags
         assert not [t for t, a in parser.tags if t in ("script", "img", "iframe")]
         assert not [a for t, a in parser.tags if t == "link" and a.get("rel") == "stylesheet"]
 
@@ -77,3 +79,27 @@ def test_text_is_escaped_and_output_deterministic() -> None:
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&#x27;ë&#x27;)&lt;/script&gt;" in page
     assert page == to_ontology_html(graph, "nl")
+
+
+def test_every_language_the_ontology_labels_its_terms_in_gets_a_page() -> None:
+    labelled = {o.language for o in ONTOLOGY.objects(None, RDFS.label)
+                if isinstance(o, Literal) and o.language}
+    assert set(PAGES) == labelled and len(set(PAGES.values())) == len(PAGES)
+    new = next(t for t in known_tags() if t not in labelled)
+    graph = Graph()
+    graph += ONTOLOGY
+    graph.add((TERMS[0], RDFS.label, Literal("x", lang=new)))
+    pages = page_names(graph, "monokg")
+    assert pages == {**PAGES, new: f"monokg.ontology.{new}.html"}
+    page = to_ontology_html(graph, new)
+    assert f'<html lang="{new}">' in page
+    own = {**load_language(FALLBACK).ontology_page, **load_language(new).ontology_page}
+    assert f'<h2 id="classes">{html.escape(own["classes"])}</h2>' in page
+    for tag, name in PAGES.items():
+        assert f'<a href="{name}" hreflang="{tag}">' in page
+
+
+def test_every_caption_a_language_gives_is_one_the_page_shows() -> None:
+    shown = set(load_language(FALLBACK).ontology_page)
+    for tag in known_tags():
+        assert set(load_language(tag).ontology_page) <= shown, tag

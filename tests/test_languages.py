@@ -8,8 +8,12 @@ the project's own files, never written here.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +29,15 @@ from monokg.curate.sources import Paragraph
 from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, MKG
+from monokg.model.paths import ProjectPaths
 from monokg.rdf import ntriples as nt
+from monokg.surfaces.serve import (
+    MonokgServer,
+    ServeConfig,
+    open_server,
+    start_in_thread,
+    stop_server,
+)
 
 from .conftest import ROOT, copy_project
 
@@ -323,3 +335,167 @@ def test_a_shapes_finding_about_a_claim_names_its_file_and_line(tmp_path: Path) 
     # The shapes warn of a claim marked proven on an author statement alone.
     assert re.search(rf"{re.escape(file.name)}:{claim_line}: Warning: claim:{mono}/{claim_id}:",
                      output), output
+
+
+# -- End to end: the added monographs go through every surface, with files only ---------------
+def claim_files(root: Path) -> Iterator[tuple[str, dict, dict]]:
+    """(monograph id, its header, one claim) for every claim of the project."""
+    for file in sorted((root / "data" / "monographs").glob("*/claims/*.yaml")):
+        mono = file.parent.parent.name
+        header = yaml.safe_load((file.parent.parent / "monograph.yaml").read_text("utf-8"))
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        for claim in data["claims"]:
+            yield mono, header, {"section": data["section"], **claim}
+
+
+def claim_kinds(root: Path) -> dict[str, str]:
+    """Claim IRI -> its kind: the one it names, else the one its heading maps to."""
+    tags = source_languages(root)
+    out = {}
+    for mono, header, claim in claim_files(root):
+        heading = next(s["heading"] for s in header["sections"] if s["id"] == claim["section"])
+        kind = claim.get("kind") or load_language(tags[mono]).sections[heading.casefold()]
+        out[f"{DEFAULT_BASE}claim/{mono}/{claim['id']}"] = kind
+    return out
+
+
+def query_rows(root: Path, name: str, *params: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of an example query run through ``monokg query`` (SPARQL TSV)."""
+    args = [a for p in params for a in ("--param", p)]
+    code, output = run("query", "--root", root, "--format", "tsv",
+                       "-f", root / "queries" / f"{name}.rq", *args)
+    assert code == 0, (name, output)
+    lines = output.splitlines()
+    header = lines[0].split("\t")
+    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+    return header, rows
+
+
+def monographs_of(rows: list[dict[str, str]]) -> set[str]:
+    """The monograph ids the rows name."""
+    return {r["?monograph"].strip("<>").rsplit("/", 1)[-1] for r in rows}
+
+
+def expected_sections(root: Path) -> dict[str, Counter[str]]:
+    """claims-per-section: monograph -> claims per heading, from the claim files."""
+    out: dict[str, Counter[str]] = {}
+    for file in sorted((root / "data" / "monographs").glob("*/monograph.yaml")):
+        header = yaml.safe_load(file.read_text(encoding="utf-8"))
+        out[header["id"]] = Counter({s["heading"]: 0 for s in header["sections"]})
+    for mono, header, claim in claim_files(root):
+        heading = next(s["heading"] for s in header["sections"] if s["id"] == claim["section"])
+        out[mono][heading] += 1
+    return out
+
+
+def hedged(root: Path) -> set[str]:
+    """hedged-claims: the claims whose modality is weaker than established, per the ontology."""
+    ontology = Graph().parse(root / "ontology" / "monokg.ttl", format="turtle")
+    strength = {str(s).removeprefix(str(MKG)): int(o)
+                for s, o in ontology.subject_objects(MKG.strength) if isinstance(o, Literal)}
+    return {f"{DEFAULT_BASE}claim/{mono}/{c['id']}" for mono, _, c in claim_files(root)
+            if "modality" in c and strength[c["modality"]] < strength["Established"]}
+
+
+def safety(root: Path) -> set[str]:
+    """safety: the claims of the kinds the query lists in its VALUES block."""
+    text = (root / "queries" / "safety.rq").read_text(encoding="utf-8")
+    kinds = set(re.findall(r"mkg:(\w+)Claim", text[text.index("VALUES ?kind"):]))
+    return {iri for iri, kind in claim_kinds(root).items() if kind in kinds}
+
+
+def with_key(key: str, value: str | None = None) -> Callable[[Path], set[str]]:
+    """The claims whose file gives ``key`` (with ``value``, if given)."""
+    def claims(root: Path) -> set[str]:
+        return {f"{DEFAULT_BASE}claim/{mono}/{c['id']}" for mono, _, c in claim_files(root)
+                if key in c and value in (None, c[key])}
+    return claims
+
+
+#: Query -> the claims it must return, from the project's files.
+CLAIMS_EXPECTED: dict[str, Callable[[Path], set[str]]] = {
+    "hedged-claims": hedged, "safety": safety, "doses": with_key("dose"),
+    "indications": with_key("relation", "indicatedFor")}
+
+
+def test_the_monographs_were_added_by_files_only(three: Path) -> None:
+    added = [p.relative_to(EXTRA) for p in sorted(EXTRA.rglob("*"))
+             if p.is_file() and p.name != "README.md"]
+    assert added and not [a for a in added if (ROOT / a).exists()]
+    for path in sorted(ROOT.joinpath("data").rglob("*")):
+        if path.is_file():
+            assert (three / path.relative_to(ROOT)).read_bytes() == path.read_bytes(), path
+    for part in ("queries", "shapes", "ontology"):
+        for path in sorted(ROOT.joinpath(part).rglob("*")):
+            if path.is_file():
+                assert (three / path.relative_to(ROOT)).read_bytes() == path.read_bytes(), path
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "queries").glob("*.rq")))
+def test_every_example_query_runs_with_standard_results(three: Path, name: str) -> None:
+    header, rows = query_rows(three, name)
+    expected = (ROOT / "queries" / f"{name}.expected.tsv").read_text("utf-8").splitlines()[0]
+    assert header == expected.split("\t") and rows, name
+    if name in CLAIMS_EXPECTED:
+        claims = CLAIMS_EXPECTED[name](three)
+        assert claims and claims <= {r["?claim"].strip("<>") for r in rows}, name
+        assert monographs_of(rows) >= {c.split("/")[-2] for c in claims}
+
+
+def test_claims_per_section_counts_every_section_of_every_monograph(three: Path) -> None:
+    _, rows = query_rows(three, "claims-per-section")
+    found: dict[str, Counter[str]] = {}
+    for row in rows:
+        heading = row["?heading"].rsplit("@", 1)[0].strip('"')
+        found.setdefault(monographs_of([row]).pop(), Counter())[heading] = int(row["?claims"])
+    assert found == expected_sections(three)
+
+
+def test_about_term_finds_each_monographs_substance(three: Path) -> None:
+    for header in sorted((three / "data" / "monographs").glob("*/monograph.yaml")):
+        mono = yaml.safe_load(header.read_text(encoding="utf-8"))
+        _, rows = query_rows(three, "about-term", f"term={mono['about']}")
+        assert mono["id"] in monographs_of(rows), mono["id"]
+
+
+def test_serve_dereferences_a_claim_of_each_monograph(three: Path) -> None:
+    config = ServeConfig(timeout=5.0, max_results=1000, workers=1, memory_mb=512)
+    server: MonokgServer = open_server(ProjectPaths(three), "127.0.0.1", 0, config)
+    start_in_thread(server)
+    try:
+        languages = source_languages(three)
+        for mono, language in languages.items():
+            iri, quote = next((i, q) for i, q in claim_quotes(three).items()
+                              if i.split("/")[-2] == mono)
+            url = server.url + iri.removeprefix(server.site.base)
+            for accept in ("text/html", "text/turtle"):
+                request = urllib.request.Request(url, headers={"Accept": accept})
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    assert response.status == 200
+                    assert response.headers["Content-Type"].startswith(accept)
+                    body = response.read()
+                if accept == "text/html":
+                    page = body.decode("utf-8")
+                    assert iri in page and f'lang="{language}"' in page, iri
+                else:
+                    graph = Graph().parse(data=body, format="turtle")
+                    label = Literal(" ".join(quote.split()), lang=language)
+                    assert (URIRef(iri), RDFS.label, label) in graph, iri
+    finally:
+        stop_server(server)
+
+
+def test_a_product_page_of_an_added_monograph_is_in_its_own_language(three: Path,
+                                                                      tmp_path: Path) -> None:
+    for file in sorted((EXTRA / "data" / "products").glob("*.yaml")):
+        product = yaml.safe_load(file.read_text(encoding="utf-8"))
+        code, output = run("product-page", "--root", three, "--out", tmp_path,
+                           three / "data" / "products" / file.name)
+        assert code == 0, output
+        document = json.loads((tmp_path / f"{file.stem}.jsonld").read_text(encoding="utf-8"))
+        assert document["mainEntityOfPage"]["inLanguage"] == product["language"]
+        page = (tmp_path / f"{file.stem}.html").read_text(encoding="utf-8")
+        assert f'lang="{product["language"]}"' in page
+        quotes = [" ".join(q.split()) for i, q in claim_quotes(three).items()
+                  if i.split("/")[-2] == product["monograph"]]
+        assert any(q in json.dumps(document, ensure_ascii=False) for q in quotes), file.name

@@ -115,7 +115,7 @@ def test_an_ill_typed_or_impossible_confidence_is_an_error_at_its_line(
     (DOSERING, "period: P1D}", "period: P1W}", "'P1W' is not an xsd:duration"),
     (DOSERING, f"statement: {STATEMENT}", r'statement: "half a pair \uD83D"',
      "lone surrogate"),
-    (SOURCE_META, "language: nl", "language: nl_NL", "not a BCP 47 language tag"),
+    (SOURCE_META, "language: nl", "language: nl_NL", "is not a BCP 47 language tag"),
 ])
 def test_a_curated_literal_no_rdf_can_hold_is_an_error_at_its_line(
         tmp_path: Path, relative: Path, old: str, new: str, said: str) -> None:

@@ -23,7 +23,6 @@ from monokg.check.written import start_graph_file_check
 from monokg.model.config import load_publication
 from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.model.paths import ProjectPaths
-from monokg.model.release_files import ReleaseFiles
 from monokg.model.timings import timed
 from monokg.publish.release import build_lock, publish, write_release
 from monokg.publish.site import export_site
@@ -66,7 +65,7 @@ def _write_verified(release: Release, staging: Path, jobs: int | None) -> list[P
     It is a check of written files, so the pipeline runs it, between the writers (which never
     check) and publishing; in a forked worker from the moment those files are final, beside
     the remaining writers (the site)."""
-    names = ReleaseFiles(release.publication.dataset)
+    names = release.files
     graph_files = {staging / n for n in (*names.graph.values(), names.ontology, *names.bulk)}
     started: list[Callable[[], list[Finding]]] = []
 

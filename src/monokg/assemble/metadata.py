@@ -15,7 +15,6 @@ from monokg.assemble.release import Release
 from monokg.model.config import Publication
 from monokg.model.curies import Converter
 from monokg.model.namespaces import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SPDX, VOID, XSD, prefixes
-from monokg.model.release_files import ReleaseFiles
 from monokg.rdf.files import media_type
 from monokg.rdf.graphs import new_graph, triples_of
 
@@ -138,7 +137,7 @@ def planned_files(release: Release) -> list[FileFacts]:
     a zero digest. Checking this description before anything is written checks everything in
     it that the data controls; sizes and digests are well-formed by construction."""
     return [FileFacts(name, 0, "0" * 64)
-            for name in ReleaseFiles(release.publication.dataset).described()]
+            for name in release.files.described()]
 
 
 def to_metadata(release: Release, files: list[FileFacts],

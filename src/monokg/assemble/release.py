@@ -26,7 +26,7 @@ from monokg.assemble.product import ProductPage, to_product_page
 from monokg.curate.claims import Monograph
 from monokg.curate.coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage
 from monokg.curate.dataset import load_description
-from monokg.curate.language import LANGUAGES_DIR, cue_triples
+from monokg.curate.language import FALLBACK, LANGUAGES_DIR, cue_triples
 from monokg.curate.mappings import load_local_concepts
 from monokg.curate.products import ProductKit, load_product, load_product_kit
 from monokg.curate.vocabulary import load_vocabulary
@@ -35,6 +35,7 @@ from monokg.model.config import Publication, load_publication
 from monokg.model.errors import InputError, InputErrors
 from monokg.model.namespaces import OWL, RDF, RDFS
 from monokg.model.paths import ProjectPaths
+from monokg.model.release_files import ReleaseFiles
 from monokg.model.timings import timed
 from monokg.rdf.graphs import graph_of, ntriples_lines, rebase_lines
 from monokg.rdf.read import load_rdf, load_shapes
@@ -74,6 +75,11 @@ class Release:
     @property
     def triple_count(self) -> int:
         return len(self.lines)
+
+    @property
+    def files(self) -> ReleaseFiles:
+        """The names of the release's files; the ontology is documented in its own languages."""
+        return ReleaseFiles(self.publication.dataset, term_languages(self.ontology))
 
     @cached_property
     def graph(self) -> Graph:
@@ -166,6 +172,13 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
+
+
+def term_languages(ontology: Graph) -> tuple[str, ...]:
+    """The languages the ontology labels its terms in, the shared (fallback) one first."""
+    tags = {o.language for o in ontology.objects(None, RDFS.label)
+            if isinstance(o, Literal) and o.language}
+    return tuple(sorted(tags, key=lambda tag: (tag != FALLBACK, tag)))
 
 
 def released_ontology(ontology: Graph, publication: Publication) -> Graph:

@@ -22,7 +22,8 @@ from monokg.model.namespaces import MKG
 LANGUAGES_DIR = Path(__file__).parent / "languages"
 PACKAGE = Path(__file__).parents[1]
 FALLBACK = "en"
-LANGUAGE_KEYS = {"name", "abbreviations", "hedges", "negations", "sections", "dose", "messages"}
+LANGUAGE_KEYS = {"name", "abbreviations", "hedges", "negations", "sections", "dose",
+                 "ontology_page", "messages"}
 DOSE_PHRASES = ("up_to", "at_least", "per_body_mass", "per_day", "per_period")
 
 # BCP 47 (RFC 5646) syntax: language[-script][-region]*(-variant)*(-extension)[-privateuse],
@@ -63,7 +64,7 @@ def _cue(text: str, meaning: str, line: int) -> Cue:
 
 @dataclass(frozen=True)
 class Language:
-    """A language's abbreviations, cues, section names, dose phrases and messages."""
+    """A language's abbreviations, cues, section names, dose phrases, captions and messages."""
 
     tag: str
     file: Path | None = None
@@ -74,6 +75,8 @@ class Language:
     #: printed heading (casefolded) -> claim kind name
     sections: dict[str, str] = field(default_factory=dict)
     dose: dict[str, str] = field(default_factory=dict)
+    #: captions of the ontology's documentation page in this language
+    ontology_page: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
     #: the hedges and sections tables as read, for checks that name a line of the file
     lines: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
@@ -124,6 +127,7 @@ def load_language(tag: str, folder: Path = LANGUAGES_DIR) -> Language:
     if missing:
         raise InputError(f"dose phrase(s) missing: {', '.join(missing)}", path,
                          node.line_of("dose"), fix=f"give all of {', '.join(DOSE_PHRASES)}")
+    captions = _mapping(node, "ontology_page", path)
     messages = _mapping(node, "messages", path)
     return Language(
         tag=tag, file=path, name=text_field(node, "name", path, "the language", tag),
@@ -132,6 +136,7 @@ def load_language(tag: str, folder: Path = LANGUAGES_DIR) -> Language:
         sections={k.casefold(): text_field(sections, k, path, "a section name")
                   for k in sections},
         dose={k: text_field(dose, k, path, "a dose phrase") for k in dose},
+        ontology_page={k: text_field(captions, k, path, "a caption") for k in captions},
         messages={k: text_field(messages, k, path, "a message") for k in messages},
         lines={"hedges": table, "sections": sections})
 

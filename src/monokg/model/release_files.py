@@ -10,6 +10,8 @@ class ReleaseFiles:
     """The top-level files of one dataset's release; the suffix gives the role."""
 
     dataset: str
+    #: the languages of the ontology's documentation; the first one's page names no language
+    documented_in: tuple[str, ...] = ()
 
     @property
     def graph(self) -> dict[str, str]:
@@ -32,8 +34,10 @@ class ReleaseFiles:
 
     @property
     def ontology_docs(self) -> dict[str, str]:
-        """The ontology's documentation page, by language."""
-        return {"en": f"{self.dataset}.ontology.html", "nl": f"{self.dataset}.ontology.nl.html"}
+        """The ontology's documentation page, by language: ``<dataset>.ontology.html`` for the
+        first, ``<dataset>.ontology.<tag>.html`` for the others."""
+        return {lang: f"{self.dataset}.ontology{f'.{lang}' if n else ''}.html"
+                for n, lang in enumerate(self.documented_in)}
 
     @property
     def bulk(self) -> tuple[str, str]:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from monokg.assemble.metadata import dataset_iri
 from monokg.assemble.release import Release, released_ontology
-from monokg.model.release_files import ReleaseFiles
 from monokg.rdf.files import ReleaseFolder
 from monokg.rdf.graphs import ntriples_lines
 from monokg.rdf.quads import to_nquads, to_trig
@@ -21,6 +20,6 @@ def write_bulk_files(release: Release, out: ReleaseFolder) -> list[Path]:
     # Both are sorted and unique; the ontology is small, so merge it in as a set.
     lines = sorted(set(data).union(ontology)) if ontology else data
     graph = dataset_iri(pub)
-    nq, trig = ReleaseFiles(pub.dataset).bulk
+    nq, trig = release.files.bulk
     return [out.write(out.root / nq, to_nquads(lines, graph)),
             out.write(out.root / trig, to_trig(lines, graph))]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from monokg.assemble.release import Release
 from monokg.curate.coverage import REASONS, TSV_COLUMNS, Coverage, summary
-from monokg.model.release_files import ReleaseFiles
 from monokg.model.templates import environment
 from monokg.rdf.files import ReleaseFolder
 
@@ -44,6 +43,6 @@ def to_html(coverages: list[Coverage]) -> bytes:
 
 def write_coverage(release: Release, out: ReleaseFolder) -> list[Path]:
     """Release writer: ``coverage.tsv`` and ``coverage.html``."""
-    tsv, page = ReleaseFiles(release.publication.dataset).coverage
+    tsv, page = release.files.coverage
     return [out.write(out.root / tsv, to_tsv(release.coverage)),
             out.write(out.root / page, to_html(release.coverage))]

@@ -1,8 +1,9 @@
 """Readable documentation of the ontology: one self-contained HTML page per language.
 
-Written by the build into ``build/`` as ``<dataset>.ontology.html`` (English) and
-``<dataset>.ontology.nl.html`` (Dutch), each linking to the other; flat files, like every other
-release file. Every class, property and named individual of the ontology
+Written by the build into ``build/`` as ``<dataset>.ontology.html`` (in English, the shared
+language) and ``<dataset>.ontology.<tag>.html`` for every other language the ontology labels its
+terms in, each linking to the others; flat files, like every other release file. The pages'
+own captions come from the language files (``ontology_page``). Every class, property and named individual of the ontology
 is listed with its label, definition, comment, super- and subclasses, domain and range, and a
 table shows how a claim hangs together. Everything comes from the ontology graph; nothing is
 fetched (no external CSS or scripts), every text is escaped, and the output is sorted, so two
@@ -19,53 +20,26 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from monokg.assemble.release import Release
+from monokg.assemble.release import Release, term_languages
+from monokg.curate.language import FALLBACK, load_language
 from monokg.model.curies import compact, project_converter
 from monokg.model.namespaces import DEFAULT_BASE, MKG
 from monokg.model.release_files import ReleaseFiles
 from monokg.model.templates import environment
 from monokg.rdf.files import ReleaseFolder
 
-LANGS = ("en", "nl")
+
+def page_names(ontology: Graph, dataset: str) -> dict[str, str]:
+    """File name of the documentation page per language the ontology labels its terms in."""
+    return ReleaseFiles(dataset, term_languages(ontology)).ontology_docs
 
 
-def page_names(dataset: str) -> dict[str, str]:
-    """File name of the documentation page per language."""
-    return ReleaseFiles(dataset).ontology_docs
+def captions(lang: str) -> dict[str, str]:
+    """The page's own captions in a language (its language file), else in English."""
+    return {**load_language(FALLBACK).ontology_page, **load_language(lang).ontology_page}
 KINDS = (("classes", OWL.Class), ("object_properties", OWL.ObjectProperty),
          ("datatype_properties", OWL.DatatypeProperty),
          ("annotation_properties", OWL.AnnotationProperty))
-
-#: Captions of the page itself (not knowledge: the terms' own words come from the ontology).
-CAPTIONS = {
-    "en": {"classes": "Classes", "object_properties": "Object properties",
-           "datatype_properties": "Datatype properties",
-           "annotation_properties": "Annotation properties", "individuals": "Named individuals",
-           "claim": "How a claim hangs together", "from": "from", "property": "property",
-           "to": "to", "iri": "IRI", "definition": "Definition", "comment": "Why",
-           "super": "Subclass of", "sub": "Subclasses", "disjoint": "Disjoint with",
-           "domain": "Domain", "range": "Range", "superprop": "Sub-property of",
-           "subprop": "Sub-properties", "type": "Type", "members": "Members",
-           "cue": "Cues in the source", "strength": "Strength", "other": "Nederlands",
-           "contents": "Contents", "version": "Version",
-           "claim_note": "A claim records what the source says, not that it is true. Reading "
-                         "the table top to bottom follows one claim from its meaning to the "
-                         "exact characters of the monograph it was taken from."},
-    "nl": {"classes": "Klassen", "object_properties": "Objecteigenschappen",
-           "datatype_properties": "Gegevenseigenschappen",
-           "annotation_properties": "Annotatie-eigenschappen",
-           "individuals": "Benoemde individuen", "claim": "Hoe een bewering in elkaar zit",
-           "from": "van", "property": "eigenschap", "to": "naar", "iri": "IRI",
-           "definition": "Definitie", "comment": "Waarom", "super": "Subklasse van",
-           "sub": "Subklassen", "disjoint": "Disjunct met", "domain": "Domein",
-           "range": "Bereik", "superprop": "Subeigenschap van", "subprop": "Subeigenschappen",
-           "type": "Type", "members": "Leden", "cue": "Signaalwoorden in de bron",
-           "strength": "Sterkte", "other": "English", "contents": "Inhoud",
-           "version": "Versie",
-           "claim_note": "Een bewering legt vast wat de bron zegt, niet dat het waar is. Van "
-                         "boven naar beneden volgt de tabel één bewering van haar betekenis tot "
-                         "de exacte tekens van de monografie waaruit ze komt."},
-}
 
 #: The path from a claim to the characters of its source: (from, property, to), as CURIEs.
 CLAIM_PATH = (
@@ -175,9 +149,9 @@ def _sorted_terms(page: _Page, nodes: set[URIRef]) -> list[URIRef]:
 
 def to_ontology_html(ontology: Graph, lang: str, version: str = "",
                      dataset: str = "monokg") -> str:
-    """The documentation page of the ontology in one language (en or nl), from the template
-    ``ontology.html``."""
-    pages = page_names(dataset)
+    """The documentation page of the ontology in one of the languages it labels its terms in,
+    from the template ``ontology.html``."""
+    pages = page_names(ontology, dataset)
     g = ontology
     onto = next((s for s in g.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef)), None)
     kinds = {name: {s for s in g.subjects(RDF.type, cls) if isinstance(s, URIRef)}
@@ -186,7 +160,8 @@ def to_ontology_html(ontology: Graph, lang: str, version: str = "",
     individuals = {s for s, o in g.subject_objects(RDF.type)
                    if isinstance(s, URIRef) and o in kinds["classes"] and s not in declared}
     page = _Page(g, lang, declared | individuals)
-    other = "nl" if lang == "en" else "en"
+    others = [(tag, name, load_language(tag).ontology_page.get("language", tag))
+              for tag, name in pages.items() if tag != lang]
     expand = project_converter().expand
 
     def iri(curie: str) -> URIRef:
@@ -220,7 +195,7 @@ def to_ontology_html(ontology: Graph, lang: str, version: str = "",
             ("cue", "cues", sorted((str(q), getattr(q, "language", None) or "")
                                    for q in g.objects(node, MKG.cue)))]))
     return environment().get_template("ontology.html").render(
-        lang=lang, c=CAPTIONS[lang], other=other, other_page=pages[other],
+        lang=lang, c=captions(lang), others=others,
         title=(_text(g, onto, DCTERMS.title, lang) if onto else None) or "monokg",
         iri=str(onto) if onto is not None else None,
         description=_text(g, onto, DCTERMS.description, lang) if onto is not None else None,
@@ -231,12 +206,13 @@ def to_ontology_html(ontology: Graph, lang: str, version: str = "",
 
 
 def write_ontology_docs(release: Release, out: ReleaseFolder) -> list[Path]:
-    """<dataset>.ontology.html (English) and <dataset>.ontology.nl.html (Dutch)."""
+    """<dataset>.ontology.html in the shared language, <dataset>.ontology.<tag>.html in the
+    ontology's other languages."""
     pub = release.publication
     ontology = pub.rebase(release.ontology) if pub.base != DEFAULT_BASE else release.ontology
 
     written = []
-    for lang, name in page_names(pub.dataset).items():
+    for lang, name in release.files.ontology_docs.items():
         written.append(out.write(out.root / name, to_ontology_html(
             ontology, lang, pub.version, pub.dataset).encode("utf-8")))
     return written

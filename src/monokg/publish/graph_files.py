@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from monokg.assemble.release import Release
-from monokg.model.release_files import ReleaseFiles
 from monokg.rdf.files import ReleaseFolder
 from monokg.rdf.graphs import Bindings, new_graph, ntriples_lines, ntriples_of
 from monokg.rdf.jsonld import jsonld_of_lines
@@ -47,7 +46,7 @@ def write_release_lines(lines: Sequence[str], bindings: Bindings, out: ReleaseFo
 def write_graph_files(release: Release, out: ReleaseFolder) -> list[Path]:
     """The data graph in every format, the released ontology and the shapes."""
     pub = release.publication
-    names = ReleaseFiles(pub.dataset)
+    names = release.files
     bindings = [(p, str(n)) for p, n in pub.rebase(new_graph()).namespaces()]
     files = write_release_lines(release.published_lines, bindings, out, names.graph,
                                 release.timings)

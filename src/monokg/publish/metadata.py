@@ -14,7 +14,6 @@ from pathlib import Path
 from monokg.assemble.metadata import FileFacts, dataset_iri, to_metadata
 from monokg.assemble.release import Release
 from monokg.model.config import Publication
-from monokg.model.release_files import ReleaseFiles
 from monokg.rdf.files import ReleaseFolder, media_type
 from monokg.rdf.turtle import to_turtle
 
@@ -34,7 +33,7 @@ def to_manifest(out: ReleaseFolder, files: list[Path], publication: Publication)
 def write_metadata(release: Release, out: ReleaseFolder) -> list[Path]:
     """``<dataset>.void.ttl``: describes the files written before it (checked, before any
     file was written, by ``check.release``)."""
-    names = ReleaseFiles(release.publication.dataset)
+    names = release.files
     files = []
     for name in names.described():
         path = out.root / name
@@ -46,5 +45,5 @@ def write_metadata(release: Release, out: ReleaseFolder) -> list[Path]:
 def write_manifest(release: Release, out: ReleaseFolder) -> list[Path]:
     """``manifest.json``: every file of the release below the folder but itself."""
     every = [Path(folder, name) for folder, _, names in os.walk(out.root) for name in names]
-    manifest = ReleaseFiles(release.publication.dataset).manifest
+    manifest = release.files.manifest
     return [out.write(out.root / manifest, to_manifest(out, every, release.publication))]
