@@ -21,12 +21,10 @@ job, validation and the data check run in a forked worker while the parent write
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any
 
 from rdflib import Graph
@@ -34,6 +32,7 @@ from rdflib import Graph
 from monokg.assemble.graph import claim_nodes
 from monokg.assemble.metadata import planned_files, to_metadata
 from monokg.assemble.release import Release
+from monokg.check.forked import in_fork
 from monokg.check.modality import modality_findings
 from monokg.check.product import check_product_page
 from monokg.check.provenance import STAGE as PROVENANCE_STAGE
@@ -130,17 +129,6 @@ def _data_checks(checks: Checks, lines: Sequence[str]) -> tuple[Verdict, list[Fi
     return verdict, findings, timings
 
 
-def _data_checks_to(checks: Checks, lines: Sequence[str], send: Connection) -> None:
-    """``_data_checks`` in a forked worker (which inherits the lines instead of receiving a
-    pickled copy), its outcome sent back through a pipe."""
-    try:
-        send.send(("ok", _data_checks(checks, lines)))
-    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
-        send.send(("error", exc))
-    finally:
-        send.close()
-
-
 def judge(verdicts: Sequence[Verdict], findings: list[Finding]) -> list[Finding]:
     """Raise NonConformance on a contradiction or a violation; return the other findings."""
     def dedupe(items: list[Finding]) -> list[Finding]:
@@ -175,35 +163,19 @@ def start(checks: Checks, lines: Sequence[str], jobs: int,
         timings["reason (ontology)"] = time.perf_counter() - started
 
     thread = threading.Thread(target=classify, daemon=True)
-    worker = receive = None
-    if jobs > 1:
-        # Forked before the thread starts: forking a threaded process is unsafe.
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        worker = context.Process(target=_data_checks_to, args=(checks, lines, send),
-                                 daemon=True)
-        worker.start()
-        send.close()
+    # Forked before the thread starts: forking a threaded process is unsafe.
+    in_worker = in_fork("the checking worker", _data_checks, checks, lines) if jobs > 1 \
+        else None
     # HermiT is a JVM: this thread only waits on it, beside the work below.
     thread.start()
-    local = _data_checks(checks, lines) if worker is None else None
+    local = _data_checks(checks, lines) if in_worker is None else None
 
     def finish() -> list[Finding]:
-        if worker is None or receive is None:
+        if in_worker is None:
             assert local is not None
             verdict, findings, worker_timings = local
         else:
-            try:
-                kind, value = receive.recv()
-            except EOFError:
-                kind, value = "error", RuntimeError(
-                    f"the checking worker died (exit code {worker.exitcode})")
-            finally:
-                worker.join()
-                receive.close()
-            if kind == "error":
-                raise value
-            verdict, findings, worker_timings = value
+            verdict, findings, worker_timings = in_worker()
         thread.join()
         if "error" in outcome:
             raise outcome["error"]

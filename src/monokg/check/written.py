@@ -10,16 +10,15 @@ on the staging folder, before the release is swapped into place; it writes nothi
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from monokg.check.forked import in_fork
 from monokg.model.errors import Finding
 from monokg.model.release_files import ReleaseFiles
 
@@ -73,35 +72,7 @@ def start_graph_file_check(folder: Path, names: ReleaseFiles,
     the caller writes next; the returned function waits for the findings."""
     if not fork:
         return lambda: graph_file_differences(folder, names)
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_differences_to, args=(folder, names, send), daemon=True)
-    worker.start()
-    send.close()
-
-    def finish() -> list[Finding]:
-        try:
-            kind, value = receive.recv()
-        except EOFError:
-            kind, value = "error", RuntimeError(
-                f"the read-back worker died (exit code {worker.exitcode})")
-        finally:
-            worker.join()
-            receive.close()
-        if kind == "error":
-            raise value
-        return list(value)
-    return finish
-
-
-def _differences_to(folder: Path, names: ReleaseFiles, send: Connection) -> None:
-    """`graph_file_differences` in the worker, its findings (or its error) sent back."""
-    try:
-        send.send(("findings", graph_file_differences(folder, names)))
-    except BaseException as exc:  # noqa: BLE001 - raised again in the parent
-        send.send(("error", exc))
-    finally:
-        send.close()
+    return in_fork("the read-back worker", graph_file_differences, folder, names)
 
 
 def _isomorphic(found: list[str], wanted: list[str]) -> bool:

@@ -1,0 +1,46 @@
+"""Work in a forked process, beside the caller's own: its answer, or its error, comes back
+through a pipe."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def in_fork(what: str, work: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start ``work(*args)`` in a forked process, which inherits the arguments (a million
+    lines are not pickled); the returned function waits for the result and raises the
+    worker's error, or says that ``what`` died."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=_answer, args=(work, args, send), daemon=True)
+    worker.start()
+    send.close()
+
+    def wait() -> T:
+        try:
+            kind, value = receive.recv()
+        except EOFError:
+            kind, value = "error", RuntimeError(f"{what} died (exit code {worker.exitcode})")
+        finally:
+            worker.join()
+            receive.close()
+        if kind == "error":
+            raise value
+        result: T = value
+        return result
+    return wait
+
+
+def _answer(work: Callable[..., Any], args: tuple[Any, ...], send: Connection) -> None:
+    """Run the work in the worker and send back ("ok", result) or ("error", exception)."""
+    try:
+        send.send(("ok", work(*args)))
+    except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+        send.send(("error", exc))
+    finally:
+        send.close()
