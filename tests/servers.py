@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -194,3 +195,107 @@ def rows_of(answer: object) -> set[tuple[str | None, ...]]:
     assert isinstance(answer, dict), f"not a SPARQL JSON results document: {answer!r:.200}"
     variables = answer["head"]["vars"]
     return {tuple(plain(b.get(v)) for v in variables) for b in answer["results"]["bindings"]}
+
+
+NGINX_CONF = """daemon off;
+master_process off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/temp;
+    proxy_temp_path {folder}/temp;
+    fastcgi_temp_path {folder}/temp;
+    uwsgi_temp_path {folder}/temp;
+    scgi_temp_path {folder}/temp;
+    include {folder}/map.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        location {prefix} {{ alias {site}/; include {site}/nginx.conf; }}
+    }}
+}}
+"""
+
+APACHE_CONF = """ServerRoot {folder}
+DefaultRuntimeDir {folder}
+PidFile {folder}/httpd.pid
+ErrorLog {folder}/error.log
+LogLevel warn
+Listen 127.0.0.1:{port}
+ServerName 127.0.0.1
+{modules}
+TypesConfig {folder}/mime.types
+{user}
+DocumentRoot {folder}/empty
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+Alias {prefix} {site}/
+<Directory {site}>
+    AllowOverride All
+    Require all granted
+</Directory>
+"""
+
+#: The Apache modules a deployment of the site's .htaccess needs (and the MPM to run at all).
+APACHE_MODULES = ("mpm_event", "authz_core", "alias", "dir", "mime", "rewrite", "headers")
+
+
+def nginx_map(snippet: str) -> str:
+    """The http-context ``map`` block that the site's nginx snippet shows in its comment."""
+    lines = snippet.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# map "))
+    end = next(i for i in range(start, len(lines)) if lines[i] == "# }")
+    return "\n".join(line[2:] for line in lines[start:end + 1]) + "\n"
+
+
+@contextmanager
+def nginx_site(site: Path, folder: Path, prefix: str) -> Iterator[str]:
+    """nginx serving ``site`` at ``prefix`` as the site's nginx.conf says; yields the base URL."""
+    binary = shutil.which("nginx")
+    if binary is None:
+        raise RuntimeError("nginx is missing: run `bash scripts/setup.sh --test`")
+    port = free_port()
+    (folder / "temp").mkdir()
+    (folder / "map.conf").write_text(nginx_map((site / "nginx.conf").read_text("utf-8")))
+    (folder / "server.conf").write_text(NGINX_CONF.format(folder=folder, port=port,
+                                                           prefix=prefix, site=site))
+    log = (folder / "nginx.out").open("wb")
+    process = subprocess.Popen([binary, "-p", str(folder), "-c", str(folder / "server.conf")],
+                               stdout=log, stderr=log)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", process, 30)
+        yield f"http://127.0.0.1:{port}{prefix}"
+    finally:
+        stop(process)
+        log.close()
+
+
+@contextmanager
+def apache_site(site: Path, folder: Path, prefix: str) -> Iterator[str]:
+    """Apache (Debian's apache2) serving ``site`` at ``prefix`` with the site's .htaccess;
+    yields the base URL. As root, Apache serves as www-data, so ``site`` must be readable."""
+    binary = shutil.which("apache2")
+    if binary is None:
+        raise RuntimeError("apache2 is missing: run `bash scripts/setup.sh --test`")
+    # Debian's layout: the binary in /usr/sbin, its modules in /usr/lib/apache2/modules.
+    modules_dir = Path(binary).resolve().parents[1] / "lib" / "apache2" / "modules"
+    modules = "\n".join(f"LoadModule {name}_module {modules_dir}/mod_{name}.so"
+                        for name in APACHE_MODULES)
+    user = "User www-data\nGroup www-data" if os.geteuid() == 0 else ""
+    port = free_port()
+    (folder / "empty").mkdir()
+    (folder / "mime.types").write_text("")
+    (folder / "httpd.conf").write_text(APACHE_CONF.format(
+        folder=folder, port=port, prefix=prefix, site=site, modules=modules, user=user))
+    log = (folder / "apache.out").open("wb")
+    process = subprocess.Popen([binary, "-f", str(folder / "httpd.conf"), "-DFOREGROUND"],
+                               stdout=log, stderr=log)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", process, 30)
+        yield f"http://127.0.0.1:{port}{prefix}"
+    finally:
+        stop(process)
+        log.close()

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+import monokg
 from monokg.cli import main
 from monokg.model.config import load_publication
 from monokg.model.paths import ProjectPaths
@@ -107,10 +108,23 @@ def test_pages_fetch_nothing_from_outside(site_dir: Path) -> None:
 
 
 def test_web_server_configuration_is_shipped(site_dir: Path) -> None:
-    htaccess = (site_dir / ".htaccess").read_text(encoding="utf-8")
-    assert "RewriteCond %{HTTP_ACCEPT} text/turtle" in htaccess and "[R=303,L]" in htaccess
-    nginx = (site_dir / "nginx.conf").read_text(encoding="utf-8")
-    assert "application/ld+json" in nginx and "try_files" in nginx
+    """The site ships both configurations as written in the templates (test_site_servers runs
+    them on real servers)."""
+    templates = Path(monokg.__file__).parent / "templates" / "site"
+    assert (site_dir / ".htaccess").read_bytes() == (templates / "htaccess").read_bytes()
+    assert (site_dir / "nginx.conf").read_bytes() == (templates / "nginx.conf").read_bytes()
+
+
+def test_the_base_iri_describes_the_dataset(built: Path, site_dir: Path) -> None:
+    """The base IRI is the dataset's landing page: its Turtle, N-Triples and JSON-LD forms
+    (index.*, what a server negotiates for the base) are the dataset's description."""
+    publication = load_publication(built / "monokg.toml")
+    for ext, fmt in PARSE.items():
+        described = {q.triple for q in ox.parse(path=str(site_dir / f"index.{ext}"),
+                                                format=fmt)}
+        dataset = {q.triple for q in ox.parse(
+            path=str(site_dir / "dataset" / f"{publication.dataset}.{ext}"), format=fmt)}
+        assert described == dataset and described, ext
 
 
 def test_the_site_command_rewrites_the_site_and_keeps_product_pages(

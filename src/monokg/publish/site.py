@@ -538,6 +538,12 @@ def write_site_files(site: Site, out: ReleaseFolder, folder: Path) -> list[Path]
                 put(f"{stem}.{ext}", site.serialize(node, ext, triples))
     home = renderer.home(None)
     put("index.html", home.encode("utf-8"))
+    # The base IRI is the dataset's landing page: its machine-readable forms describe the
+    # dataset, so a client asking the base for RDF gets the dataset's metadata.
+    dataset = ox.NamedNode(f"{site.base}dataset/{site.publication.dataset}")
+    if site.knows(dataset):
+        for ext in RDF_FORMATS:
+            put(f"index.{ext}", site.serialize(dataset, ext))
     for query_file in site.queries:
         put(f"queries/{query_file.name}", query_file.read_bytes())
     # The web-server configuration has no placeholders today; it lives with the pages'
