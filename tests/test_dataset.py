@@ -261,3 +261,19 @@ def test_a_different_base_changes_every_minted_iri_and_nothing_else(
     html = (moved / "site" / "claim" / "l-glutamine-nl" / "dose-commonly-used.html").read_text(
         encoding="utf-8")
     assert other + "claim/l-glutamine-nl/dose-commonly-used" in html and DEFAULT_BASE not in html
+
+
+def test_the_build_checks_the_metadata_against_dcat_ap(project: Path) -> None:
+    """check_metadata runs the vendored mandatory shapes: with one more (DCAT-AP's recommended
+    dcterms:spatial made mandatory), the build's metadata check reports it."""
+    from monokg.assemble.release import assemble
+    from monokg.check.release import check_metadata
+    release = assemble(ProjectPaths(project), jobs=1, use_cache=False)
+    assert [f for f in check_metadata(release) if f.severity == "Violation"] == []
+    (project / "vendor" / "dcat-ap-3.0.1" / "mandatory" / "spatial.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:x:SpatialShape> a sh:NodeShape ; sh:targetClass <http://www.w3.org/ns/dcat#Dataset>"
+        " ; sh:property [ sh:path <http://purl.org/dc/terms/spatial> ; sh:minCount 1 ] .\n",
+        encoding="utf-8")
+    found = [(f.severity, f.focus_iri, f.path) for f in check_metadata(release)]
+    assert ("Violation", DEFAULT_BASE + "dataset/monokg", "dcterms:spatial") in found, found
