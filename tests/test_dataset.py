@@ -10,8 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF
 
+from monokg.check.reference import pyshacl_report
 from monokg.check.validate import check_shapes
 from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.namespaces import DEFAULT_BASE, SH, SPDX, VOID
@@ -25,6 +26,7 @@ from .conftest import ROOT, literal, solutions
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
+DCAT_AP = ROOT / "vendor" / "dcat-ap-3.0.1"
 SHAPE_CASES = sorted((ROOT / "tests" / "shapes").glob("*Shape/*.ttl"))
 DATASET_SHAPES = {"DatasetShape", "DistributionShape", "ChecksumShape"}
 
@@ -49,6 +51,61 @@ def test_the_metadata_conforms_to_the_shapes(void: Graph, ontology: Graph) -> No
     assert void.value(predicate=RDF.type, object=DCAT.Dataset) is not None
 
 
+def dcat_ap_results(void: Graph, folder: str) -> set[tuple[str, str, str]]:
+    """pySHACL's results for the metadata against DCAT-AP's shapes in ``folder``: (severity,
+    the focus node's class, path)."""
+    report = pyshacl_report(void, load_shapes(DCAT_AP / folder))
+    return {(str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[1],
+             str(void.value(report.value(r, SH.focusNode), RDF.type)),
+             str(report.value(r, SH.resultPath)))
+            for r in report.subjects(RDF.type, SH.ValidationResult)}
+
+
+def test_the_metadata_conforms_to_dcat_ap(void: Graph) -> None:
+    assert dcat_ap_results(void, "mandatory") == set()
+
+
+def test_dcat_ap_catches_a_distribution_without_an_access_url(void: Graph) -> None:
+    broken = Graph()
+    broken += void
+    dist = next(iter(broken.subjects(RDF.type, DCAT.Distribution)))
+    broken.remove((dist, DCAT.accessURL, None))
+    assert dcat_ap_results(broken, "mandatory") == {
+        ("Violation", str(DCAT.Distribution), str(DCAT.accessURL))}
+
+
+def test_the_recommended_dcat_ap_warnings_left_are_the_justified_ones(void: Graph) -> None:
+    rows = (ROOT / "data" / "dcat-ap-warnings.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    justified = {("Warning", *row.split("\t")[:2]) for row in rows}
+    assert all(row.split("\t")[2].strip() for row in rows)
+    assert dcat_ap_results(void, "recommended") == justified
+
+
+def test_the_catalogue_lists_the_dataset_with_a_contact_point(void: Graph) -> None:
+    ds = URIRef(DEFAULT_BASE + "dataset/monokg")
+    catalog = void.value(predicate=DCAT.dataset, object=ds)
+    assert catalog == URIRef(DEFAULT_BASE + "catalog/monokg")
+    assert (catalog, RDF.type, DCAT.Catalog) in void
+    assert void.value(catalog, DCTERMS.publisher) == void.value(ds, DCTERMS.publisher)
+    contact = void.value(ds, DCAT.contactPoint)
+    vcard = Namespace("http://www.w3.org/2006/vcard/ns#")
+    assert str(void.value(contact, vcard.fn)) == "monokg project"
+    assert void.value(contact, vcard.hasURL) == URIRef(DEFAULT_BASE)
+    formats = {str(void.value(d, DCTERMS.format)).rsplit("/", 1)[1]
+               for d in void.subjects(RDF.type, DCAT.Distribution)}
+    assert {"RDF_TURTLE", "RDF_N_TRIPLES", "HTML", "TSV"} <= formats
+
+
+def test_a_dataset_description_without_a_contact_is_refused(tmp_path: Path) -> None:
+    from monokg.curate.dataset import load_description
+    from monokg.model.errors import InputError
+    description = tmp_path / "dataset.yaml"
+    description.write_text((ROOT / "data" / "dataset.yaml").read_text(encoding="utf-8")
+                           .replace('  url: "./"', ""), encoding="utf-8")
+    with pytest.raises(InputError, match="contact needs a 'name' and an 'email' or a 'url'"):
+        load_description(description)
+
+
 def test_every_other_release_file_is_a_distribution_with_size_and_checksum(
         built: Path, void: Graph) -> None:
     out = built / "build"
@@ -59,7 +116,7 @@ def test_every_other_release_file_is_a_distribution_with_size_and_checksum(
         described[name] = (int(literal(void, dist, DCAT.byteSize)),
                            str(void.value(checksum, SPDX.checksumValue)))
         assert void.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
-        assert void.value(dist, DCAT.downloadURL) == dist
+        assert void.value(dist, DCAT.downloadURL) == void.value(dist, DCAT.accessURL) == dist
     expected = {p.name for p in out.iterdir() if p.is_file()} - {"monokg.void.ttl",
                                                                  "manifest.json"}
     assert set(described) == expected
@@ -82,7 +139,7 @@ def test_the_dataset_says_what_users_need(built: Path, void: Graph) -> None:
     assert len(list(void.objects(ds, VOID.exampleResource))) >= 2
     # the source document with its checksum, as recorded next to the source text
     source = URIRef(DEFAULT_BASE + "monograph/l-glutamine-nl")
-    assert (ds, DCTERMS.source, source) in void
+    assert (ds, PROV.wasDerivedFrom, source) in void
     digest = void.value(void.value(source, SPDX.checksum), SPDX.checksumValue)
     meta = (ROOT / "data" / "sources" / "l-glutamine.nl.yaml").read_text(encoding="utf-8")
     assert re.search(rf"sha256: {digest}\b", meta)
@@ -163,10 +220,15 @@ def test_a_dataset_description_in_any_languages_is_read(tmp_path: Path) -> None:
     from monokg.curate.dataset import load_description
     description = tmp_path / "dataset.yaml"
     description.write_text('title: {en: "Monographs", de: "Monographien"}\n'
-                           'description: {en: "Claims.", de-CH: "Aussagen."}\n', encoding="utf-8")
+                           'description: {en: "Claims.", de-CH: "Aussagen."}\n'
+                           'keywords: {en: "claims"}\n'
+                           'contact: {name: "Editors", email: "editors@example.org"}\n'
+                           'formats: {text/turtle: RDF_TURTLE}\n', encoding="utf-8")
     assert load_description(description) == {
         "title": {"de": "Monographien", "en": "Monographs"},
-        "description": {"de-CH": "Aussagen.", "en": "Claims."}}
+        "description": {"de-CH": "Aussagen.", "en": "Claims."}, "keywords": {"en": "claims"},
+        "contact": {"name": "Editors", "email": "editors@example.org"},
+        "formats": {"text/turtle": "RDF_TURTLE"}}
 
 
 def test_a_different_base_changes_every_minted_iri_and_nothing_else(
@@ -199,3 +261,19 @@ def test_a_different_base_changes_every_minted_iri_and_nothing_else(
     html = (moved / "site" / "claim" / "l-glutamine-nl" / "dose-commonly-used.html").read_text(
         encoding="utf-8")
     assert other + "claim/l-glutamine-nl/dose-commonly-used" in html and DEFAULT_BASE not in html
+
+
+def test_the_build_checks_the_metadata_against_dcat_ap(project: Path) -> None:
+    """check_metadata runs the vendored mandatory shapes: with one more (DCAT-AP's recommended
+    dcterms:spatial made mandatory), the build's metadata check reports it."""
+    from monokg.assemble.release import assemble
+    from monokg.check.release import check_metadata
+    release = assemble(ProjectPaths(project), jobs=1, use_cache=False)
+    assert [f for f in check_metadata(release) if f.severity == "Violation"] == []
+    (project / "vendor" / "dcat-ap-3.0.1" / "mandatory" / "spatial.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:x:SpatialShape> a sh:NodeShape ; sh:targetClass <http://www.w3.org/ns/dcat#Dataset>"
+        " ; sh:property [ sh:path <http://purl.org/dc/terms/spatial> ; sh:minCount 1 ] .\n",
+        encoding="utf-8")
+    found = [(f.severity, f.focus_iri, f.path) for f in check_metadata(release)]
+    assert ("Violation", DEFAULT_BASE + "dataset/monokg", "dcterms:spatial") in found, found

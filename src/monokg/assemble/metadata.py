@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urljoin
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF
@@ -14,11 +15,25 @@ from monokg.assemble.graph import monograph_iri
 from monokg.assemble.release import Release
 from monokg.model.config import Publication
 from monokg.model.curies import Converter
-from monokg.model.namespaces import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SPDX, VOID, XSD, prefixes
+from monokg.model.namespaces import (
+    DCAT,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SPDX,
+    VCARD,
+    VOID,
+    XSD,
+    prefixes,
+)
 from monokg.rdf.files import media_type
 from monokg.rdf.graphs import new_graph, triples_of
 
 IANA = "https://www.iana.org/assignments/media-types/"
+#: The EU file-type table, whose concepts DCAT-AP requires as a distribution's dcterms:format.
+FILE_TYPES = URIRef("http://publications.europa.eu/resource/authority/file-type")
 
 
 SHA256 = SPDX.checksumAlgorithm_sha256
@@ -27,6 +42,11 @@ SHA256 = SPDX.checksumAlgorithm_sha256
 def dataset_iri(publication: Publication) -> URIRef:
     """The dataset IRI; also the named graph a store loads the release into."""
     return publication.iri(f"dataset/{publication.dataset}")
+
+
+def catalog_iri(publication: Publication) -> URIRef:
+    """The catalogue that lists the dataset (DCAT-AP's entry point for harvesters)."""
+    return publication.iri(f"catalog/{publication.dataset}")
 
 
 def sparql_endpoint(publication: Publication) -> URIRef:
@@ -123,6 +143,35 @@ def add_checksum(meta: Graph, ds: URIRef, thing: URIRef, key: str, sha256: str) 
     meta.add((node, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
 
 
+def add_contact(meta: Graph, ds: URIRef, pub: Publication, contact: dict[str, str]) -> None:
+    """The dataset's contact point, a vCard (a relative ``url`` is resolved against the base)."""
+    node = URIRef(f"{ds}/contact")
+    meta.add((ds, DCAT.contactPoint, node))
+    meta.add((node, RDF.type, VCARD.Kind))
+    meta.add((node, VCARD.fn, Literal(contact["name"])))
+    if "email" in contact:
+        meta.add((node, VCARD.hasEmail, URIRef(f"mailto:{contact['email']}")))
+    if "url" in contact:
+        meta.add((node, VCARD.hasURL, URIRef(urljoin(pub.base, contact["url"]))))
+
+
+def add_catalog(meta: Graph, ds: URIRef, pub: Publication,
+                description: dict[str, dict[str, str]]) -> None:
+    """A catalogue of this one dataset, with the dataset's title, description and publisher."""
+    catalog = catalog_iri(pub)
+    meta.add((catalog, RDF.type, DCAT.Catalog))
+    meta.add((catalog, DCAT.dataset, ds))
+    meta.add((catalog, DCTERMS.publisher, pub.iri("agent/publisher")))
+    meta.add((catalog, FOAF.homepage, pub.iri("")))
+    meta.add((catalog, DCTERMS.license, URIRef(pub.license)))
+    # the catalogue changes with each release, and only then
+    for prop in (DCTERMS.issued, DCTERMS.modified):
+        meta.add((catalog, prop, Literal(pub.issued, datatype=XSD.date)))
+    for key, prop in (("title", DCTERMS.title), ("description", DCTERMS.description)):
+        for lang, text in description[key].items():
+            meta.add((catalog, prop, Literal(text, lang=lang)))
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """What the metadata says of one release file."""
@@ -155,6 +204,9 @@ def to_metadata(release: Release, files: list[FileFacts],
         for lang, text in description[key].items():
             meta.add((ds, prop, Literal(text, lang=lang)))
     meta.add((ds, RDFS.label, Literal(description["title"]["en"], lang="en")))
+    for lang, words in description["keywords"].items():
+        for word in words.split(","):
+            meta.add((ds, DCAT.keyword, Literal(word.strip(), lang=lang)))
     meta.add((ds, DCTERMS.license, URIRef(pub.license)))
     meta.add((ds, URIRef(f"{DCAT}version"), Literal(pub.version)))
     meta.add((ds, OWL.versionInfo, Literal(pub.version)))
@@ -166,7 +218,12 @@ def to_metadata(release: Release, files: list[FileFacts],
     meta.add((publisher, RDFS.label, Literal(pub.publisher)))
     meta.add((ds, VOID.uriSpace, Literal(pub.base)))
     meta.add((ds, VOID.sparqlEndpoint, sparql_endpoint(pub)))
-    meta.add((ds, DCAT.landingPage, pub.iri("")))
+    landing = pub.iri("")
+    meta.add((ds, DCAT.landingPage, landing))
+    meta.add((landing, RDF.type, FOAF.Document))
+    meta.add((URIRef(pub.license), RDF.type, DCTERMS.LicenseDocument))
+    add_contact(meta, ds, pub, description["contact"])
+    add_catalog(meta, ds, pub, description)
     typed = add_statistics(meta, ds, data, pub.base)
     examples = [pub.rebase_term(monograph_iri(m)) for m in release.monographs]
     claims = sorted(_iri_terms({s for s in typed if s.startswith(f"<{pub.base}claim/")}
@@ -177,7 +234,6 @@ def to_metadata(release: Release, files: list[FileFacts],
         source = pub.rebase_term(monograph_iri(mono))
         src = mono.source.meta
         meta.add((ds, PROV.wasDerivedFrom, source))
-        meta.add((ds, DCTERMS.source, source))
         meta.add((source, DCAT.byteSize, _n(src.byte_size)))
         meta.add((source, DCTERMS.identifier, Literal(src.file.name)))
         add_checksum(meta, ds, source, f"source-{mono.id}", src.sha256)
@@ -187,9 +243,15 @@ def to_metadata(release: Release, files: list[FileFacts],
         meta.add((ds, DCAT.distribution, dist))
         meta.add((dist, RDF.type, DCAT.Distribution))
         meta.add((dist, DCTERMS.title, Literal(path.name)))
+        meta.add((dist, DCAT.accessURL, dist))
         meta.add((dist, DCAT.downloadURL, dist))
-        meta.add((dist, DCAT.mediaType, URIRef(IANA + kind)))
-        meta.add((dist, DCTERMS.format, Literal(kind)))
+        media = URIRef(IANA + kind)
+        meta.add((dist, DCAT.mediaType, media))
+        meta.add((media, RDF.type, DCTERMS.MediaType))
+        if kind in description["formats"]:
+            file_type = URIRef(f"{FILE_TYPES}/{description['formats'][kind]}")
+            meta.add((dist, DCTERMS.format, file_type))
+            meta.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
         meta.add((dist, DCAT.byteSize, _n(path.size)))
         meta.add((dist, DCTERMS.license, URIRef(pub.license)))
         add_checksum(meta, ds, dist, path.name, path.sha256)

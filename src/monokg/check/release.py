@@ -33,12 +33,14 @@ from monokg.assemble.graph import claim_nodes
 from monokg.assemble.metadata import planned_files, to_metadata
 from monokg.assemble.release import Release
 from monokg.check.forked import in_fork
+from monokg.check.findings import to_findings
 from monokg.check.modality import modality_findings
 from monokg.check.product import check_product_page
 from monokg.check.provenance import STAGE as PROVENANCE_STAGE
 from monokg.check.provenance import check_provenance
 from monokg.check.quotes import quote_label_findings
 from monokg.check.reason import HERMIT_STAGE, check_data, check_ontology
+from monokg.check.reference import pyshacl_report
 from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
 from monokg.check.validate import check_shape_lines
 from monokg.model.cache import Cache, digest_of, files_digest
@@ -46,6 +48,7 @@ from monokg.model.errors import Finding, NonConformance, shown
 from monokg.model.paths import ProjectPaths
 from monokg.model.timings import timed
 from monokg.rdf.graphs import ntriples_lines
+from monokg.rdf.read import load_shapes
 
 #: A contradiction: (stage, findings); None when consistent.
 Verdict = tuple[str, list[Finding]] | None
@@ -203,7 +206,10 @@ def check_metadata(release: Release) -> list[Finding]:
     # The metadata uses the publication's base; the ontology's individuals are checked with it.
     lines = ntriples_lines(meta) + ntriples_lines(release.ontology)
     namespaces = {prefix: str(ns) for prefix, ns in meta.namespaces() if prefix}
-    return check_shape_lines(lines, release.shapes, namespaces=namespaces)
+    findings = check_shape_lines(lines, release.shapes, namespaces=namespaces)
+    # and against DCAT-AP's mandatory shapes, which catalogues such as data.europa.eu apply
+    dcat_ap = load_shapes(release.paths.dcat_ap / "mandatory")
+    return findings + to_findings(pyshacl_report(meta, dcat_ap), meta)
 
 
 def check_release(release: Release, lang: str = "en", publishing: bool = True

@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from monokg.curate.claims import Monograph, find_span, load_monograph, normalise_quote
 from monokg.curate.coverage import EXCLUSIONS_FILE
+from monokg.curate.dataset import load_description
 from monokg.curate.language import load_language
 from monokg.curate.mappings import _split_header
 from monokg.curate.sources import SectionSpec, Source, load_source_meta, segment
@@ -355,10 +356,15 @@ def write_corpus(project: ProjectPaths, out: Path, monographs: int, seed: int) -
         if (project.data / name).is_file():
             (out / "data" / name).write_text(_rdf_variants(project.data / name, terms),
                                              encoding="utf-8")
+    shutil.copytree(project.dcat_ap, ProjectPaths(out).dcat_ap)
+    # the project's contact point and file types: the publisher is the same
+    described = load_description(project.data / "dataset.yaml")
     (out / "data" / "dataset.yaml").write_text(_dump({
         "title": {"nl": "Synthetisch corpus", "en": "Synthetic corpus"},
         "description": {"nl": f"Synthetische monografieën voor metingen. {SYNTHETIC_NOTE}",
                         "en": f"Synthetic monographs for benchmarks. {SYNTHETIC_NOTE}"},
+        "keywords": {"nl": "synthetisch corpus", "en": "synthetic corpus"},
+        "contact": described["contact"], "formats": described["formats"],
     }), encoding="utf-8")
     (out / ".gitignore").write_text("build/\n.monokg-cache/\n", encoding="utf-8")
     for k in range(1, monographs + 1):

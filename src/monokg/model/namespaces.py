@@ -20,6 +20,7 @@ SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 MESH = Namespace("http://id.nlm.nih.gov/mesh/")
 QUDT = Namespace("http://qudt.org/schema/qudt/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 #: External vocabularies: prefix -> namespace. These never move with the publication base.
 EXTERNAL_PREFIXES: dict[str, str] = {

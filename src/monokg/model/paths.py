@@ -82,6 +82,11 @@ class ProjectPaths:
     def schemaorg(self) -> Path:
         return self.root / "vendor" / "schemaorg-30.0"
 
+    @property
+    def dcat_ap(self) -> Path:
+        """The DCAT-AP 3.0.1 shapes: ``mandatory/`` (violations) and ``recommended/``."""
+        return self.root / "vendor" / "dcat-ap-3.0.1"
+
     def monograph_dirs(self) -> list[Path]:
         """The monograph folders, each with a monograph.yaml, in name order."""
         return sorted(p.parent for p in self.monographs.glob("*/monograph.yaml"))

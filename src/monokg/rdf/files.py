@@ -19,6 +19,8 @@ MEDIA_TYPES: dict[str, str] = {
     ".trig": "application/trig",
     ".jsonld": "application/ld+json",
     ".json": "application/json",
+    ".html": "text/html",
+    ".tsv": "text/tab-separated-values",
 }
 
 
