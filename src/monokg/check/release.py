@@ -32,8 +32,8 @@ from rdflib import Graph
 from monokg.assemble.graph import claim_nodes
 from monokg.assemble.metadata import planned_files, to_metadata
 from monokg.assemble.release import Release
-from monokg.check.forked import in_fork
 from monokg.check.findings import to_findings
+from monokg.check.forked import in_fork
 from monokg.check.modality import modality_findings
 from monokg.check.product import check_product_page
 from monokg.check.provenance import STAGE as PROVENANCE_STAGE
