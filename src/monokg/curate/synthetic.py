@@ -192,7 +192,8 @@ def _write_monograph(root: Path, template: Template, k: int, seed: int, words: l
     sources = root / "data" / "sources"
     (sources / f"{source_id}.txt").write_bytes(raw)
     meta = {
-        "id": mono_id, "file": f"{source_id}.txt", "title": title, "language": "nl",
+        "id": mono_id, "file": f"{source_id}.txt", "title": title,
+        "language": mono.source.meta.language,  # its words are the template's
         "media_type": "text/plain; charset=utf-8",
         "origin": f"{SYNTHETIC_NOTE} Seed {seed}, monograph {k}, shaped like {mono.id}.",
         "rights": "Synthetic text, no rights reserved.",
@@ -360,10 +361,9 @@ def write_corpus(project: ProjectPaths, out: Path, monographs: int, seed: int) -
     # the project's contact point and file types: the publisher is the same
     described = load_description(project.data / "dataset.yaml")
     (out / "data" / "dataset.yaml").write_text(_dump({
-        "title": {"nl": "Synthetisch corpus", "en": "Synthetic corpus"},
-        "description": {"nl": f"Synthetische monografieën voor metingen. {SYNTHETIC_NOTE}",
-                        "en": f"Synthetic monographs for benchmarks. {SYNTHETIC_NOTE}"},
-        "keywords": {"nl": "synthetisch corpus", "en": "synthetic corpus"},
+        "title": {"en": "Synthetic corpus"},
+        "description": {"en": f"Synthetic monographs for benchmarks. {SYNTHETIC_NOTE}"},
+        "keywords": {"en": "synthetic corpus"},
         "contact": described["contact"], "formats": described["formats"],
     }), encoding="utf-8")
     (out / ".gitignore").write_text("build/\n.monokg-cache/\n", encoding="utf-8")
