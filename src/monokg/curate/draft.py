@@ -15,6 +15,7 @@ stemmer, stop words, number words and dose patterns in ``drafting/<tag>.yaml``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -149,6 +150,9 @@ class Draft:
     sentence: int
     quote: str
     occurrence: int | None
+    #: raw code-point offsets of the sentence in the source
+    start: int = 0
+    end: int = 0
     kind: str | None = None
     kind_why: str = ""
     relation: str | None = None
@@ -318,39 +322,72 @@ def _plain(number: Decimal) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def read_dose(text: str, drafting: Drafting, vocabulary: Vocabulary) -> Dose | None:
-    """The dose a sentence states (an amount of a mass unit), or None."""
+def _amounts(text: str, drafting: Drafting, vocabulary: Vocabulary
+             ) -> list[tuple[int, int, dict[str, Any], str]]:
+    """Every amount of a mass unit the text states, left to right, without overlaps:
+    (start, end, its ``dose:`` fields, the words)."""
+    found: list[tuple[int, int, dict[str, Any], str]] = []
+    for shape, keys in (("range", ("min", "max")), ("up_to", ("max",)),
+                        ("at_least", ("min",)), ("value", ("value",))):
+        for template in drafting.dose.get(shape, []):
+            for match in _pattern(template, drafting).finditer(text):
+                if any(match.start() < end and match.end() > start
+                       for start, end, _, _ in found):
+                    continue
+                unit = drafting.units.get(match.group("unit")) or drafting.units.get(
+                    match.group("unit").casefold())
+                info = vocabulary.units.get(unit or "")
+                groups = ("n1", "n2") if shape == "range" else ("n",)
+                numbers = [_number(match.group(g), drafting) for g in groups]
+                if info is None or info.dimension != "mass" \
+                        or any(n is None or n <= 0 for n in numbers):
+                    continue
+                fields: dict[str, Any] = {key: _plain(number) for key, number
+                                          in zip(keys, numbers, strict=True)
+                                          if number is not None}
+                fields["unit"] = unit
+                mass = _first(drafting.dose.get("per_body_mass", []),
+                              text[match.end():match.end() + 24])
+                if mass is not None and mass.start() <= 1:
+                    fields["per_body_mass"] = "kg"
+                found.append((match.start(), match.end(), fields, match.group()))
+    return sorted(found, key=lambda amount: amount[0])
+
+
+def dose_clauses(text: str, drafting: Drafting, vocabulary: Vocabulary
+                 ) -> list[tuple[int, int]]:
+    """Where a sentence that states several amounts is cut into one clause per amount: at
+    the first clause break (language data) between two amounts, else just before the next."""
+    amounts = _amounts(text, drafting, vocabulary)
+    if len(amounts) < 2:
+        return [(0, len(text))]
+    cuts = []
+    for (_, end, _, _), (start, _, _, _) in itertools.pairwise(amounts):
+        between = _first_break(text[end:start], drafting)
+        cuts.append(end + between if between is not None else start)
+    bounds = [0, *cuts, len(text)]
+    return list(itertools.pairwise(bounds))
+
+
+def _first_break(text: str, drafting: Drafting) -> int | None:
+    hits = [m.start() for pattern in drafting.dose.get("clause_breaks", [])
+            if (m := re.search(pattern, text, re.IGNORECASE)) is not None]
+    return min(hits) if hits else None
+
+
+def read_dose(text: str, drafting: Drafting, vocabulary: Vocabulary, context: str = ""
+              ) -> Dose | None:
+    """The dose a clause states (the first amount of a mass unit), or None; ``context``
+    (the whole sentence) gives the dose kind where the clause has no cue of its own."""
     table = drafting.dose
     if not table:
         return None
     dose = Dose({})
-    for shape, keys in (("range", ("min", "max")), ("up_to", ("max",)),
-                        ("at_least", ("min",)), ("value", ("value",))):
-        for template in table.get(shape, []):
-            found = _pattern(template, drafting).search(text)
-            if found is None:
-                continue
-            unit = drafting.units.get(found.group("unit")) or drafting.units.get(
-                found.group("unit").casefold())
-            info = vocabulary.units.get(unit or "")
-            if info is None or info.dimension != "mass":
-                continue
-            groups = ("n1", "n2") if shape == "range" else ("n",)
-            numbers = [_number(found.group(g), drafting) for g in groups]
-            if any(n is None or n <= 0 for n in numbers):
-                continue
-            for key, number in zip(keys, numbers, strict=True):
-                dose.fields[key] = _plain(number) if number is not None else None
-            dose.fields["unit"] = unit
-            dose.why["amount"] = found.group()
-            after = text[found.end():]
-            mass = _first(table.get("per_body_mass", []), after[:24])
-            if mass is not None and mass.start() <= 1:
-                dose.fields["per_body_mass"] = "kg"
-                dose.why["per_body_mass"] = mass.group()
-            break
-        if "unit" in dose.fields:
-            break
+    amounts = _amounts(text, drafting, vocabulary)
+    if amounts:
+        _, _, fields, words = amounts[0]
+        dose.fields.update(fields)
+        dose.why["amount"] = words
     for key, reader in (("period", _period), ("duration", _duration),
                         ("divided", _divided), ("portions", _portions), ("timing", _timing),
                         ("min_offset", _offset)):
@@ -359,8 +396,9 @@ def read_dose(text: str, drafting: Drafting, vocabulary: Vocabulary) -> Dose | N
             dose.fields[key], dose.why[key] = value
     if not dose.fields:
         return None
-    kind = next(((k, m.group()) for k, cues in table.get("kinds", {}).items()
-                 if (m := _first(cues, text)) is not None), None)
+    kind = next(((k, m.group()) for where in (text, context)
+                 for k, cues in table.get("kinds", {}).items()
+                 if (m := _first(cues, where)) is not None), None)
     if kind is not None:
         dose.fields["kind"], dose.why["kind"] = kind
     else:
@@ -431,9 +469,10 @@ def _strengths(vocabulary: Vocabulary) -> dict[str, int]:
 
 
 def suggest(text: str, section: Section, language: Language, drafting: Drafting,
-            lexicon: Lexicon, vocabulary: Vocabulary, strengths: dict[str, int]
-            ) -> dict[str, Any]:
-    """The suggestions for one sentence: kind, modality, negation, mentions and dose."""
+            lexicon: Lexicon, vocabulary: Vocabulary, strengths: dict[str, int],
+            context: str = "") -> dict[str, Any]:
+    """The suggestions for one sentence (or one clause of ``context``, its sentence): kind,
+    modality, negation, mentions and dose."""
     out: dict[str, Any] = {}
     kind = next(((k, m.group()) for k, cues in drafting.kinds.items()
                  if (m := _first(cues, text)) is not None), None)
@@ -460,7 +499,7 @@ def suggest(text: str, section: Section, language: Language, drafting: Drafting,
         out["negated"] = negation is not None
         out["negated_why"] = f"cue {negation.text!r}" if negation else "no negation cue"
     out["mentions"] = find_mentions(text, lexicon)
-    out["dose"] = read_dose(text, drafting, vocabulary)
+    out["dose"] = read_dose(text, drafting, vocabulary, context)
     return out
 
 
@@ -544,17 +583,28 @@ def to_drafts(paths: ProjectPaths, monograph_id: str, exclude_mappings: tuple[st
                 if any(s == section.id and q and q in text for s, q in drafted):
                     already += 1
                     continue
-                draft = Draft(f"draft-{section.id}-p{para.index}-s{n}", section, para.index,
-                              n, text, _occurrence(section, para, a, text), note=note)
-                if language.known:
-                    found = suggest(text, section, language, drafting, lexicon, vocabulary,
-                                    strengths)
-                    for key, value in found.items():
-                        setattr(draft, key, value)
-                    relation_of_dose, relations = _relations()
-                    draft.relation = relation_of_dose if draft.dose and "unit" in \
-                        draft.dose.fields else relations.get(draft.kind or "")
-                drafts.append(draft)
+                # A sentence stating several amounts gets a draft per amount, each quoting
+                # its clause.
+                clauses = dose_clauses(text, drafting, vocabulary) if language.known \
+                    else [(0, len(text))]
+                for number, (c_start, c_end) in enumerate(clauses, start=1):
+                    piece = text[c_start:c_end]
+                    lead = len(piece) - len(piece.lstrip(" ,;"))
+                    quote = piece.strip(" ,;")
+                    at = a + c_start + lead
+                    suffix = f"-d{number}" if len(clauses) > 1 else ""
+                    draft = Draft(f"draft-{section.id}-p{para.index}-s{n}{suffix}", section,
+                                  para.index, n, quote, _occurrence(section, para, at, quote),
+                                  *para.raw_span(at, at + len(quote)), note=note)
+                    if language.known:
+                        found = suggest(quote, section, language, drafting, lexicon,
+                                        vocabulary, strengths, text)
+                        for key, value in found.items():
+                            setattr(draft, key, value)
+                        relation_of_dose, relations = _relations()
+                        draft.relation = relation_of_dose if draft.dose and "unit" in \
+                            draft.dose.fields else relations.get(draft.kind or "")
+                    drafts.append(draft)
     _inherit_amounts(drafts)
     return DraftPlan(mono, folder, drafts, total, covered, excluded, open_count, already,
                      note)
