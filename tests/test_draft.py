@@ -113,7 +113,7 @@ def test_the_build_refuses_drafts_with_file_and_line_until_accepted(fresh: Path)
             "accepted yet" in out
     # A draft moved into claims/ unwritten is refused by the claims loader: no statement.
     (folder / "claims").mkdir()
-    first = sorted((folder / DRAFTS_FOLDER).glob("*.yaml"))[0]
+    first = min((folder / DRAFTS_FOLDER).glob("*.yaml"))
     shutil.move(first, folder / "claims" / first.name)
     code, out = run("check", "--root", fresh)
     assert code == 2 and "has no 'statement'" in out, out
@@ -164,7 +164,7 @@ def test_status_counts_covered_sentences_open_drafts_and_unmapped_mentions(fresh
     assert code == 0, out
     rows = {line.split("\t")[0]: line.split("\t") for line in out.splitlines()[1:]}
     assert set(TEST_MONOGRAPHS) <= set(rows)
-    name, sentences, covered, excluded, open_drafts, undrafted, unmapped = rows[mono_id]
+    _name, sentences, covered, _excluded, open_drafts, undrafted, unmapped = rows[mono_id]
     assert (int(covered), int(open_drafts), int(undrafted)) == (0, drafts, 0)
     assert int(sentences) > 0 and int(unmapped) > 0
     other = rows[TEST_MONOGRAPHS[-1]]
