@@ -156,6 +156,7 @@ class Draft:
     kind: str | None = None
     kind_why: str = ""
     relation: str | None = None
+    relation_why: str = ""
     modality: str | None = None
     modality_why: str = ""
     negated: bool | None = None
@@ -602,8 +603,11 @@ def to_drafts(paths: ProjectPaths, monograph_id: str, exclude_mappings: tuple[st
                         for key, value in found.items():
                             setattr(draft, key, value)
                         relation_of_dose, relations = _relations()
-                        draft.relation = relation_of_dose if draft.dose and "unit" in \
-                            draft.dose.fields else relations.get(draft.kind or "")
+                        if draft.dose is not None and "unit" in draft.dose.fields:
+                            draft.relation, draft.relation_why = relation_of_dose, "a dose"
+                        elif draft.kind in relations:
+                            draft.relation = relations[draft.kind]
+                            draft.relation_why = f"usual for {draft.kind}"
                     drafts.append(draft)
     _inherit_amounts(drafts)
     return DraftPlan(mono, folder, drafts, total, covered, excluded, open_count, already,
@@ -624,8 +628,8 @@ def _inherit_amounts(drafts: list[Draft]) -> None:
             for key in ("value", "min", "max", "unit", "per_body_mass", "period"):
                 if key in previous.dose.fields and key not in draft.dose.fields:
                     draft.dose.fields[key] = previous.dose.fields[key]
-            draft.dose.why["amount"] = f"from the sentence before: {previous.quote[:60]!r}"
-            draft.relation = _relations()[0]
+            draft.dose.why["amount"] = f"from an earlier sentence: {previous.quote[:60]!r}"
+            draft.relation, draft.relation_why = _relations()[0], "a dose"
         elif draft.dose is not None and "unit" not in draft.dose.fields:
             # Timing words without any amount in reach: not a dose.
             draft.dose = None

@@ -69,8 +69,8 @@ def _claim_lines(draft: Draft) -> list[str]:
     if draft.note:
         out.append(f"    # no suggestions: {_comment(draft.note)}")
     out.append(f"    kind: {draft.kind or _EMPTY}  # {_comment(draft.kind_why or 'choose one')}")
-    out.append(f"    relation: {draft.relation or _EMPTY}  # suggested for the kind; "
-               "`monokg terms` lists them")
+    out.append(f"    relation: {draft.relation or _EMPTY}  # "
+               f"{_comment(draft.relation_why or 'choose one')}; `monokg terms` lists them")
     out.append(f"    modality: {draft.modality or _EMPTY}  # "
                f"{_comment(draft.modality_why or 'choose one')}")
     if draft.negated is not None:
