@@ -177,6 +177,13 @@ def test_bad_input_unregistered_monograph_and_changed_source(fresh: Path) -> Non
     assert "registered: " in out and TEST_MONOGRAPHS[0] in out
     mono_id = TEST_MONOGRAPHS[0]
     source = load_yaml(fresh / "data" / "monographs" / mono_id / "monograph.yaml")["source"]
+    meta = fresh / "data" / "sources" / f"{source}.yaml"
+    kept = meta.read_bytes()
+    meta.unlink()
+    code, out = run("draft", mono_id, "--root", fresh)
+    assert code == 2 and f"the source {source!r} of monograph {mono_id!r} is not " \
+        "registered" in out, out
+    meta.write_bytes(kept)
     text = fresh / "data" / "sources" / f"{source}.txt"
     text.write_bytes(text.read_bytes() + b" ")
     code, out = run("draft", mono_id, "--root", fresh)

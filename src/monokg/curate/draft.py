@@ -540,6 +540,15 @@ def registered(paths: ProjectPaths, monograph_id: str) -> Path:
             fix="register it first (the curator's guide, steps 1 and 2: the source with its "
             "checksum, then monograph.yaml with its headings)"
             + (f"; registered: {', '.join(known)}" if known else ""))
+    header = load_yaml(folder / "monograph.yaml")
+    source = header.get("source") if isinstance(header, Node) else None
+    if isinstance(source, str) and not (paths.sources / f"{source}.yaml").is_file():
+        raise InputError(
+            f"the source {source!r} of monograph {monograph_id!r} is not registered: there is "
+            f"no {(paths.sources / f'{source}.yaml').relative_to(paths.root)}",
+            folder / "monograph.yaml", header.line_of("source"),
+            fix="register the source first (the curator's guide, step 1: the text and its "
+            "metadata with sha256, bytes and characters)")
     return folder
 
 
