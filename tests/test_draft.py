@@ -30,6 +30,7 @@ PARTS = ("monokg.toml", "ontology", "shapes", "data")
 
 EXTRA = ROOT / "tests" / "projects" / "three-languages"
 TEST_MONOGRAPHS = sorted(p.parent.name for p in EXTRA.glob("data/monographs/*/monograph.yaml"))
+REAL_MONOGRAPHS = sorted(p.parent.name for p in ROOT.glob("data/monographs/*/monograph.yaml"))
 
 
 def copy_project(target: Path) -> Path:
@@ -69,9 +70,12 @@ def _draft_items(folder: Path) -> list[tuple[Path, str, Node]]:
     return out
 
 
-@pytest.mark.parametrize("mono_id", TEST_MONOGRAPHS)
+@pytest.mark.parametrize("mono_id", TEST_MONOGRAPHS + REAL_MONOGRAPHS)
 def test_every_uncovered_sentence_gets_a_draft_whose_quote_resolves(fresh: Path,
                                                                    mono_id: str) -> None:
+    folder = fresh / "data" / "monographs" / mono_id
+    shutil.rmtree(folder / "claims", ignore_errors=True)
+    (folder / "uncovered.yaml").unlink(missing_ok=True)
     code, out = run("draft", mono_id, "--root", fresh)
     assert code == 0, out
     paths = ProjectPaths(fresh)
@@ -149,7 +153,9 @@ def test_a_second_run_keeps_edits_and_drafts_only_what_is_still_uncovered(fresh:
 def test_a_fully_curated_monograph_gets_no_drafts(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     shutil.copytree(EXTRA / "data", root / "data", dirs_exist_ok=True)
-    for mono_id in TEST_MONOGRAPHS:
+    every = sorted(p.parent.name for p in root.glob("data/monographs/*/monograph.yaml"))
+    assert set(TEST_MONOGRAPHS) < set(every), "the real monographs too"
+    for mono_id in every:
         code, out = run("draft", mono_id, "--root", root)
         assert code == 0 and "0 new draft(s) in 0 file(s)" in out, out
         assert not (root / "data" / "monographs" / mono_id / DRAFTS_FOLDER).exists()
