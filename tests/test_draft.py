@@ -217,7 +217,7 @@ def test_a_language_without_data_gets_drafts_without_suggestions_and_a_note(fres
     assert items and all(item["kind"] == "" and item["modality"] == ""
                          and "negated" not in item and "dose" not in item
                          for _, _, item in items)
-    assert all("# no suggestions: no language data" in f.read_text(encoding="utf-8")
+    assert all("# note: no language data" in f.read_text(encoding="utf-8")
                for f in {f for f, _, _ in items})
 
 

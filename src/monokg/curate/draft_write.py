@@ -67,7 +67,7 @@ def to_yaml(section_id: str, heading: str, drafts: list[Draft], monograph_id: st
 def _claim_lines(draft: Draft) -> list[str]:
     out = [f"  - id: {draft.id}"]
     if draft.note:
-        out.append(f"    # no suggestions: {_comment(draft.note)}")
+        out.append(f"    # note: {_comment(draft.note)}")
     out.append(f"    kind: {draft.kind or _EMPTY}  # {_comment(draft.kind_why or 'choose one')}")
     out.append(f"    relation: {draft.relation or _EMPTY}  # "
                f"{_comment(draft.relation_why or 'choose one')}; `monokg terms` lists them")
