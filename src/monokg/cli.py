@@ -409,6 +409,43 @@ def terms(root: Path | None) -> None:
 
 
 @main.command()
+@click.argument("monograph", required=False)
+@click.option("--status", is_flag=True,
+              help="Per monograph: sentences covered by accepted claims, open drafts, "
+              "unmapped mentions (writes nothing).")
+@root_option
+@_fail_cleanly
+def draft(monograph: str | None, status: bool, root: Path | None) -> None:
+    """Write draft claims for the sentences of MONOGRAPH no claim covers yet (drafts/).
+
+    Never touches a claim or an existing draft file; the build refuses drafts until each is
+    moved into claims/ or deleted."""
+    if status:
+        from monokg.curate.draft import draft_status
+        click.echo("monograph\tsentences\tcovered\texcluded\topen drafts\tundrafted"
+                   "\tunmapped mentions")
+        for row in draft_status(_paths(root), [monograph] if monograph else None):
+            click.echo(f"{row.monograph}\t{row.sentences}\t{row.covered}\t{row.excluded}\t"
+                       f"{row.open_drafts}\t{row.undrafted}\t{row.unmapped}")
+        return
+    from monokg.model.errors import InputError
+    if monograph is None:
+        raise InputError("name the monograph to draft", fix="monokg draft l-carnitine-nl  or  "
+                         "monokg draft --status")
+    from monokg.curate.draft_write import write_drafts
+    run = write_drafts(_paths(root), monograph)
+    plan = run.plan
+    if plan.note:
+        click.echo(f"{_said('warning')}: {plan.note}", err=True)
+    for path in run.files:
+        click.echo(str(path))
+    click.echo(f"{len(plan.drafts)} new draft(s) in {len(run.files)} file(s); of "
+               f"{plan.sentences} body sentences {plan.covered} are covered by claims, "
+               f"{plan.excluded} listed in uncovered.yaml, {plan.drafted} already drafted "
+               f"({plan.open_drafts} open draft(s) before this run)", err=True)
+
+
+@main.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="New folder to write the synthetic project into.")
 @click.option("--monographs", "count", type=click.IntRange(min=1), default=10,

@@ -26,6 +26,7 @@ from monokg.assemble.product import ProductPage, to_product_page
 from monokg.curate.claims import Monograph
 from monokg.curate.coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage
 from monokg.curate.dataset import load_description
+from monokg.curate.draft import open_drafts
 from monokg.curate.language import FALLBACK, LANGUAGES_DIR, cue_triples
 from monokg.curate.mappings import load_local_concepts
 from monokg.curate.products import ProductKit, load_product, load_product_kit
@@ -193,6 +194,8 @@ def released_ontology(ontology: Graph, publication: Publication) -> Graph:
 def _coverage(monographs: list[Monograph]) -> list[Coverage]:
     out, errors = [], []
     for mono in monographs:
+        # Checked here, not in the cached part: a draft must stop every build and check.
+        errors.extend(open_drafts(mono.file.parent))
         try:
             out.append(to_coverage(mono, load_exclusions(mono.file.with_name(EXCLUSIONS_FILE))))
         except InputError as exc:
