@@ -129,6 +129,7 @@ class _Term(NamedTuple):
     anchor: str
     label: str
     iri: str
+    curie: str
     definition: str | None
     comment: str | None
     rows: Sequence[tuple[str, str, Sequence[object]]]
@@ -163,8 +164,7 @@ class _Page:
 
     def term(self, node: URIRef, rows: Sequence[tuple[str, str, Sequence[object]]]) -> _Term:
         g = self.graph
-        self.curie(node)
-        return _Term(_anchor(g, node), self.label(node), str(node),
+        return _Term(_anchor(g, node), self.label(node), str(node), self.curie(node),
                      _text(g, node, SKOS.definition, self.lang),
                      _text(g, node, RDFS.comment, self.lang), rows)
 
