@@ -171,7 +171,7 @@ class _Page:
     def values(self, node: URIRef, prop: URIRef) -> list[tuple[str | None, str]]:
         """Every value of prop as (link, text): an IRI links to itself (named by its label
         where the ontology gives one), a literal is text."""
-        out = []
+        out: list[tuple[str | None, str]] = []
         for value in sorted(self.graph.objects(node, prop), key=str):
             if isinstance(value, URIRef):
                 label = _text(self.graph, value, RDFS.label, self.lang)
