@@ -121,6 +121,10 @@ def test_a_query_typed_and_run_in_yasgui_shows_the_rows_monokg_query_gives(
         "return Array.from(document.querySelectorAll('.tabPanel.active .yasr thead th'))"
         ".slice(1).map(th => th.textContent)")
     assert headers == names
+    # typing ran the editor's completers: none of them asked another server (LOV, prefix.cc)
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert served + "sparql" in loaded and all(name.startswith(served) for name in loaded)
 
 
 @needs_browser
