@@ -249,3 +249,24 @@ def test_the_dutch_page_speaks_dutch_and_falls_back_to_english() -> None:
     page = to_ontology_html(ONTOLOGY, "nl")
     for key in ("namespaces", "in_domain_of", "download_ontology", "license"):
         assert html.escape(dutch[key]) in page and dutch[key] != english[key], key
+
+
+def test_what_the_ontology_says_of_itself_wins_over_the_settings() -> None:
+    graph = Graph()
+    graph += ONTOLOGY
+    onto = next(graph.subjects(RDF.type, OWL.Ontology))
+    creator = URIRef("https://orcid.org/0000-0002-1825-0097")
+    graph.add((onto, DCTERMS.creator, creator))
+    graph.add((creator, RDFS.label, Literal("Josiah Carberry", lang="en")))
+    graph.add((onto, DCTERMS.publisher, Literal("Ontology Foundation & Co")))
+    graph.add((onto, OWL.imports, URIRef("http://www.w3.org/ns/prov-o")))
+    publication = load_publication(ROOT / "monokg.toml")
+    for lang in PAGES:
+        page = to_ontology_html(graph, lang, publication)
+        block = page[page.index('<dl class="metadata"'):page.index("</dl>")]
+        c = captions(lang)
+        assert _row(block, c["creator"]) == f'<a href="{creator}">Josiah Carberry</a>'
+        assert _row(block, c["publisher"]) == "Ontology Foundation &amp; Co"
+        assert _row(block, c["imports"]) == ('<a href="http://www.w3.org/ns/prov-o">'
+                                              "http://www.w3.org/ns/prov-o</a>")
+        assert _row(block, c["issued"]) == publication.issued  # the ontology gives none

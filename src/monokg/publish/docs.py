@@ -217,8 +217,9 @@ def _metadata(page: _Page, onto: URIRef | None, publication: Publication,
     said: dict[URIRef, list[tuple[str | None, str]]] = {}
     if onto is not None:
         said = {prop: page.values(onto, prop)
-                for prop in (OWL.versionIRI, OWL.versionInfo, DCTERMS.license, DCTERMS.creator,
-                             DCTERMS.contributor, DCTERMS.publisher, DCTERMS.issued,
+                for prop in (OWL.versionIRI, OWL.versionInfo, OWL.imports, DCTERMS.license,
+                             DCTERMS.rights, DCTERMS.creator, DCTERMS.contributor,
+                             DCTERMS.publisher, DCTERMS.created, DCTERMS.issued,
                              DCTERMS.modified)}
 
     def either(prop: URIRef, setting: list[tuple[str | None, str]]
@@ -233,9 +234,12 @@ def _metadata(page: _Page, onto: URIRef | None, publication: Publication,
             ("version", "links", either(OWL.versionInfo, [(None, publication.version)])),
             ("license", "links", either(DCTERMS.license,
                                         [(publication.license, publication.license)])),
+            ("rights", "links", said.get(DCTERMS.rights, [])),
+            ("imports", "links", said.get(OWL.imports, [])),
             ("creator", "links", said.get(DCTERMS.creator, [])),
             ("contributor", "links", said.get(DCTERMS.contributor, [])),
             ("publisher", "links", either(DCTERMS.publisher, [(None, publication.publisher)])),
+            ("created", "links", said.get(DCTERMS.created, [])),
             ("issued", "links", either(DCTERMS.issued, [(None, publication.issued)])),
             ("modified", "links", said.get(DCTERMS.modified, [])),
             ("download_ontology", "links", download(files.ontology)),
