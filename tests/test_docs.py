@@ -227,20 +227,23 @@ def test_namespaces_contents_and_anchors_hold_together(lang: str) -> None:
         assert f'id="{curie.replace(":", "-").replace("/", "-")}"' in page, term
 
 
-def test_inverse_properties_name_each_other() -> None:
+@pytest.mark.parametrize(("left", "link", "right", "key"), [
+    ("subject", OWL.inverseOf, "object", "inverse"),
+    ("subject", OWL.equivalentProperty, "object", "equivalent"),
+    ("Claim", OWL.equivalentClass, "Dose", "equivalent")])
+def test_symmetric_links_are_shown_on_both_terms(left: str, link: URIRef, right: str,
+                                                  key: str) -> None:
     graph = Graph()
     graph += ONTOLOGY
-    a, b = (URIRef(f"https://w3id.org/monokg/ontology/{x}") for x in ("subject", "object"))
-    graph.add((a, OWL.inverseOf, b))
+    a, b = (URIRef(f"https://w3id.org/monokg/ontology/{x}") for x in (left, right))
+    graph.add((a, link, b))
     for lang in PAGES:
         page = to_ontology_html(graph, lang)
         sections, namespaces = _sections(page), _namespaces(page)
-        assert _iris(_row(sections["mkg-subject"], captions(lang)["inverse"]),
-                     namespaces) == {str(b)}
-        assert _iris(_row(sections["mkg-object"], captions(lang)["inverse"]),
-                     namespaces) == {str(a)}
-    assert _row(_sections(to_ontology_html(ONTOLOGY, "en"))["mkg-subject"],
-                captions("en")["inverse"]) is None
+        assert _iris(_row(sections[f"mkg-{left}"], captions(lang)[key]), namespaces) == {str(b)}
+        assert _iris(_row(sections[f"mkg-{right}"], captions(lang)[key]), namespaces) == {str(a)}
+    assert _row(_sections(to_ontology_html(ONTOLOGY, "en"))[f"mkg-{left}"],
+                captions("en")[key]) is None
 
 
 def test_the_dutch_page_speaks_dutch_and_falls_back_to_english() -> None:

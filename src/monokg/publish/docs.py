@@ -190,6 +190,8 @@ def _class_rows(page: _Page, node: URIRef, individuals: set[URIRef]
     g = page.graph
     return [("super", "refs", page.refs(g.objects(node, RDFS.subClassOf))),
             ("sub", "refs", page.refs(g.subjects(RDFS.subClassOf, node))),
+            ("equivalent", "refs", page.refs(set(g.objects(node, OWL.equivalentClass))
+                                             | set(g.subjects(OWL.equivalentClass, node)))),
             ("disjoint", "refs", page.refs(set(g.objects(node, OWL.disjointWith))
                                            | set(g.subjects(OWL.disjointWith, node)))),
             ("in_domain_of", "refs", page.refs(g.subjects(RDFS.domain, node))),
@@ -204,6 +206,8 @@ def _property_rows(page: _Page, node: URIRef) -> list[tuple[str, str, Sequence[o
                                                   if t in CHARACTERISTICS)),
             ("superprop", "refs", page.refs(g.objects(node, RDFS.subPropertyOf))),
             ("subprop", "refs", page.refs(g.subjects(RDFS.subPropertyOf, node))),
+            ("equivalent", "refs", page.refs(set(g.objects(node, OWL.equivalentProperty))
+                                             | set(g.subjects(OWL.equivalentProperty, node)))),
             ("inverse", "refs", page.refs(set(g.objects(node, OWL.inverseOf))
                                           | set(g.subjects(OWL.inverseOf, node)))),
             ("domain", "refs", page.refs(g.objects(node, RDFS.domain))),
@@ -217,7 +221,8 @@ def _metadata(page: _Page, onto: URIRef | None, publication: Publication,
     said: dict[URIRef, list[tuple[str | None, str]]] = {}
     if onto is not None:
         said = {prop: page.values(onto, prop)
-                for prop in (OWL.versionIRI, OWL.versionInfo, OWL.imports, DCTERMS.license,
+                for prop in (OWL.versionIRI, OWL.versionInfo, OWL.priorVersion, OWL.imports,
+                             DCTERMS.license,
                              DCTERMS.rights, DCTERMS.creator, DCTERMS.contributor,
                              DCTERMS.publisher, DCTERMS.created, DCTERMS.issued,
                              DCTERMS.modified)}
@@ -232,6 +237,7 @@ def _metadata(page: _Page, onto: URIRef | None, publication: Publication,
     return [("iri", "links", [(str(onto), str(onto))] if onto is not None else []),
             ("version_iri", "links", said.get(OWL.versionIRI, [])),
             ("version", "links", either(OWL.versionInfo, [(None, publication.version)])),
+            ("prior_version", "links", said.get(OWL.priorVersion, [])),
             ("license", "links", either(DCTERMS.license,
                                         [(publication.license, publication.license)])),
             ("rights", "links", said.get(DCTERMS.rights, [])),
