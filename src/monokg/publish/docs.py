@@ -222,10 +222,9 @@ def _metadata(page: _Page, onto: URIRef | None, publication: Publication,
     if onto is not None:
         said = {prop: page.values(onto, prop)
                 for prop in (OWL.versionIRI, OWL.versionInfo, OWL.priorVersion, OWL.imports,
-                             DCTERMS.license,
-                             DCTERMS.rights, DCTERMS.creator, DCTERMS.contributor,
-                             DCTERMS.publisher, DCTERMS.created, DCTERMS.issued,
-                             DCTERMS.modified)}
+                             DCTERMS.license, DCTERMS.rights, DCTERMS.creator,
+                             DCTERMS.contributor, DCTERMS.publisher, DCTERMS.created,
+                             DCTERMS.issued, DCTERMS.modified)}
 
     def either(prop: URIRef, setting: list[tuple[str | None, str]]
                ) -> list[tuple[str | None, str]]:
