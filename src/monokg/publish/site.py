@@ -29,6 +29,7 @@ from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, prefixes
 from monokg.model.templates import environment
+from monokg.publish.assets import write_assets
 from monokg.rdf import ntriples as nt
 from monokg.rdf.files import ReleaseFolder
 from monokg.rdf.jsonld import jsonld_of_lines
@@ -546,6 +547,7 @@ def write_site_files(site: Site, out: ReleaseFolder, folder: Path) -> list[Path]
             put(f"index.{ext}", site.serialize(dataset, ext))
     for query_file in site.queries:
         put(f"queries/{query_file.name}", query_file.read_bytes())
+    written.extend(write_assets(out, folder))
     # The web-server configuration has no placeholders today; it lives with the pages'
     # templates so every file of the site comes from one folder.
     env = environment()

@@ -28,6 +28,8 @@ import pyoxigraph as ox
 from monokg.model.config import load_publication
 from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
+from monokg.publish.assets import assets
+from monokg.publish.query_page import query_page
 from monokg.publish.site import HTML_TYPE, RDF_FORMATS, Renderer, Site, load_site
 from monokg.rdf.files import media_type
 from monokg.surfaces.query import OPAQUE, load_store, store_files
@@ -366,6 +368,7 @@ class MonokgServer(ThreadingHTTPServer):
         self.verbose = verbose
         self.renderer = Renderer(site)
         self.downloads = {p.name: p for p in site.downloads}
+        self.assets = assets()
 
     @property
     def url(self) -> str:
@@ -373,10 +376,8 @@ class MonokgServer(ThreadingHTTPServer):
         return f"http://{host if isinstance(host, str) else host.decode()}:{port}/"
 
     def form_page(self) -> bytes:
-        return self.renderer.render(
-            "site/sparql.html", "SPARQL", "sparql", alternates=False,
-            timeout=f"{self.pool.config.timeout:g}", max_results=self.pool.config.max_results,
-        ).encode("utf-8")
+        return query_page(self.renderer, "sparql", f"{self.pool.config.timeout:g}",
+                          self.pool.config.max_results).encode("utf-8")
 
     def page(self, path: str, accept: str | None) -> tuple[Answer, dict[str, str]]:
         """The answer for a non-SPARQL path (already percent-decoded)."""
@@ -386,6 +387,9 @@ class MonokgServer(ThreadingHTTPServer):
         if path in ("", "index.html"):
             home = self.renderer.home(endpoint=f"{self.url}sparql")
             return Answer(200, HTML_TYPE, home.encode("utf-8")), {}
+        if path in self.assets:  # the query page's script and style
+            kind, file = self.assets[path]
+            return Answer(200, kind, file.read_bytes()), {}
         if path.startswith("download/"):
             found = self.downloads.get(path[len("download/"):])
             if found is None:
