@@ -1,8 +1,11 @@
 """`monokg load`: put the release into a triple store by the SPARQL 1.1 Graph Store Protocol.
 
-The release (data, ontology, dataset metadata) goes into one named graph that a PUT replaces;
-a SPARQL COUNT through the store's query endpoint then proves the triples are visible there
-(stores differ on where uploaded data lands; see the notes on Oxigraph's /store).
+Each part of the release (data, ontology, dataset metadata) goes into its own named graph, as
+the release's N-Quads name them, and a PUT replaces each; a SPARQL COUNT through the store's
+query endpoint then proves each graph's triples are visible there (stores differ on where
+uploaded data lands; see the notes on Oxigraph's /store). Queries without ``GRAPH`` see the
+whole release where the store's default graph is the union of its named graphs (Virtuoso
+always; the Oxigraph server with ``--union-default-graph``).
 
 Every request has a connect timeout and a read timeout (the longest wait for the store's next
 bytes), so a store that accepts the connection and never answers stops the load with a message
@@ -97,14 +100,21 @@ class LoadMismatch(Exception):
 
 
 @dataclass(frozen=True)
-class LoadReport:
-    """Where the release landed and what the store says it holds."""
+class GraphLoad:
+    """One named graph: how many triples were sent and how many the store counts."""
 
     graph: str
-    endpoint: str
-    query_endpoint: str
     sent: int
     found: int
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """Where the release landed and what the store says it holds, graph by graph."""
+
+    endpoint: str
+    query_endpoint: str
+    graphs: list[GraphLoad]
 
 
 def default_query_endpoint(endpoint: str) -> str:
@@ -118,13 +128,22 @@ def default_query_endpoint(endpoint: str) -> str:
                      fix="give it with --query-endpoint URL")
 
 
-def to_ntriples_body(files: list[Path]) -> tuple[bytes, int]:
-    """The release files as one N-Triples document, and its number of distinct triples."""
+def to_graph_bodies(dataset: Path) -> list[tuple[str, bytes, int]]:
+    """Each named graph of a dataset file (N-Quads or TriG), in the order the file first
+    names them: its IRI, its triples as an N-Triples document, and their number."""
     store = ox.Store()
-    for path in files:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]))
-    body = ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES) or b""
-    return body, len(store)
+    store.bulk_load(path=str(dataset), format=ox.RdfFormat.from_extension(dataset.suffix[1:]))
+    order: dict[str, ox.NamedNode] = {}
+    for quad in ox.parse(path=str(dataset),
+                         format=ox.RdfFormat.from_extension(dataset.suffix[1:])):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            order.setdefault(quad.graph_name.value, quad.graph_name)
+    bodies = []
+    for name, graph in order.items():
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        bodies.append((name, body, len(triples)))
+    return bodies
 
 
 def _opener(url: str, user: str | None, password: str | None, auth: str,
@@ -237,11 +256,11 @@ def count_triples(query_endpoint: str, graph: str, opener: urllib.request.Opener
             from exc
 
 
-def load_release(files: list[Path], endpoint: str, graph: str,
-                 query_endpoint: str | None = None, user: str | None = None,
-                 password: str | None = None, auth: str = "digest",
+def load_release(dataset: Path, endpoint: str, query_endpoint: str | None = None,
+                 user: str | None = None, password: str | None = None, auth: str = "digest",
                  timeouts: Timeouts | None = None) -> LoadReport:
-    """PUT the files into ``graph`` at a Graph Store Protocol endpoint, then count them there."""
+    """PUT each named graph of ``dataset`` (the release's N-Quads) into that graph at a Graph
+    Store Protocol endpoint, then count each there."""
     if auth not in AUTH_KINDS:
         raise InputError(f"unknown auth {auth!r}", fix=f"use one of {', '.join(AUTH_KINDS)}")
     if urlsplit(endpoint).scheme not in ("http", "https"):
@@ -249,20 +268,22 @@ def load_release(files: list[Path], endpoint: str, graph: str,
                          fix="e.g. --endpoint http://127.0.0.1:7878/store")
     query_endpoint = query_endpoint or default_query_endpoint(endpoint)
     timeouts = timeouts or Timeouts()
-    body, sent = to_ntriples_body(files)
     opener = _opener(endpoint, user, password, auth, timeouts)
+    counter = _opener(query_endpoint, user, password, auth, timeouts)
     separator = "&" if "?" in endpoint else "?"
-    url = f"{endpoint}{separator}{urlencode({'graph': graph})}"
-    # N-Triples is Turtle, and text/turtle is the one type every GSP store reads.
-    request = urllib.request.Request(url, data=body, method="PUT", headers={
-        "Content-Type": "text/turtle; charset=utf-8"})
-    if user is not None:
-        _authorize(request, user, password or "", auth, timeouts)
-    _call(opener, request, timeouts, "PUT to")
-    found = count_triples(query_endpoint, graph,
-                          _opener(query_endpoint, user, password, auth, timeouts), timeouts)
-    report = LoadReport(graph, endpoint, query_endpoint, sent, found)
-    if found != sent:
-        raise LoadMismatch(f"sent {sent} triples to <{graph}> at {endpoint}, but "
-                           f"{query_endpoint} counts {found}")
-    return report
+    loads = []
+    for graph, body, sent in to_graph_bodies(dataset):
+        url = f"{endpoint}{separator}{urlencode({'graph': graph})}"
+        # N-Triples is Turtle, and text/turtle is the one type every GSP store reads.
+        request = urllib.request.Request(url, data=body, method="PUT", headers={
+            "Content-Type": "text/turtle; charset=utf-8"})
+        if user is not None:
+            _authorize(request, user, password or "", auth, timeouts)
+        _call(opener, request, timeouts, "PUT to")
+        loads.append(GraphLoad(graph, sent, count_triples(query_endpoint, graph, counter,
+                                                          timeouts)))
+    wrong = [f"sent {g.sent} triples to <{g.graph}>, but {query_endpoint} counts {g.found}"
+             for g in loads if g.found != g.sent]
+    if wrong:
+        raise LoadMismatch(f"at {endpoint}: " + "; ".join(wrong))
+    return LoadReport(endpoint, query_endpoint, loads)
