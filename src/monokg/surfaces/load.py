@@ -130,20 +130,18 @@ def default_query_endpoint(endpoint: str) -> str:
 
 def to_graph_bodies(dataset: Path) -> list[tuple[str, bytes, int]]:
     """Each named graph of a dataset file (N-Quads or TriG), in the order the file first
-    names them: its IRI, its triples as an N-Triples document, and their number."""
-    store = ox.Store()
-    store.bulk_load(path=str(dataset), format=ox.RdfFormat.from_extension(dataset.suffix[1:]))
-    order: dict[str, ox.NamedNode] = {}
+    names them: its IRI, its distinct triples as an N-Triples document, and their number.
+
+    Parsed, never put in a pyoxigraph store on the way: the store keeps a derived datatype
+    only as its primitive (``"1"^^xsd:nonNegativeInteger`` comes out as ``xsd:integer``),
+    and the store should get the release's own terms."""
+    graphs: dict[str, dict[ox.Triple, None]] = {}
     for quad in ox.parse(path=str(dataset),
                          format=ox.RdfFormat.from_extension(dataset.suffix[1:])):
         if isinstance(quad.graph_name, ox.NamedNode):
-            order.setdefault(quad.graph_name.value, quad.graph_name)
-    bodies = []
-    for name, graph in order.items():
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        bodies.append((name, body, len(triples)))
-    return bodies
+            graphs.setdefault(quad.graph_name.value, {})[quad.triple] = None
+    return [(name, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples))
+            for name, triples in graphs.items()]
 
 
 def _opener(url: str, user: str | None, password: str | None, auth: str,
