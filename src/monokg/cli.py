@@ -337,6 +337,11 @@ def load(root: Path | None, endpoint: str, query_endpoint: str | None,
     for graph in report.graphs:
         click.echo(f"loaded {graph.found} triples into <{graph.graph}> at {report.endpoint} "
                    f"(checked with {report.query_endpoint})")
+    if not report.union:
+        click.echo("note: a query without GRAPH sees none of it: the store's default graph is "
+                   "not the union of its named graphs (Oxigraph server: start it with "
+                   "--union-default-graph; see README, \"One dataset layout everywhere\")",
+                   err=True)
 
 
 def _validate_product(product: Path | None, files: tuple[Path, ...], root: Path | None,

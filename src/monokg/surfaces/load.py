@@ -110,11 +110,13 @@ class GraphLoad:
 
 @dataclass(frozen=True)
 class LoadReport:
-    """Where the release landed and what the store says it holds, graph by graph."""
+    """Where the release landed and what the store says it holds, graph by graph, and whether
+    a query without ``GRAPH`` sees it (the store's default graph is the union)."""
 
     endpoint: str
     query_endpoint: str
     graphs: list[GraphLoad]
+    union: bool
 
 
 def default_query_endpoint(endpoint: str) -> str:
@@ -239,7 +241,13 @@ def _authorize(request: urllib.request.Request, user: str, password: str, auth: 
 def count_triples(query_endpoint: str, graph: str, opener: urllib.request.OpenerDirector,
                   timeouts: Timeouts | None = None) -> int:
     """The number of triples in a named graph, by a SPARQL COUNT (GET, JSON results)."""
-    sparql = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return _count(query_endpoint, f"{{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", opener, timeouts)
+
+
+def _count(query_endpoint: str, pattern: str, opener: urllib.request.OpenerDirector,
+           timeouts: Timeouts | None = None) -> int:
+    """The number of solutions of a graph pattern, by a SPARQL COUNT (GET, JSON results)."""
+    sparql = f"SELECT (COUNT(*) AS ?n) WHERE {pattern}"
     url = f"{query_endpoint}?{urlencode({'query': sparql})}"
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     body = _call(opener, request, timeouts or Timeouts(), "the count query to")
@@ -284,4 +292,15 @@ def load_release(dataset: Path, endpoint: str, query_endpoint: str | None = None
              for g in loads if g.found != g.sent]
     if wrong:
         raise LoadMismatch(f"at {endpoint}: " + "; ".join(wrong))
-    return LoadReport(endpoint, query_endpoint, loads)
+    return LoadReport(endpoint, query_endpoint, loads,
+                      _count(query_endpoint, _probe(dataset), counter, timeouts) > 0)
+
+
+def _probe(dataset: Path) -> str:
+    """A graph pattern, without GRAPH, that matches the first triple of the dataset file whose
+    subject is an IRI: it has solutions where the default graph is the union."""
+    for quad in ox.parse(path=str(dataset),
+                         format=ox.RdfFormat.from_extension(dataset.suffix[1:])):
+        if isinstance(quad.subject, ox.NamedNode):
+            return f"{{ {quad.subject} {quad.predicate} ?o }}"
+    return "{ ?s ?p ?o }"
