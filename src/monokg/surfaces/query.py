@@ -27,11 +27,6 @@ class Table:
     rows: list[list[str | None]]
 
 
-#: RDF formats that name graphs: their triples keep their graph, and the default graph gets a
-#: copy (so it is the union of the named graphs).
-QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
-
-
 def load_store(files: list[Path]) -> ox.Store:
     """An in-memory store holding the given RDF files (format by extension).
 
@@ -46,12 +41,11 @@ def load_store(files: list[Path]) -> ox.Store:
     for path in files:
         if not path.is_file():
             raise InputError("built graph not found", path, fix="run `monokg build` first")
-        fmt = ox.RdfFormat.from_extension(path.suffix[1:])
-        store.bulk_load(path=str(path), format=fmt)
-        if fmt in QUAD_FORMATS:
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
-                              for q in ox.parse(path=str(path), format=fmt)
-                              if not isinstance(q.graph_name, ox.DefaultGraph))
+        store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]))
+    # Copied from the store itself, so a blank node is the same in its graph and in the union.
+    named = [ox.Quad(q.subject, q.predicate, q.object) for q in store
+             if not isinstance(q.graph_name, ox.DefaultGraph)]
+    store.bulk_extend(named)
     return store
 
 
