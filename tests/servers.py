@@ -103,15 +103,18 @@ class Store:
 
 
 @contextmanager
-def oxigraph_server(folder: Path) -> Iterator[Store]:
-    """The Oxigraph server from the PyPI `oxigraph` package, on a free port."""
+def oxigraph_server(folder: Path, union: bool = False) -> Iterator[Store]:
+    """The Oxigraph server from the PyPI `oxigraph` package, on a free port; with ``union``,
+    its default graph is the union of the named graphs (``--union-default-graph``)."""
     binary = Path(sys.executable).parent / "oxigraph"
     if not binary.exists():
         raise RuntimeError("the oxigraph server is missing: pip install -e '.[test]'")
     port = free_port()
     log = (folder / "oxigraph.log").open("wb")
     process = subprocess.Popen([str(binary), "serve", "--location", str(folder / "data"),
-                                "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=log)
+                                "--bind", f"127.0.0.1:{port}",
+                                *(["--union-default-graph"] if union else [])],
+                               stdout=log, stderr=log)
     try:
         wait_for(f"http://127.0.0.1:{port}/query", process, 30)
         yield Store("oxigraph", f"http://127.0.0.1:{port}/store",

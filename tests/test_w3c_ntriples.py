@@ -116,8 +116,8 @@ def test_the_reader_refuses_every_negative_test_naming_the_line(name: str,
 
 WRITERS: dict[str, tuple[Callable[[list[str]], bytes], ox.RdfFormat]] = {
     "ntriples": (ntriples_of, ox.RdfFormat.N_TRIPLES),
-    "nquads": (lambda lines: to_nquads(lines, GRAPH), ox.RdfFormat.N_QUADS),
-    "trig": (lambda lines: to_trig(lines, GRAPH), ox.RdfFormat.TRIG),
+    "nquads": (lambda lines: to_nquads([(GRAPH, lines)]), ox.RdfFormat.N_QUADS),
+    "trig": (lambda lines: to_trig([(GRAPH, lines)]), ox.RdfFormat.TRIG),
     "turtle": (lambda lines: turtle_of_lines(lines, BINDINGS), ox.RdfFormat.TURTLE),
     "jsonld": (lambda lines: jsonld_of_lines(lines, BINDINGS)[0], ox.RdfFormat.JSON_LD),
 }

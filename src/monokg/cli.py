@@ -309,7 +309,6 @@ def site(root: Path | None) -> None:
 @click.option("--endpoint", required=True,
               help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
               "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")
-@click.option("--graph", help="Named graph to replace (default: the dataset IRI).")
 @click.option("--query-endpoint", help="SPARQL query URL for the check (default: guessed for "
               "Oxigraph and Virtuoso).")
 @click.option("--user", help="User name for HTTP authentication.")
@@ -322,29 +321,27 @@ def site(root: Path | None) -> None:
               help="Seconds to wait for the store's next bytes of an answer (a large upload "
                    "may take the store minutes to answer).")
 @_fail_cleanly
-def load(root: Path | None, endpoint: str, graph: str | None, query_endpoint: str | None,
+def load(root: Path | None, endpoint: str, query_endpoint: str | None,
          user: str | None, password: str | None, auth: str, connect_timeout: float,
          read_timeout: float) -> None:
-    """Put the build into a triple store (replacing one named graph) and check it arrived."""
-    from monokg.assemble.metadata import dataset_iri
-    from monokg.model.config import load_publication
-    from monokg.publish.site import release_files
+    """Put the build into a triple store (replacing the named graph of each part: data,
+    ontology, metadata) and check it arrived."""
     from monokg.surfaces.load import LoadMismatch, Timeouts, load_release
-    paths = _paths(root)
-    publication = load_publication(paths.config)
-    files = release_files(paths.build, publication)
-    if not files:
-        from monokg.model.errors import InputError
-        raise InputError("built graph not found", paths.build, fix="run `monokg build` first")
+    from monokg.surfaces.query import store_files
     try:
-        report = load_release(files, endpoint, graph or str(dataset_iri(publication)),
-                              query_endpoint, user, password, auth,
-                              Timeouts(connect_timeout, read_timeout))
+        report = load_release(store_files(_paths(root))[0], endpoint, query_endpoint, user,
+                              password, auth, Timeouts(connect_timeout, read_timeout))
     except LoadMismatch as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"loaded {report.found} triples into <{report.graph}> at {report.endpoint} "
-               f"(checked with {report.query_endpoint})")
+    for graph in report.graphs:
+        click.echo(f"loaded {graph.found} triples into <{graph.graph}> at {report.endpoint} "
+                   f"(checked with {report.query_endpoint})")
+    if not report.union:
+        click.echo("note: a query without GRAPH sees none of it: the store's default graph is "
+                   "not the union of its named graphs (Oxigraph server: start it with "
+                   "--union-default-graph; see README, \"One dataset layout everywhere\")",
+                   err=True)
 
 
 def _validate_product(product: Path | None, files: tuple[Path, ...], root: Path | None,

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from monokg.assemble.metadata import GRAPH_PARTS, graph_iri
 from monokg.assemble.release import Release, assemble
 from monokg.check.release import check_release
 from monokg.check.written import start_graph_file_check
@@ -66,18 +67,20 @@ def _write_verified(release: Release, staging: Path, jobs: int | None) -> list[P
     check) and publishing; in a forked worker from the moment those files are final, beside
     the remaining writers (the site)."""
     names = release.files
-    graph_files = {staging / n for n in (*names.graph.values(), names.ontology, *names.bulk)}
+    graph_files = {staging / n for n in (*names.graph.values(), names.ontology, names.metadata,
+                                         *names.bulk)}
+    graphs = {part: str(graph_iri(release.publication, part)) for part in GRAPH_PARTS}
     started: list[Callable[[], list[Finding]]] = []
 
     def progress(files: list[Path]) -> None:
         if not started and graph_files <= set(files):
-            started.append(start_graph_file_check(staging, names,
+            started.append(start_graph_file_check(staging, names, graphs,
                                                   fork=(jobs or os.cpu_count() or 1) > 1))
 
     written = write_release(release, staging, progress)
     with timed(release.timings, "verify:graph files (wait)"):
         differences = (started[0] if started else
-                       start_graph_file_check(staging, names, fork=False))()
+                       start_graph_file_check(staging, names, graphs, fork=False))()
     if differences:
         raise NonConformance("the written graph files", differences)
     return written

@@ -22,6 +22,7 @@ from monokg.model.namespaces import (
     PROV,
     RDF,
     RDFS,
+    SD,
     SPDX,
     VCARD,
     VOID,
@@ -40,8 +41,20 @@ SHA256 = SPDX.checksumAlgorithm_sha256
 
 
 def dataset_iri(publication: Publication) -> URIRef:
-    """The dataset IRI; also the named graph a store loads the release into."""
+    """The dataset IRI: the whole release, which a store holds as the union of its parts."""
     return publication.iri(f"dataset/{publication.dataset}")
+
+
+#: The parts of a release, each in its own named graph (``graph_iri``), in this order in
+#: the bulk files: the data, the released ontology and this dataset description.
+GRAPH_PARTS = ("data", "ontology", "metadata")
+
+
+def graph_iri(publication: Publication, part: str) -> URIRef:
+    """The named graph that holds one part of the release in every store: stable (below the
+    dataset IRI, without the version), so a new release replaces the graphs of the old."""
+    assert part in GRAPH_PARTS, part
+    return URIRef(f"{dataset_iri(publication)}/graph/{part}")
 
 
 def catalog_iri(publication: Publication) -> URIRef:
@@ -89,6 +102,20 @@ def _iri_terms(tokens: set[str]) -> dict[str, URIRef]:
     ordered = sorted(tokens)
     triples = triples_of([f"{t} {t} {t} ." for t in ordered])
     return {token: URIRef(str(triple[1])) for token, triple in zip(ordered, triples, strict=True)}
+
+
+def add_graphs(meta: Graph, ds: URIRef, pub: Publication, counts: dict[str, int]) -> None:
+    """The named graphs the release is loaded into, as VoID subsets of the dataset and SPARQL
+    Service Description named graphs (the graph's IRI is also its ``sd:name``), with their
+    number of triples where known (the description cannot count itself before it is done)."""
+    for part in GRAPH_PARTS:
+        node = graph_iri(pub, part)
+        meta.add((ds, VOID.subset, node))
+        meta.add((node, RDF.type, VOID.Dataset))
+        meta.add((node, RDF.type, SD.NamedGraph))
+        meta.add((node, SD.name, node))
+        if part in counts:
+            meta.add((node, VOID.triples, _n(counts[part])))
 
 
 def add_statistics(meta: Graph, ds: URIRef, lines: list[str], base: str) -> set[str]:
@@ -191,7 +218,12 @@ def planned_files(release: Release) -> list[FileFacts]:
 
 def to_metadata(release: Release, files: list[FileFacts],
                 description: dict[str, dict[str, str]]) -> Graph:
-    """DCAT + VoID for the dataset, one distribution per file, and the sources it came from."""
+    """DCAT + VoID for the dataset, one distribution per file, the named graphs it is loaded
+    into, and the sources it came from.
+
+    The bulk files (N-Quads, TriG) hold this description, so it cannot give their size or
+    checksum: they are named as VoID data dumps only, and ``manifest.json`` lists their digest.
+    """
 
     pub = release.publication
     data = release.published_lines
@@ -225,6 +257,8 @@ def to_metadata(release: Release, files: list[FileFacts],
     add_contact(meta, ds, pub, description["contact"])
     add_catalog(meta, ds, pub, description)
     typed = add_statistics(meta, ds, data, pub.base)
+    add_graphs(meta, ds, pub, {"data": len(data),
+                               "ontology": len(release.released_ontology)})
     examples = [pub.rebase_term(monograph_iri(m)) for m in release.monographs]
     claims = sorted(_iri_terms({s for s in typed if s.startswith(f"<{pub.base}claim/")}
                                ).values(), key=str)
@@ -255,6 +289,10 @@ def to_metadata(release: Release, files: list[FileFacts],
         meta.add((dist, DCAT.byteSize, _n(path.size)))
         meta.add((dist, DCTERMS.license, URIRef(pub.license)))
         add_checksum(meta, ds, dist, path.name, path.sha256)
-        if kind in ("application/n-triples", "application/n-quads"):
+        if kind == "application/n-triples":
             meta.add((ds, VOID.dataDump, dist))
+    for name in release.files.bulk:
+        dump = download_iri(pub, name)
+        meta.add((ds, VOID.dataDump, dump))
+        meta.add((dump, DCTERMS.title, Literal(name)))
     return meta

@@ -3,8 +3,9 @@
 Every graph file is written from the same lines by its own writer; a writer that spells a
 literal or an IRI its own way makes two different graphs that both look fine. This check
 reads each file back with pyoxigraph (a parser none of the writers use) and compares triple
-sets: `.ttl` and `.jsonld` must hold the `.nt` triples, `.nq` and `.trig` those plus the
-ontology's, all in one named graph. It reads written files, so it runs after the writers,
+sets: `.ttl` and `.jsonld` must hold the `.nt` triples, `.nq` and `.trig` those in the data
+graph, the ontology's in the ontology graph and the metadata's in the metadata graph, and no
+other graph. It reads written files, so it runs after the writers,
 on the staging folder, before the release is swapped into place; it writes nothing.
 """
 
@@ -29,50 +30,69 @@ _FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE,
 _SHOWN = 3
 
 
-def _read(path: Path) -> tuple[set[ox.Triple], set[str]]:
-    """The triples of a file, as pyoxigraph reads them, and the names of its graphs (of the
-    bulk files; the others are streamed: this runs on every triple of every file)."""
+def _read(path: Path) -> dict[str, set[ox.Triple]]:
+    """The triples of a file as pyoxigraph reads them, by the name of their graph ('' for the
+    default graph): this runs on every triple of every file."""
     fmt = _FORMATS[next(s for s in _FORMATS if path.name.endswith(s))]
-    quads = ox.parse(path=str(path), format=fmt)
-    if path.suffix not in (".nq", ".trig"):
-        return {q.triple for q in quads}, set()
-    found = list(quads)
-    return {q.triple for q in found}, {str(g) for g in {q.graph_name for q in found}}
+    found: dict[str, set[ox.Triple]] = {}
+    for quad in ox.parse(path=str(path), format=fmt):
+        name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        found.setdefault(name, set()).add(quad.triple)
+    return found
 
 
-def graph_file_differences(folder: Path, names: ReleaseFiles) -> list[Finding]:
+def _triples(path: Path) -> set[ox.Triple]:
+    return set().union(*_read(path).values())
+
+
+def _difference(name: str, found: set[ox.Triple], triples: set[ox.Triple],
+                where: str = "") -> Finding | None:
+    extra = sorted(f"{t} ." for t in found - triples)
+    missing = sorted(f"{t} ." for t in triples - found)
+    if extra and missing and _isomorphic(extra, missing):
+        return None  # the ontology's blank nodes, under other labels
+    if not extra and not missing:
+        return None
+    return Finding(name, None, (
+        f"read back, it holds {len(extra)} triple(s){where} the source file does not "
+        f"{extra[:_SHOWN]} and lacks {len(missing)} {missing[:_SHOWN]}: a writer "
+        "spelled a term its own way (a bug in monokg)"))
+
+
+def graph_file_differences(folder: Path, names: ReleaseFiles,
+                           graphs: dict[str, str]) -> list[Finding]:
     """Each graph file of a written release that does not hold exactly the N-Triples'
-    triples (the bulk files: plus the ontology's, in one named graph), as a finding."""
+    triples (the bulk files: each part, by ``graphs`` (part -> graph IRI), in its own named
+    graph, and nothing else), as a finding."""
     graph, (nq, trig) = names.graph, names.bulk
-    expected, _ = _read(folder / graph[".nt"])
-    ontology, _ = _read(folder / names.ontology)
-    wanted = {graph[".ttl"]: expected, graph[".jsonld"]: expected,
-              nq: expected | ontology, trig: expected | ontology}
+    expected = _triples(folder / graph[".nt"])
+    parts = {graphs["data"]: expected, graphs["ontology"]: _triples(folder / names.ontology),
+             graphs["metadata"]: _triples(folder / names.metadata)}
     findings = []
-    for name, triples in wanted.items():
-        found, graphs = _read(folder / name)
-        extra = sorted(f"{t} ." for t in found - triples)
-        missing = sorted(f"{t} ." for t in triples - found)
-        if extra and missing and _isomorphic(extra, missing):
-            extra = missing = []  # the ontology's blank nodes, under other labels
-        if extra or missing:
-            findings.append(Finding(name, None, (
-                f"read back, it holds {len(extra)} triple(s) the N-Triples do not "
-                f"{extra[:_SHOWN]} and lacks {len(missing)} {missing[:_SHOWN]}: a writer "
-                "spelled a term its own way (a bug in monokg)")))
-        if name in (nq, trig) and len(graphs) != 1:
-            findings.append(Finding(name, None, f"its triples are in {len(graphs)} graphs "
-                                    f"{sorted(graphs)[:_SHOWN]}, not in the dataset's one"))
+    for name in (graph[".ttl"], graph[".jsonld"]):
+        difference = _difference(name, _triples(folder / name), expected)
+        if difference is not None:
+            findings.append(difference)
+    for name in (nq, trig):
+        found = _read(folder / name)
+        stray = sorted(set(found) - set(parts))
+        if stray:
+            findings.append(Finding(name, None, f"it has triples in {len(stray)} graph(s) "
+                                    f"{stray[:_SHOWN]} that are not parts of the release"))
+        for iri, triples in parts.items():
+            difference = _difference(name, found.get(iri, set()), triples, f" in <{iri}>")
+            if difference is not None:
+                findings.append(difference)
     return findings
 
 
-def start_graph_file_check(folder: Path, names: ReleaseFiles,
+def start_graph_file_check(folder: Path, names: ReleaseFiles, graphs: dict[str, str],
                            fork: bool) -> Callable[[], list[Finding]]:
     """`graph_file_differences` started in a forked worker (with ``fork``), beside whatever
     the caller writes next; the returned function waits for the findings."""
     if not fork:
-        return lambda: graph_file_differences(folder, names)
-    return in_fork("the read-back worker", graph_file_differences, folder, names)
+        return lambda: graph_file_differences(folder, names, graphs)
+    return in_fork("the read-back worker", graph_file_differences, folder, names, graphs)
 
 
 def _isomorphic(found: list[str], wanted: list[str]) -> bool:

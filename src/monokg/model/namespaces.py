@@ -21,6 +21,8 @@ OBO = Namespace("http://purl.obolibrary.org/obo/")
 MESH = Namespace("http://id.nlm.nih.gov/mesh/")
 QUDT = Namespace("http://qudt.org/schema/qudt/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+#: SPARQL 1.1 Service Description: how the dataset names its graphs.
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 #: External vocabularies: prefix -> namespace. These never move with the publication base.
 EXTERNAL_PREFIXES: dict[str, str] = {
@@ -37,6 +39,7 @@ EXTERNAL_PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "spdx": str(SPDX),
     "void": str(VOID),
+    "sd": str(SD),
     "sssom": str(SSSOM),
     "semapv": str(SEMAPV),
     "qudt": str(QUDT),
@@ -76,7 +79,8 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 # Re-exported so modules import every namespace from here.
 __all__ = [
     "DCAT", "DCTERMS", "DEFAULT_BASE", "MESH", "MKG", "OA", "OBO", "OWL", "PROV", "QUDT", "RDF",
-    "RDFS", "SCHEMA", "SEMAPV", "SH", "SKOS", "SPDX", "SSSOM", "VOID", "XSD", "prefixes",
+    "RDFS", "SCHEMA", "SD", "SEMAPV", "SH", "SKOS", "SPDX", "SSSOM", "VOID", "XSD",
+    "prefixes",
 ]
 
 #: What a local identifier must look like after each prefix; a CURIE that breaks its pattern

@@ -53,6 +53,7 @@ class ReleaseFiles:
         return "manifest.json"
 
     def described(self) -> list[str]:
-        """The files the dataset metadata describes (all top-level files written before it)."""
+        """The files the dataset metadata describes by size and checksum: the top-level files
+        written before it (the bulk files come after: they hold the metadata)."""
         return sorted([*self.graph.values(), self.ontology, self.shapes, *self.coverage,
-                       *self.ontology_docs.values(), *self.bulk])
+                       *self.ontology_docs.values()])

@@ -28,13 +28,14 @@ from monokg.rdf.files import ReleaseFolder
 
 #: Every writer of release files, in order: (release, release folder) -> files written. Each
 #: writes only below its own file names; the metadata describes the files written before it,
-#: the site shows that metadata, and the manifest lists every file, so those three come last.
+#: the bulk files hold the metadata, the site shows it, and the manifest lists every file, so
+#: those four come last.
 RELEASE_WRITERS: tuple[Callable[[Release, ReleaseFolder], list[Path]], ...] = (
     write_graph_files,
     write_coverage,
     write_ontology_docs,
-    write_bulk_files,
     write_metadata,
+    write_bulk_files,
     write_site,
     write_product_pages,
     write_manifest,

@@ -1,4 +1,4 @@
-"""N-Quads and TriG of sorted N-Triples lines, in one named graph."""
+"""N-Quads and TriG of sorted N-Triples lines, each list in its own named graph."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ from rdflib import URIRef
 from monokg.rdf.ntriples import STRING_TYPED_END, canonical_line
 
 
-def to_nquads(lines: list[str], graph: URIRef) -> bytes:
-    """Sorted N-Triples lines moved into one named graph (N-Quads), line for line."""
-    tail = f" <{graph}> .\n"
-    for line in lines:
-        assert line.endswith(" .")
-    end = STRING_TYPED_END
-    return "".join([(canonical_line(line) if line.endswith(end) else line)[:-2] + tail
-                    for line in lines]).encode("utf-8")
+def _canonical(line: str) -> str:
+    assert line.endswith(" ."), line
+    return canonical_line(line) if line.endswith(STRING_TYPED_END) else line
 
 
-def to_trig(lines: list[str], graph: URIRef) -> bytes:
-    """TriG that Virtuoso reads: ``<graph> { ... }`` without the GRAPH keyword, N-Triples inside."""
-    body = "".join([f"  {canonical_line(line) if line.endswith(STRING_TYPED_END) else line}\n"
-                    for line in lines])
-    return f"<{graph}> {{\n{body}}}\n".encode()
+def to_nquads(graphs: list[tuple[URIRef, list[str]]]) -> bytes:
+    """Sorted N-Triples lines moved into their named graphs (N-Quads), line for line, graph
+    after graph in the order given."""
+    return "".join([_canonical(line)[:-2] + f" <{graph}> .\n"
+                    for graph, lines in graphs for line in lines]).encode("utf-8")
+
+
+def to_trig(graphs: list[tuple[URIRef, list[str]]]) -> bytes:
+    """TriG that Virtuoso reads: ``<graph> { ... }`` without the GRAPH keyword, N-Triples
+    inside, one block per graph in the order given."""
+    return "".join(f"<{graph}> {{\n" + "".join([f"  {_canonical(line)}\n" for line in lines])
+                   + "}\n" for graph, lines in graphs).encode("utf-8")

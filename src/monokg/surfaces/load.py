@@ -1,8 +1,11 @@
 """`monokg load`: put the release into a triple store by the SPARQL 1.1 Graph Store Protocol.
 
-The release (data, ontology, dataset metadata) goes into one named graph that a PUT replaces;
-a SPARQL COUNT through the store's query endpoint then proves the triples are visible there
-(stores differ on where uploaded data lands; see the notes on Oxigraph's /store).
+Each part of the release (data, ontology, dataset metadata) goes into its own named graph, as
+the release's N-Quads name them, and a PUT replaces each; a SPARQL COUNT through the store's
+query endpoint then proves each graph's triples are visible there (stores differ on where
+uploaded data lands; see the notes on Oxigraph's /store). Queries without ``GRAPH`` see the
+whole release where the store's default graph is the union of its named graphs (Virtuoso
+always; the Oxigraph server with ``--union-default-graph``).
 
 Every request has a connect timeout and a read timeout (the longest wait for the store's next
 bytes), so a store that accepts the connection and never answers stops the load with a message
@@ -97,14 +100,23 @@ class LoadMismatch(Exception):
 
 
 @dataclass(frozen=True)
-class LoadReport:
-    """Where the release landed and what the store says it holds."""
+class GraphLoad:
+    """One named graph: how many triples were sent and how many the store counts."""
 
     graph: str
-    endpoint: str
-    query_endpoint: str
     sent: int
     found: int
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """Where the release landed and what the store says it holds, graph by graph, and whether
+    a query without ``GRAPH`` sees it (the store's default graph is the union)."""
+
+    endpoint: str
+    query_endpoint: str
+    graphs: list[GraphLoad]
+    union: bool
 
 
 def default_query_endpoint(endpoint: str) -> str:
@@ -118,13 +130,20 @@ def default_query_endpoint(endpoint: str) -> str:
                      fix="give it with --query-endpoint URL")
 
 
-def to_ntriples_body(files: list[Path]) -> tuple[bytes, int]:
-    """The release files as one N-Triples document, and its number of distinct triples."""
-    store = ox.Store()
-    for path in files:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]))
-    body = ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES) or b""
-    return body, len(store)
+def to_graph_bodies(dataset: Path) -> list[tuple[str, bytes, int]]:
+    """Each named graph of a dataset file (N-Quads or TriG), in the order the file first
+    names them: its IRI, its distinct triples as an N-Triples document, and their number.
+
+    Parsed, never put in a pyoxigraph store on the way: the store keeps a derived datatype
+    only as its primitive (``"1"^^xsd:nonNegativeInteger`` comes out as ``xsd:integer``),
+    and the store should get the release's own terms."""
+    graphs: dict[str, dict[ox.Triple, None]] = {}
+    for quad in ox.parse(path=str(dataset),
+                         format=ox.RdfFormat.from_extension(dataset.suffix[1:])):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.setdefault(quad.graph_name.value, {})[quad.triple] = None
+    return [(name, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples))
+            for name, triples in graphs.items()]
 
 
 def _opener(url: str, user: str | None, password: str | None, auth: str,
@@ -222,7 +241,13 @@ def _authorize(request: urllib.request.Request, user: str, password: str, auth: 
 def count_triples(query_endpoint: str, graph: str, opener: urllib.request.OpenerDirector,
                   timeouts: Timeouts | None = None) -> int:
     """The number of triples in a named graph, by a SPARQL COUNT (GET, JSON results)."""
-    sparql = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return _count(query_endpoint, f"{{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", opener, timeouts)
+
+
+def _count(query_endpoint: str, pattern: str, opener: urllib.request.OpenerDirector,
+           timeouts: Timeouts | None = None) -> int:
+    """The number of solutions of a graph pattern, by a SPARQL COUNT (GET, JSON results)."""
+    sparql = f"SELECT (COUNT(*) AS ?n) WHERE {pattern}"
     url = f"{query_endpoint}?{urlencode({'query': sparql})}"
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     body = _call(opener, request, timeouts or Timeouts(), "the count query to")
@@ -237,11 +262,11 @@ def count_triples(query_endpoint: str, graph: str, opener: urllib.request.Opener
             from exc
 
 
-def load_release(files: list[Path], endpoint: str, graph: str,
-                 query_endpoint: str | None = None, user: str | None = None,
-                 password: str | None = None, auth: str = "digest",
+def load_release(dataset: Path, endpoint: str, query_endpoint: str | None = None,
+                 user: str | None = None, password: str | None = None, auth: str = "digest",
                  timeouts: Timeouts | None = None) -> LoadReport:
-    """PUT the files into ``graph`` at a Graph Store Protocol endpoint, then count them there."""
+    """PUT each named graph of ``dataset`` (the release's N-Quads) into that graph at a Graph
+    Store Protocol endpoint, then count each there."""
     if auth not in AUTH_KINDS:
         raise InputError(f"unknown auth {auth!r}", fix=f"use one of {', '.join(AUTH_KINDS)}")
     if urlsplit(endpoint).scheme not in ("http", "https"):
@@ -249,20 +274,33 @@ def load_release(files: list[Path], endpoint: str, graph: str,
                          fix="e.g. --endpoint http://127.0.0.1:7878/store")
     query_endpoint = query_endpoint or default_query_endpoint(endpoint)
     timeouts = timeouts or Timeouts()
-    body, sent = to_ntriples_body(files)
     opener = _opener(endpoint, user, password, auth, timeouts)
+    counter = _opener(query_endpoint, user, password, auth, timeouts)
     separator = "&" if "?" in endpoint else "?"
-    url = f"{endpoint}{separator}{urlencode({'graph': graph})}"
-    # N-Triples is Turtle, and text/turtle is the one type every GSP store reads.
-    request = urllib.request.Request(url, data=body, method="PUT", headers={
-        "Content-Type": "text/turtle; charset=utf-8"})
-    if user is not None:
-        _authorize(request, user, password or "", auth, timeouts)
-    _call(opener, request, timeouts, "PUT to")
-    found = count_triples(query_endpoint, graph,
-                          _opener(query_endpoint, user, password, auth, timeouts), timeouts)
-    report = LoadReport(graph, endpoint, query_endpoint, sent, found)
-    if found != sent:
-        raise LoadMismatch(f"sent {sent} triples to <{graph}> at {endpoint}, but "
-                           f"{query_endpoint} counts {found}")
-    return report
+    loads = []
+    for graph, body, sent in to_graph_bodies(dataset):
+        url = f"{endpoint}{separator}{urlencode({'graph': graph})}"
+        # N-Triples is Turtle, and text/turtle is the one type every GSP store reads.
+        request = urllib.request.Request(url, data=body, method="PUT", headers={
+            "Content-Type": "text/turtle; charset=utf-8"})
+        if user is not None:
+            _authorize(request, user, password or "", auth, timeouts)
+        _call(opener, request, timeouts, "PUT to")
+        loads.append(GraphLoad(graph, sent, count_triples(query_endpoint, graph, counter,
+                                                          timeouts)))
+    wrong = [f"sent {g.sent} triples to <{g.graph}>, but {query_endpoint} counts {g.found}"
+             for g in loads if g.found != g.sent]
+    if wrong:
+        raise LoadMismatch(f"at {endpoint}: " + "; ".join(wrong))
+    return LoadReport(endpoint, query_endpoint, loads,
+                      _count(query_endpoint, _probe(dataset), counter, timeouts) > 0)
+
+
+def _probe(dataset: Path) -> str:
+    """A graph pattern, without GRAPH, that matches the first triple of the dataset file whose
+    subject is an IRI: it has solutions where the default graph is the union."""
+    for quad in ox.parse(path=str(dataset),
+                         format=ox.RdfFormat.from_extension(dataset.suffix[1:])):
+        if isinstance(quad.subject, ox.NamedNode):
+            return f"{{ {quad.subject} {quad.predicate} ?o }}"
+    return "{ ?s ?p ?o }"

@@ -12,7 +12,7 @@ from monokg.model.config import load_publication
 from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
-from monokg.publish.site import release_files
+from monokg.model.release_files import ReleaseFiles
 
 #: What to blank out before looking for keywords: strings, IRIs and comments.
 OPAQUE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
@@ -28,23 +28,36 @@ class Table:
 
 
 def load_store(files: list[Path]) -> ox.Store:
-    """An in-memory store holding the given RDF files (format by extension)."""
+    """An in-memory store holding the given RDF files (format by extension).
+
+    The triples of a dataset file (N-Quads, TriG: the release's bulk files) stay in their
+    named graphs and are copied into the default graph, so the default graph is the union of
+    the named graphs, as on the Oxigraph server with ``--union-default-graph`` and on Virtuoso:
+    a query without ``GRAPH`` sees the whole release, ``GRAPH <g>`` one part of it. (A copy,
+    not pyoxigraph's ``use_default_graph_as_union`` query option, so every caller of
+    ``store.query`` gets the same answers.) Triples of a triples file go to the default graph.
+    """
     store = ox.Store()
     for path in files:
         if not path.is_file():
             raise InputError("built graph not found", path, fix="run `monokg build` first")
         store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]))
+    # Copied from the store itself, so a blank node is the same in its graph and in the union.
+    named = [ox.Quad(q.subject, q.predicate, q.object) for q in store
+             if not isinstance(q.graph_name, ox.DefaultGraph)]
+    store.bulk_extend(named)
     return store
 
 
 def store_files(paths: ProjectPaths) -> list[Path]:
-    """What `monokg query` and `monokg serve` answer from: the built data, the released
-    ontology and the dataset metadata (queries may need the ontology, e.g. mkg:strength)."""
+    """What `monokg query` and `monokg serve` answer from: the release's N-Quads, which hold
+    the data, the released ontology and the dataset metadata each in its named graph
+    (queries may need the ontology, e.g. mkg:strength, or the metadata)."""
     publication = load_publication(paths.config)
-    data = paths.build / f"{publication.dataset}.nt"
-    if not data.is_file():
-        raise InputError("built graph not found", data, fix="run `monokg build` first")
-    return release_files(paths.build, publication)
+    nquads = paths.build / ReleaseFiles(publication.dataset).bulk[0]
+    if not nquads.is_file():
+        raise InputError("built graph not found", nquads, fix="run `monokg build` first")
+    return [nquads]
 
 
 #: A parameter a query declares: ``VALUES ?name { ... }`` (one variable) or
