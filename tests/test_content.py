@@ -54,7 +54,28 @@ NOTES = {
     "indication-leaky-gut": "not a recognised diagnosis",
     "indication-metabolic-reprogramming": "Not a recognised diagnosis",
     "prevents-scar-tissue-in-animal-colitis": "typo",
-    "up-to-065-g-per-kg-tolerated": "g/kg",
+    "up-to-065-g-per-kg-tolerated": "REDOXS",
+    # Issue 18: the statements an expert review found wrong, outdated or unsafe without a caution.
+    "deficiency-in-liver-cirrhosis": "raises blood ammonia",
+    "deficiency-in-stress": "liver cirrhosis",
+    "deficiency-in-critical-illness": "REDOXS",
+    "no-abnormal-ammonia-levels": "cirrhosis",
+    "generally-safe": "REDOXS",
+    "muscle-detoxifies-ammonia-in-liver-failure": "raises blood ammonia",
+    "need-rises-in-burns": "RE-ENERGIZE",
+    "indication-wound-healing": "RE-ENERGIZE",
+    "nutrient-for-wound-healing": "RE-ENERGIZE",
+    "speeds-healing-on-artificial-nutrition": "REDOXS",
+    "lasting-benefit-first-six-years": "Cochrane",
+    "levels-fall-in-heavy-exertion": "Overstated",
+    "most-used-in-muscle": "main producer",
+    "protein-synthesis-stalls-without-glutamine": "Not shown in people",
+    "supplementation-supports-epithelium-in-athletes": "Gleeson",
+    "supplementation-stimulates-immune-system-in-athletes": "Gleeson",
+    "deficiency-raises-allergy-risk": "not established",
+    "indication-intensive-exercise": "Gleeson",
+    "indication-complementary-to-chemo-radiotherapy": "ESPEN",
+    "indication-gastritis": "Not supported",
 }
 #: Study settings the text names -> the claims that must record them.
 SETTINGS = {
@@ -67,7 +88,8 @@ SETTINGS = {
 }
 #: Claims whose "kunnen" is ability ("can make"), not possibility: the modality check warns,
 #: and the claim rightly stays Asserted.
-ABILITY = {"long-thought-irrelevant-for-supplementation", "healthy-people-make-enough",
+ABILITY = {"long-thought-irrelevant-for-supplementation", "nearly-all-cells-make-glutamine",
+           "healthy-people-make-enough",
            "gut-must-absorb-and-exclude"}
 #: Claims the modality check warns about although the curated modality is right: a hedge in
 #: words no cue list holds ("interessante stof"), an absence said without a word of negation
