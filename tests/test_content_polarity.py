@@ -77,8 +77,8 @@ def test_a_change_the_term_does_not_name_is_warned_about(name: str, change: str,
     assert {f.focus for f in found} == {f"claim:{mono.id}/{c.id}" for c in linked}
     finding = next(f for f in found if f.focus.endswith(f"/{claim.id}"))
     assert finding.severity == "Warning" and word in finding.message and curie in finding.message
-    assert finding.where.endswith(f"{claim.file.name}:{claim.line}")
-    assert mono.mapping_file.name in finding.fix
+    assert str(finding.where).endswith(f"{claim.file.name}:{claim.line}")
+    assert mono.mapping_file.name in str(finding.fix)
     # The term that says the same change is the right one: no warning.
     _retitle(data, mono, curie, label=f"{_word(FALLBACK, change)} x")
     assert polarity_findings([_load(data, name)], VOCABULARY) == []
