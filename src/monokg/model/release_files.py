@@ -33,6 +33,11 @@ class ReleaseFiles:
         return ("coverage.tsv", "coverage.html")
 
     @property
+    def review(self) -> str:
+        """The reviewer's view of every claim, as HTML."""
+        return "review.html"
+
+    @property
     def ontology_docs(self) -> dict[str, str]:
         """The ontology's documentation page, by language: ``<dataset>.ontology.html`` for the
         first, ``<dataset>.ontology.<tag>.html`` for the others."""
@@ -55,4 +60,4 @@ class ReleaseFiles:
     def described(self) -> list[str]:
         """The files the dataset metadata describes (all top-level files written before it)."""
         return sorted([*self.graph.values(), self.ontology, self.shapes, *self.coverage,
-                       *self.ontology_docs.values(), *self.bulk])
+                       self.review, *self.ontology_docs.values(), *self.bulk])

@@ -17,7 +17,7 @@ from monokg.model.curies import project_converter
 from monokg.model.templates import environment
 from monokg.rdf.files import ReleaseFolder
 
-FILE = "review.html"
+TEMPLATE = "review.html"
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def rows_of(mono: Monograph, vocabulary: Vocabulary) -> list[tuple[str, list[Row
 def to_html(monographs: list[Monograph], vocabulary: Vocabulary) -> bytes:
     """The reviewer's page for every monograph."""
     books = [(mono, rows_of(mono, vocabulary)) for mono in sorted(monographs, key=lambda m: m.id)]
-    return environment().get_template(FILE).render(
+    return environment().get_template(TEMPLATE).render(
         books=books, claims=sum(len(m.claims) for m in monographs),
         notes=sum(1 for m in monographs for c in m.claims if c.note)).encode("utf-8")
 
@@ -87,4 +87,5 @@ def to_html(monographs: list[Monograph], vocabulary: Vocabulary) -> bytes:
 def write_review(release: Release, out: ReleaseFolder) -> list[Path]:
     """Release writer: ``review.html``."""
     vocabulary = load_vocabulary(release.paths.ontology, release.paths.data / "units.tsv")
-    return [out.write(out.root / FILE, to_html(release.monographs, vocabulary))]
+    return [out.write(out.root / release.files.review,
+                      to_html(release.monographs, vocabulary))]
