@@ -54,7 +54,28 @@ NOTES = {
     "indication-leaky-gut": "not a recognised diagnosis",
     "indication-metabolic-reprogramming": "Not a recognised diagnosis",
     "prevents-scar-tissue-in-animal-colitis": "typo",
-    "up-to-065-g-per-kg-tolerated": "g/kg",
+    "up-to-065-g-per-kg-tolerated": "REDOXS",
+    # Issue 18: the statements an expert review found wrong, outdated or unsafe without a caution.
+    "deficiency-in-liver-cirrhosis": "raises blood ammonia",
+    "deficiency-in-stress": "liver cirrhosis",
+    "deficiency-in-critical-illness": "REDOXS",
+    "no-abnormal-ammonia-levels": "cirrhosis",
+    "generally-safe": "REDOXS",
+    "muscle-detoxifies-ammonia-in-liver-failure": "raises blood ammonia",
+    "need-rises-in-burns": "RE-ENERGIZE",
+    "indication-wound-healing": "RE-ENERGIZE",
+    "nutrient-for-wound-healing": "RE-ENERGIZE",
+    "speeds-healing-on-artificial-nutrition": "REDOXS",
+    "lasting-benefit-first-six-years": "Cochrane",
+    "levels-fall-in-heavy-exertion": "Overstated",
+    "most-used-in-muscle": "main producer",
+    "protein-synthesis-stalls-without-glutamine": "Not shown in people",
+    "supplementation-supports-epithelium-in-athletes": "Gleeson",
+    "supplementation-stimulates-immune-system-in-athletes": "Gleeson",
+    "deficiency-raises-allergy-risk": "not established",
+    "indication-intensive-exercise": "Gleeson",
+    "indication-complementary-to-chemo-radiotherapy": "ESPEN",
+    "indication-gastritis": "Not supported",
 }
 #: Study settings the text names -> the claims that must record them.
 SETTINGS = {
@@ -67,7 +88,8 @@ SETTINGS = {
 }
 #: Claims whose "kunnen" is ability ("can make"), not possibility: the modality check warns,
 #: and the claim rightly stays Asserted.
-ABILITY = {"long-thought-irrelevant-for-supplementation", "healthy-people-make-enough",
+ABILITY = {"long-thought-irrelevant-for-supplementation", "nearly-all-cells-make-glutamine",
+           "healthy-people-make-enough",
            "gut-must-absorb-and-exclude"}
 #: Claims the modality check warns about although the curated modality is right: a hedge in
 #: words no cue list holds ("interessante stof"), an absence said without a word of negation
@@ -277,3 +299,66 @@ def test_the_modality_check_warns_only_where_a_curator_has_looked() -> None:
               if claim_findings(claim, load_language(MONOGRAPH_LANGUAGE),
                                 strengths(VOCABULARY.ontology), "en")}
     assert warned == ABILITY | CHECKED_BY_HAND
+
+
+#: The cases an expert review found (issue 18): claim -> (relation, subject or None, object).
+#: Each names what its sentence means: the raised permeability and not the barrier function,
+#: the recovery and not the fall, the lowered s-IgA, muscle damage, a transient weakness of
+#: immunity, the gut, the overtraining syndrome, and an object wherever the relation needs one.
+REVIEWED = {
+    "indication-increased-gut-permeability": ("indicatedFor", None,
+                                              "concept:increased-intestinal-permeability"),
+    "deficiency-may-raise-permeability": ("deficiencyLeadsTo", None,
+                                          "concept:increased-intestinal-permeability"),
+    "shortage-leads-to-muscle-damage": ("deficiencyLeadsTo", None, "concept:muscle-damage"),
+    "low-availability-sign-of-overtraining": ("indicatorOf", "concept:glutamine-deficiency",
+                                              "MESH:D000095027"),
+    "shortens-hospital-stay": ("inhibits", None, "MESH:D007902"),
+    "low-plasma-levels-in-overtrained-athletes": ("levelsDecreasedBy", None, "MESH:D000095027"),
+    "prolonged-stress-immune-weakness": ("deficiencyLeadsTo", None, "concept:weakened-immunity"),
+    "shortage-leads-to-immune-weakening": ("deficiencyLeadsTo", None,
+                                           "concept:weakened-immunity"),
+    "forty-percent-used-in-gut": ("usedBy", None, "MESH:D007422"),
+    "up-to-065-g-per-kg-tolerated": ("toleratedBy", None, "MESH:D010361"),
+    "low-salivary-iga-candida": ("associatedWith", "concept:low-secretory-iga",
+                                 "MESH:D002177"),
+    "low-salivary-iga-infections": ("associatedWith", "concept:low-secretory-iga",
+                                    "MESH:D007239"),
+    "levels-recover-within-hours": ("levelsRestoredAfter", None, "MESH:D005082"),
+    "levels-recover-after-short-stress": ("levelsRestoredAfter", None, "MESH:D013312"),
+    "long-thought-irrelevant-for-supplementation": ("describedAs", None, None),
+    "nearly-all-cells-make-glutamine": ("producedBy", None, "MESH:D032342"),
+    "involved-in-lipid-metabolism": ("participatesIn", None, "MESH:D050356"),
+    "involved-in-carbohydrate-metabolism": ("participatesIn", None, "MESH:D050260"),
+    "glutamate-excitatory-neurotransmitter": ("actsAs", "CHEBI:16015", "MESH:D018377"),
+    "used-for-glutathione": ("precursorOf", None, "CHEBI:16856"),
+}
+
+
+@pytest.mark.parametrize("claim_id", sorted(REVIEWED))
+def test_the_reviewed_cases_say_what_the_text_means(claim_id: str) -> None:
+    relation, subject, obj = REVIEWED[claim_id]
+    claim = next(c for c in CLAIMS if c.id == claim_id)
+    expand = lambda curie: VOCABULARY.expand(curie, Path(), None, "term")
+    assert claim.relation == MKG[relation]
+    if subject is not None:
+        assert claim.subject == expand(subject)
+    assert claim.object == (None if obj is None else expand(obj))
+
+
+def test_no_claim_links_a_term_that_drops_its_mentions_change() -> None:
+    from monokg.check.polarity import polarity_findings
+
+    assert polarity_findings([_LOADED], VOCABULARY) == []
+
+
+def test_every_chemical_the_text_names_as_a_compound_is_the_neutral_form() -> None:
+    """ChEBI's charged species at pH 7.3 and zwitterions are rejected rows, never chosen."""
+    from monokg.curate.mappings import load_mapping_set
+
+    rows = load_mapping_set(ROOT / SSSOM, VOCABULARY, _LOADED.id).rows
+    chosen = {r.object_label for r in rows if not r.negated and r.object_curie.startswith(
+        "CHEBI:") and r.predicate_curie == "skos:exactMatch"}
+    assert not {label for label in chosen if re.search(r"\(\d?[+-]\)|zwitterion", label)}
+    assert {"L-glutamic acid", "glutathione", "L-glutamine", "glycine"} <= chosen
+    assert all(r.source_version for r in rows)

@@ -80,7 +80,8 @@ M = {name: _tok(MKG[name]) for name in (
     "portions", "dividedDoses", "timing", "doseKind", "checkedIn")}
 S = {name: _tok(SSSOM[name]) for name in (
     "Mapping", "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-    "mapping_justification", "confidence", "author_id", "comment", "predicate_modifier")}
+    "mapping_justification", "confidence", "author_id", "comment", "predicate_modifier",
+    "object_source_version")}
 RFC5147_TOKEN = _tok(RFC5147)
 CHEBI_PREFIX = "<" + CHEBI_NS
 TRUE = nt.boolean(True)
@@ -323,6 +324,7 @@ def mapping_lines(out: _Lines, mono: Monograph, mono_node: str,
         add(record, S["confidence"], nt.typed(row.confidence, nt.XSD_DECIMAL))
         add(record, S["author_id"], _tok(row.author))
         add(record, M["checkedIn"], nt.string(row.checked_in))
+        add(record, S["object_source_version"], nt.string(row.source_version))
         if row.comment:
             add(record, S["comment"], nt.lang_string(row.comment, "en"))
         if not row.object_curie.startswith(("concept:", "mention:")):

@@ -35,6 +35,7 @@ from monokg.assemble.release import Release
 from monokg.check.findings import to_findings
 from monokg.check.forked import in_fork
 from monokg.check.modality import modality_findings
+from monokg.check.polarity import polarity_findings
 from monokg.check.product import check_product_page
 from monokg.check.provenance import STAGE as PROVENANCE_STAGE
 from monokg.check.provenance import check_provenance
@@ -43,6 +44,7 @@ from monokg.check.reason import HERMIT_STAGE, check_data, check_ontology
 from monokg.check.reference import pyshacl_report
 from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
 from monokg.check.validate import check_shape_lines
+from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.cache import Cache, digest_of, files_digest
 from monokg.model.errors import Finding, NonConformance, shown
 from monokg.model.paths import ProjectPaths
@@ -233,6 +235,9 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
     failures: list[tuple[str, list[Finding]]] = []
     with timed(release.timings, "check:modality"):
         warnings = modality_findings(release.monographs, release.ontology, lang)
+    with timed(release.timings, "check:polarity"):
+        vocabulary = load_vocabulary(release.paths.ontology, release.paths.data / "units.tsv")
+        warnings += polarity_findings(release.monographs, vocabulary, lang)
     for stage, run in stages:
         with timed(release.timings, f"check:{stage}"):
             found = run()

@@ -22,8 +22,10 @@ from monokg.model.namespaces import MKG
 LANGUAGES_DIR = Path(__file__).parent / "languages"
 PACKAGE = Path(__file__).parents[1]
 FALLBACK = "en"
-LANGUAGE_KEYS = {"name", "abbreviations", "hedges", "negations", "sections", "dose",
+LANGUAGE_KEYS = {"name", "abbreviations", "hedges", "negations", "changes", "sections", "dose",
                  "ontology_page", "messages"}
+#: The keys of ``changes``: the direction a word gives the level or state a mention names.
+CHANGES = ("Increase", "Decrease")
 DOSE_PHRASES = ("up_to", "at_least", "per_body_mass", "per_day", "per_period")
 
 # BCP 47 (RFC 5646) syntax: language[-script][-region]*(-variant)*(-extension)[-privateuse],
@@ -72,6 +74,8 @@ class Language:
     abbreviations: tuple[str, ...] = ()
     hedges: tuple[Cue, ...] = ()
     negations: tuple[Cue, ...] = ()
+    #: words that say a level or state is raised or lowered ("verhoogde", "low")
+    changes: tuple[Cue, ...] = ()
     #: printed heading (casefolded) -> claim kind name
     sections: dict[str, str] = field(default_factory=dict)
     dose: dict[str, str] = field(default_factory=dict)
@@ -121,6 +125,14 @@ def load_language(tag: str, folder: Path = LANGUAGES_DIR) -> Language:
               for modality in table for text in text_list(table, modality, path, "hedges")]
     negations = [_cue(text, "negation", node.line_of("negations"))
                  for text in text_list(node, "negations", path, "the language")]
+    change_table = _mapping(node, "changes", path)
+    unknown = sorted(set(change_table) - set(CHANGES))
+    if unknown:
+        raise InputError(f"unknown change(s) {', '.join(unknown)}", path,
+                         change_table.line_of(unknown[0]), fix=f"use {' or '.join(CHANGES)}")
+    changes = [_cue(text, change, change_table.line_of(change))
+               for change in change_table for text in text_list(change_table, change, path,
+                                                                "changes")]
     sections = _mapping(node, "sections", path)
     dose = _mapping(node, "dose", path)
     missing = [k for k in DOSE_PHRASES if k not in dose] if dose else []
@@ -132,7 +144,7 @@ def load_language(tag: str, folder: Path = LANGUAGES_DIR) -> Language:
     return Language(
         tag=tag, file=path, name=text_field(node, "name", path, "the language", tag),
         abbreviations=tuple(text_list(node, "abbreviations", path, "the language")),
-        hedges=tuple(hedges), negations=tuple(negations),
+        hedges=tuple(hedges), negations=tuple(negations), changes=tuple(changes),
         sections={k.casefold(): text_field(sections, k, path, "a section name")
                   for k in sections},
         dose={k: text_field(dose, k, path, "a dose phrase") for k in dose},

@@ -24,9 +24,12 @@ from monokg.rdf import ntriples as nt
 
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "predicate_modifier", "object_id",
            "object_label", "mapping_justification", "confidence", "author_id", "object_source",
-           "comment")
+           "object_source_version", "comment")
+#: Where the id was read and that list's release: a reviewer can only repeat a check against
+#: the same release (SSSOM's object_source_version).
 REQUIRED = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-            "mapping_justification", "confidence", "author_id", "object_source")
+            "mapping_justification", "confidence", "author_id", "object_source",
+            "object_source_version")
 PREDICATES = ("skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch")
 #: Prefixes whose terms must be backed by a mapping row when a claim links to them.
 LINKED_PREFIXES = ("CHEBI", "MESH", "concept")
@@ -47,6 +50,7 @@ class MappingRow:
     confidence: str  # the lexical form as written: published as it is
     author: URIRef
     checked_in: str
+    source_version: str
     comment: str
     subject_curie: str
     predicate_curie: str
@@ -150,8 +154,9 @@ def _row(raw: dict[str, str], line: int, path: Path, vocabulary: Vocabulary,
     empty = [k for k in REQUIRED if not values[k]]
     if empty:
         raise InputError(f"row has no {', '.join(empty)}", path, line,
-                         fix="every row needs a justification, a confidence, an author and "
-                         "where the term was checked")
+                         fix="every row needs a justification, a confidence, an author, "
+                         "where the term was checked (object_source) and that list's release "
+                         "(object_source_version)")
     if values["predicate_id"] not in PREDICATES:
         raise InputError(f"predicate {values['predicate_id']!r}", path, line,
                          fix=f"use one of {', '.join(PREDICATES)}")
@@ -175,8 +180,9 @@ def _row(raw: dict[str, str], line: int, path: Path, vocabulary: Vocabulary,
         predicate=expand("predicate_id"), negated=negated, object=expand("object_id"),
         object_label=values["object_label"], justification=expand("mapping_justification"),
         confidence=confidence, author=expand("author_id"), checked_in=values["object_source"],
-        comment=values["comment"], subject_curie=values["subject_id"],
-        predicate_curie=values["predicate_id"], object_curie=values["object_id"],
+        source_version=values["object_source_version"], comment=values["comment"],
+        subject_curie=values["subject_id"], predicate_curie=values["predicate_id"],
+        object_curie=values["object_id"],
     )
 
 

@@ -307,6 +307,7 @@ def _mapping_file(text: str, rename: Renamer, mono_id: str, real_about: str,
         else:
             values["object_label"] = f"{values['object_label']} (synthetic)"
         values["object_source"] = "synthetic (monokg synth)"
+        values["object_source_version"] = "synthetic"
         values["comment"] = "Synthetic row."
         rows.append("\t".join(values.get(c, "") for c in columns))
     head = "".join(f"# {line}\n" for line in _dump(metadata).splitlines())

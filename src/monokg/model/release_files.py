@@ -33,6 +33,11 @@ class ReleaseFiles:
         return ("coverage.tsv", "coverage.html")
 
     @property
+    def review(self) -> str:
+        """The reviewer's view of every claim, as HTML."""
+        return "review.html"
+
+    @property
     def ontology_docs(self) -> dict[str, str]:
         """The ontology's documentation page, by language: ``<dataset>.ontology.html`` for the
         first, ``<dataset>.ontology.<tag>.html`` for the others."""
@@ -56,4 +61,4 @@ class ReleaseFiles:
         """The files the dataset metadata describes by size and checksum: the top-level files
         written before it (the bulk files come after: they hold the metadata)."""
         return sorted([*self.graph.values(), self.ontology, self.shapes, *self.coverage,
-                       *self.ontology_docs.values()])
+                       self.review, *self.ontology_docs.values()])

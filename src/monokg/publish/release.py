@@ -23,6 +23,7 @@ from monokg.publish.docs import write_ontology_docs
 from monokg.publish.graph_files import write_graph_files
 from monokg.publish.metadata import write_manifest, write_metadata
 from monokg.publish.product import write_product_pages
+from monokg.publish.review import write_review
 from monokg.publish.site import write_site
 from monokg.rdf.files import ReleaseFolder
 
@@ -33,6 +34,7 @@ from monokg.rdf.files import ReleaseFolder
 RELEASE_WRITERS: tuple[Callable[[Release, ReleaseFolder], list[Path]], ...] = (
     write_graph_files,
     write_coverage,
+    write_review,
     write_ontology_docs,
     write_metadata,
     write_bulk_files,
