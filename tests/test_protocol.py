@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Namespace
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDFS
+from rdflib.term import Node
 
 from monokg.model.config import load_publication
 from monokg.model.paths import ProjectPaths
@@ -68,20 +69,25 @@ class ProtocolTest:
     requests: list[Request]
 
 
+def _list(graph: Graph, subject: Node | None, predicate: URIRef) -> list[Node]:
+    """The members of the RDF list a property points to (none when it is absent)."""
+    head = graph.value(subject, predicate)
+    return list(Collection(graph, head)) if head is not None else []
+
+
 def _manifest() -> list[ProtocolTest]:
     graph = Graph().parse(SUITE / "manifest.ttl", format="turtle")
     manifest = next(graph.subjects(MF.entries, None))
     tests = []
-    for entry in Collection(graph, graph.value(manifest, MF.entries)):
+    for entry in _list(graph, manifest, MF.entries):
         data = {str(graph.value(node, RDFS.label)): Path(str(graph.value(node, UT.graph))
                                                          .replace("file://", ""))
                 for node in graph.objects(entry, UT.graphData)}
         action = graph.value(entry, MF.action)
         requests = []
-        for request in Collection(graph, graph.value(action, HT.requests)):
+        for request in _list(graph, action, HT.requests):
             headers = {}
-            listed = graph.value(request, HT.headers)
-            for header in Collection(graph, listed) if listed is not None else []:
+            for header in _list(graph, request, HT.headers):
                 headers[str(graph.value(header, HT.fieldName))] = str(
                     graph.value(header, HT.fieldValue))
             body_node = graph.value(request, HT.body)
@@ -93,6 +99,7 @@ def _manifest() -> list[ProtocolTest]:
             statuses = frozenset(int(str(s)[len(HTS)]) for s in
                                  graph.objects(response, MF.expectedStatus))
             boolean = graph.value(response, MF.expectedBoolean)
+            assert boolean is None or isinstance(boolean, Literal)
             form = graph.value(response, MF.expectedFormat)
             requests.append(Request(
                 str(graph.value(request, HT.methodName)),
