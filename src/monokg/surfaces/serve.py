@@ -50,6 +50,7 @@ from monokg.surfaces.serve_protocol import (
     read_body,
     service_description,
 )
+from monokg.surfaces.serve_proxy import Upstream
 
 __all__ = ["GRAPH_TYPES", "RESULT_TYPES", "MonokgServer", "ServeConfig", "make_server",
            "negotiate", "open_server", "start_in_thread", "stop_server"]
@@ -85,6 +86,8 @@ class Served:
     backend: Backend
     config: ServeConfig
     assets: Path | None = None
+    #: With --sparql: the endpoint pages are fetched from (None: the release in memory).
+    upstream: Upstream | None = None
     #: The release digest (sha256 of build/manifest.json): the ETag of pages and downloads.
     digest: str = ""
     renderer: Renderer = field(init=False)
@@ -243,7 +246,20 @@ async def page(request: Request) -> Response:
         return await sparql(request)
     if method not in ("GET", "HEAD"):
         return _not_allowed(PAGE_METHODS, "this path")
+    if served.upstream is not None:  # pages wait for the endpoint: not in the event loop
+        return await run_in_threadpool(_page, request, served, path)
     return _page(request, served, path)
+
+
+def _site_for(served: Served, iris: list[str]) -> tuple[Site, Renderer] | Answer:
+    """The release (or, with --sparql, what the endpoint holds around these IRIs)."""
+    if served.upstream is None:
+        return served.site, served.renderer
+    store = served.upstream.neighbourhood(iris)
+    if isinstance(store, Answer):
+        return store
+    site = Site(store, served.site.publication, served.site.downloads, served.site.queries)
+    return site, Renderer(site)
 
 
 def _page(request: Request, served: Served, path: str) -> Response:
@@ -252,14 +268,19 @@ def _page(request: Request, served: Served, path: str) -> Response:
     if not path.startswith("/"):
         return _response(error(400, "bad path"))
     path = path[1:]
+    base = served.site.base
     if path in ("", "index.html"):
-        home = served.renderer.home(endpoint=f"{request.base_url}sparql")
+        found = _site_for(served, [f"{base}dataset/{served.site.publication.dataset}",
+                                   served.site.term("Monograph").value])
+        if isinstance(found, Answer):
+            return _response(found)
+        home = found[1].home(endpoint=f"{request.base_url}sparql")
         return _response(Answer(200, HTML_TYPE, home.encode("utf-8")))
     if path.startswith("download/"):
-        found = served.downloads.get(path[len("download/"):])
-        if found is None:
+        file = served.downloads.get(path[len("download/"):])
+        if file is None:
             return _response(error(404, "no such download"))
-        answer = Answer(200, media_type(found.name), found.read_bytes())
+        answer = Answer(200, media_type(file.name), file.read_bytes())
         return _cached(request, served, answer, "download")
     if path.startswith("assets/"):
         return _asset(request, served, path[len("assets/"):])
@@ -269,13 +290,19 @@ def _page(request: Request, served: Served, path: str) -> Response:
         if path.endswith("." + candidate):
             ext, stem = candidate, path[: -len(candidate) - 1]
             break
-    node = served.site.iri_of(stem) if ext else None
-    if node is None and ext and stem.endswith("/index"):
-        node = served.site.iri_of(stem[: -len("index")])
+    # The paths this one may name: <stem>.<ext>, <folder>/index.<ext>, or itself.
+    candidates = [stem, stem[: -len("index")]] if ext and stem.endswith("/index") else [stem]
+    found = _site_for(served, [base + p for p in {*candidates, path} if is_safe_path(p)])
+    if isinstance(found, Answer):
+        return _response(found)
+    site, renderer = found
+    node = None
+    if ext:
+        node = next((n for n in map(site.iri_of, candidates) if n is not None), None)
     if node is None:
-        ext, node = None, served.site.iri_of(path)
+        ext, node = None, site.iri_of(path)
     if node is None:
-        return _response(Answer(404, HTML_TYPE, served.renderer.render(
+        return _response(Answer(404, HTML_TYPE, renderer.render(
             "site/not_found.html", "Not found", "", alternates=False).encode("utf-8")))
     if ext is None:
         media = negotiate(accept, list(PAGE_TYPES))
@@ -284,9 +311,9 @@ def _page(request: Request, served: Served, path: str) -> Response:
         ext = PAGE_TYPES[media]
     extra = {"Link": f'<{node.value}>; rel="canonical"'}
     if ext == "html":
-        answer = Answer(200, HTML_TYPE, served.renderer.resource(node).encode("utf-8"))
+        answer = Answer(200, HTML_TYPE, renderer.resource(node).encode("utf-8"))
     else:
-        answer = Answer(200, RDF_FORMATS[ext][0], served.site.serialize(node, ext))
+        answer = Answer(200, RDF_FORMATS[ext][0], site.serialize(node, ext))
     return _cached(request, served, answer, ext, extra)
 
 
@@ -388,16 +415,19 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def make_server(site: Site, files: list[Path], host: str = "127.0.0.1", port: int = 8000,
                 config: ServeConfig | None = None, verbose: bool = False,
-                assets: Path | None = None) -> MonokgServer:
-    """A ready server (workers started, socket bound); call serve_forever() to run it."""
+                assets: Path | None = None, upstream: Upstream | None = None) -> MonokgServer:
+    """A ready server (workers started, socket bound); call serve_forever() to run it.
+    With ``upstream``, queries and pages go to that endpoint and no worker is started."""
     config = config or ServeConfig()
     sock = _bind(host, port)
+    backend: Backend
     try:
-        backend = Scheduler(files, config)
+        backend = upstream or Scheduler(files, config)
     except BaseException:
         sock.close()
         raise
-    return MonokgServer(Served(site, backend, config, assets, _digest(site)), sock, verbose)
+    served = Served(site, backend, config, assets, upstream, _digest(site))
+    return MonokgServer(served, sock, verbose)
 
 
 def stop_server(server: MonokgServer) -> None:
@@ -420,10 +450,20 @@ def start_in_thread(server: MonokgServer) -> threading.Thread:
 
 
 def open_server(paths: ProjectPaths, host: str = "127.0.0.1", port: int = 8000,
-                config: ServeConfig | None = None, verbose: bool = False) -> MonokgServer:
-    """A server over the project's build/ (not yet serving)."""
+                config: ServeConfig | None = None, verbose: bool = False,
+                sparql: str | None = None, graph: str | None = None) -> MonokgServer:
+    """A server over the project's build/, or with ``sparql`` over that endpoint (then
+    build/ is optional: its files are offered as downloads when it is there)."""
     publication = load_publication(paths.config)
-    site = load_site(paths.build, publication, paths.queries)
-    return make_server(site, store_files(paths), host, port, config, verbose,
-                       paths.build / "site" / "assets")
+    assets = paths.build / "site" / "assets"
+    if sparql is None:
+        site = load_site(paths.build, publication, paths.queries)
+        return make_server(site, store_files(paths), host, port, config, verbose, assets)
+    config = config or ServeConfig()
+    downloads = sorted(p for p in paths.build.iterdir() if p.is_file()) \
+        if paths.build.is_dir() else []
+    queries = sorted(paths.queries.glob("*.rq")) if paths.queries.is_dir() else []
+    site = Site(ox.Store(), publication, downloads, queries)
+    return make_server(site, [], host, port, config, verbose, assets,
+                       Upstream(sparql, graph, config.timeout))
 
