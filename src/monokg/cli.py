@@ -284,16 +284,18 @@ def serve(root: Path | None, host: str, port: int, timeout: float, max_results: 
     from monokg.surfaces.serve import ServeConfig, open_server, stop_server
     config = ServeConfig(timeout=timeout, max_results=max_results, workers=workers,
                          memory_mb=memory_mb)
+    from monokg.model.errors import InputError
     if graph is not None and sparql is None:
-        raise click.UsageError("--graph needs --sparql (the store whose graph it is)")
+        raise InputError("--graph needs --sparql (the store whose graph it is)",
+                         fix="add --sparql URL, or leave --graph out")
     if sparql is not None and not sparql.startswith(("http://", "https://")):
-        raise click.UsageError(f"--sparql {sparql!r} is not an http(s) URL; give the query "
-                               "URL of a SPARQL endpoint, e.g. http://127.0.0.1:7878/query")
+        raise InputError(f"--sparql {sparql!r} is not an http(s) URL",
+                         fix="give the query URL of a SPARQL endpoint, e.g. "
+                             "http://127.0.0.1:7878/query")
     try:
         server = open_server(_paths(root), host, port, config, verbose=True, sparql=sparql,
                              graph=graph)
     except OSError as exc:
-        from monokg.model.errors import InputError
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          fix="choose another --port, or stop what uses it") from exc
     click.echo(f"serving {server.url} (SPARQL at {server.url}sparql); Ctrl-C stops")

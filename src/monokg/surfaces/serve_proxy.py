@@ -22,7 +22,7 @@ from monokg.surfaces.serve_pool import Answer, Job, error
 
 #: The neighbourhood a page needs: the resource's triples in both directions, two steps out
 #: (a claim's quote: claim -> span -> selector) and one step in from what links to it (a
-#: monograph's sections and their paragraphs).
+#: monograph's sections and their paragraphs), and what the properties it uses say (labels).
 NEIGHBOURHOOD = """CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   VALUES ?n {{ {nodes} }}
   {{ ?n ?p ?o BIND (?n AS ?s) }}
@@ -31,6 +31,8 @@ NEIGHBOURHOOD = """CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   UNION {{ ?s ?x ?n . ?s ?p ?o FILTER (!isLiteral(?s)) }}
   UNION {{ ?n ?x ?y . ?y ?z ?s . ?s ?p ?o FILTER (!isLiteral(?y)) }}
   UNION {{ ?a ?x ?n . ?s ?y ?a . ?s ?p ?o }}
+  UNION {{ {{ SELECT DISTINCT ?s {{ VALUES ?n {{ {nodes} }} {{ ?n ?s ?v }} UNION {{ ?v ?s ?n }} }} }}
+          ?s ?p ?o }}
 }}"""
 
 
