@@ -10,6 +10,8 @@ page, a proxy's error page) instead of SPARQL 502, its own 5xx 502.
 
 from __future__ import annotations
 
+import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,22 +20,27 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from monokg.surfaces.query import OPAQUE
 from monokg.surfaces.serve_pool import Answer, Job, error
 
-#: The neighbourhood a page needs: the resource's triples in both directions, two steps out
-#: (a claim's quote: claim -> span -> selector) and one step in from what links to it (a
-#: monograph's sections and their paragraphs), and what the properties it uses say (labels).
-NEIGHBOURHOOD = """CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  VALUES ?n {{ {nodes} }}
-  {{ ?n ?p ?o BIND (?n AS ?s) }}
-  UNION {{ ?s ?p ?n BIND (?n AS ?o) }}
-  UNION {{ ?n ?x ?s . ?s ?p ?o }}
-  UNION {{ ?s ?x ?n . ?s ?p ?o FILTER (!isLiteral(?s)) }}
-  UNION {{ ?n ?x ?y . ?y ?z ?s . ?s ?p ?o FILTER (!isLiteral(?y)) }}
-  UNION {{ ?a ?x ?n . ?s ?y ?a . ?s ?p ?o }}
-  UNION {{ {{ SELECT DISTINCT ?s {{ VALUES ?n {{ {nodes} }} {{ ?n ?s ?v }} UNION {{ ?v ?s ?n }} }} }}
-          ?s ?p ?o }}
-}}"""
+#: An IRI in a query (strings and comments blanked out first).
+_IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
+
+#: The neighbourhood a page needs, one simple CONSTRUCT each (some stores plan one large UNION
+#: badly): the resource's triples in both directions, two steps out (a claim's quote: claim ->
+#: span -> selector), one step in from what links to it (a monograph's sections and their
+#: paragraphs), and what the properties it uses say (their labels).
+NEIGHBOURHOOD = [
+    "CONSTRUCT {{ <{n}> ?p ?o }} WHERE {{ <{n}> ?p ?o }}",
+    "CONSTRUCT {{ ?s ?p <{n}> }} WHERE {{ ?s ?p <{n}> }}",
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ <{n}> ?x ?s . ?s ?p ?o FILTER (isIRI(?s)) }}",
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?x <{n}> . ?s ?p ?o }}",
+    ("CONSTRUCT {{ ?s ?p ?o }} WHERE {{ <{n}> ?x ?y . ?y ?z ?s . ?s ?p ?o "
+    "FILTER (isIRI(?y) && isIRI(?s)) }}"),
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?a ?x <{n}> . ?s ?y ?a . ?s ?p ?o }}",
+    ("CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {{ <{n}> ?s ?v }} "
+    "UNION {{ ?v ?s <{n}> }} }} }} ?s ?p ?o }}"),
+]
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,10 @@ class Upstream:
     graph: str | None
     timeout: float
 
-    def post(self, params: list[tuple[str, str]], accept: str | None) -> Answer:
+    def post(self, params: list[tuple[str, str]], accept: str | None,
+             timeout: float | None = None) -> Answer:
         """POST a query form; the endpoint's answer, or a 502/504 saying what went wrong."""
+        timeout = self.timeout if timeout is None else timeout
         if self.graph and not any(k in ("default-graph-uri", "named-graph-uri")
                                   for k, _ in params):
             params = [*params, ("default-graph-uri", self.graph)]
@@ -54,7 +63,7 @@ class Upstream:
             headers={"Content-Type": "application/x-www-form-urlencoded",
                      **({"Accept": accept} if accept else {})})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 status, headers, body = response.status, response.headers, response.read()
         except urllib.error.HTTPError as exc:
             status, headers, body = exc.code, exc.headers, exc.read()
@@ -80,31 +89,48 @@ class Upstream:
         return Answer(status, headers.get("Content-Type") or media, body)
 
     def run(self, job: Job) -> Answer:
-        """Forward a query; relative IRIs resolve against the release base, as locally."""
-        params = [("query", f"BASE <{job.base}>\n{job.sparql}")]
+        """Forward a query; relative IRIs resolve against the release base, as locally (the
+        BASE is added only where one is needed: Virtuoso answers an ASK that starts with BASE
+        as a SELECT of ``__ASK_RETVAL``)."""
+        blank = OPAQUE.sub(lambda m: m.group() if m.group().startswith("<") else " ",
+                           job.sparql)
+        relative = any(":" not in iri for iri in _IRI.findall(blank))
+        params = [("query", f"BASE <{job.base}>\n{job.sparql}" if relative else job.sparql)]
         params += [("default-graph-uri", g) for g in job.default_graphs or ()]
         params += [("named-graph-uri", g) for g in job.named_graphs or ()]
         return self.post(params, job.accept)
 
     def neighbourhood(self, iris: list[str]) -> ox.Store | Answer:
-        """The triples pages of these IRIs need, in a store of their own."""
-        nodes = " ".join(f"<{iri}>" for iri in iris)
-        answer = self.post([("query", NEIGHBOURHOOD.format(nodes=nodes))],
-                           "application/n-triples, text/turtle;q=0.9")
-        if answer.status != 200:
-            return answer
-        kind = answer.media_type.split(";")[0].strip()
-        fmt = ox.RdfFormat.from_media_type(kind)
-        if fmt is None:
-            return error(502, f"the SPARQL endpoint {self.url} answered a CONSTRUCT with "
-                         f"{kind}, not RDF")
+        """The triples pages of these IRIs need, in a store of their own (all fetched within
+        the timeout, however many queries it takes)."""
+        deadline = time.monotonic() + self.timeout
         store = ox.Store()
-        try:
-            store.bulk_extend(q for q in ox.parse(answer.body, format=fmt))
-        except SyntaxError as exc:
-            return error(502, f"the SPARQL endpoint {self.url} answered unreadable {kind}: "
-                         f"{exc}")
+        for iri in iris:
+            for query in NEIGHBOURHOOD:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return self._late()
+                answer = self.post([("query", query.format(n=iri))],
+                                   "application/n-triples, text/turtle;q=0.9", left)
+                if answer.status == 504:
+                    return self._late()
+                if answer.status != 200:
+                    return answer
+                kind = answer.media_type.split(";")[0].strip()
+                fmt = ox.RdfFormat.from_media_type(kind)
+                if fmt is None:
+                    return error(502, f"the SPARQL endpoint {self.url} answered a CONSTRUCT "
+                                 f"with {kind}, not RDF")
+                try:
+                    store.bulk_extend(list(ox.parse(answer.body, format=fmt)))
+                except SyntaxError as exc:
+                    return error(502, f"the SPARQL endpoint {self.url} answered unreadable "
+                                 f"{kind}: {exc}")
         return store
+
+    def _late(self) -> Answer:
+        return error(504, f"the SPARQL endpoint {self.url} did not answer within "
+                     f"{self.timeout:g} s (the timeout of this front end)")
 
     def processes(self) -> list[Any]:
         return []
