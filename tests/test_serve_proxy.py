@@ -37,6 +37,8 @@ TIMEOUT = 3.0
 #: Kinds of page compared with the local server's, triple for triple.
 KINDS = ["claim/", "paragraph/", "section/", "monograph/", "concept/", "agent/"]
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
+#: Which store each front end is in front of (by the front end's URL).
+STORE_OF: dict[str, str] = {}
 
 
 def _load(built: Path, store: Store) -> None:
@@ -71,6 +73,7 @@ def front(request: pytest.FixtureRequest, built: Path,
     with start(tmp_path_factory.mktemp(request.param)) as store:
         _load(built, store)
         running = _front(built, store.query, graph)
+        STORE_OF[running.url] = request.param
         yield running
         stop_server(running)
 
@@ -187,4 +190,12 @@ def test_a_urlencoded_graph_survives(front: MonokgServer) -> None:
     url = sparql_url(front, "ASK { ?s ?p ?o }") + "&" + urllib.parse.urlencode(
         {"default-graph-uri": graph})
     status, _, body = fetch(url, "application/sparql-results+json")
-    assert status == 200 and json.loads(body)["boolean"] is True
+    answer = json.loads(body)
+    assert status == 200
+    if STORE_OF[front.url] == "virtuoso":
+        # Virtuoso's documented difference: an ASK in SPARQL JSON comes as a one-row SELECT
+        # of __ASK_RETVAL (1 or 0); the front end passes the store's answer on unchanged.
+        assert answer["head"]["vars"] == ["__ASK_RETVAL"]
+        assert answer["results"]["bindings"][0]["__ASK_RETVAL"]["value"] == "1"
+    else:
+        assert answer["boolean"] is True

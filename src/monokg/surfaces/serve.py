@@ -123,7 +123,7 @@ def _digest(site: Site) -> str:
 # -- responses ----------------------------------------------------------------------------------
 def _response(answer: Answer, extra: dict[str, str] | None = None) -> Response:
     media = answer.media_type
-    if media.endswith("json") or media.endswith("+xml") and "charset" not in media:
+    if "charset" not in media and media.endswith(("json", "+xml")):
         media += "; charset=utf-8"
     headers = {"Vary": "Accept", "X-Content-Type-Options": "nosniff", **(extra or {})}
     return Response(answer.body, answer.status, headers, media)

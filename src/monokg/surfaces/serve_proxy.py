@@ -89,9 +89,9 @@ class Upstream:
         return Answer(status, headers.get("Content-Type") or media, body)
 
     def run(self, job: Job) -> Answer:
-        """Forward a query; relative IRIs resolve against the release base, as locally (the
-        BASE is added only where one is needed: Virtuoso answers an ASK that starts with BASE
-        as a SELECT of ``__ASK_RETVAL``)."""
+        """Forward a query; relative IRIs resolve against the release base, as locally. The
+        query goes unchanged unless it has a relative IRI (then with the base as BASE), so the
+        store's log shows what the client sent."""
         blank = OPAQUE.sub(lambda m: m.group() if m.group().startswith("<") else " ",
                            job.sparql)
         relative = any(":" not in iri for iri in _IRI.findall(blank))
