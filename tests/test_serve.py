@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -34,6 +35,7 @@ from monokg.surfaces.serve import (
     start_in_thread,
     stop_server,
 )
+from monokg.surfaces.serve_pool import Scheduler
 
 from .conftest import ROOT, solutions
 from .servers import rows_of, stop
@@ -566,3 +568,22 @@ def test_assets_never_escape(with_assets: MonokgServer, path: str) -> None:
     finally:
         connection.close()
     assert response.status == 404 and b"secret" not in body
+
+
+def test_a_cheap_query_is_answered_while_slow_ones_hold_every_main_worker(
+        server: MonokgServer) -> None:
+    lanes = server.pool
+    assert isinstance(lanes, Scheduler)
+    assert fetch(sparql_url(server, COUNT), "application/json")[0] == 200  # now known cheap
+    slow = [threading.Thread(target=fetch, args=(sparql_url(server, ENDLESS + f" # {n}"),))
+            for n in range(CONFIG.workers)]
+    for number, thread in enumerate(slow, start=1):
+        thread.start()
+        while lanes.main.idle() > CONFIG.workers - number:  # this one holds its worker
+            time.sleep(0.01)
+    status, _, body = fetch(sparql_url(server, COUNT), "application/json")
+    running = [t.is_alive() for t in slow]
+    for thread in slow:
+        thread.join(60)
+    assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+    assert all(running)  # answered while both slow queries still held the main lane
