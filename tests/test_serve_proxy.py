@@ -199,3 +199,17 @@ def test_a_urlencoded_graph_survives(front: MonokgServer) -> None:
         assert answer["results"]["bindings"][0]["__ASK_RETVAL"]["value"] == "1"
     else:
         assert answer["boolean"] is True
+
+
+def test_the_home_page_over_the_store_lists_the_monographs(front: MonokgServer,
+                                                          local: MonokgServer) -> None:
+    status, _, page = fetch(front.url, "text/html")
+    _, _, reference = fetch(local.url, "text/html")
+    assert status == 200
+    monographs = [q.subject for q in local.site.store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        local.site.term("Monograph")) if isinstance(q.subject, ox.NamedNode)]
+    assert monographs
+    for monograph in monographs:
+        path = monograph.value[len(local.site.base):].encode()
+        assert path in reference and path in page
