@@ -8,12 +8,14 @@ import io
 import json
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,14 +25,17 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from monokg.model.config import load_publication
 from monokg.model.paths import ProjectPaths
 from monokg.publish.site import load_site
+from monokg.surfaces.query import store_files
 from monokg.surfaces.serve import (
     MonokgServer,
     ServeConfig,
+    make_server,
     negotiate,
     open_server,
     start_in_thread,
     stop_server,
 )
+from monokg.surfaces.serve_pool import Scheduler
 
 from .conftest import ROOT, solutions
 from .servers import rows_of, stop
@@ -58,7 +63,7 @@ def embedded(built: Path) -> ox.Store:
 
 def fetch(url: str, accept: str | None = None, data: bytes | None = None,
           content_type: str | None = None, method: str | None = None
-          ) -> tuple[int, dict[str, str], bytes]:
+          ) -> tuple[int, Message, bytes]:
     headers = {}
     if accept:
         headers["Accept"] = accept
@@ -67,9 +72,9 @@ def fetch(url: str, accept: str | None = None, data: bytes | None = None,
     request = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+        return exc.code, exc.headers, exc.read()
 
 
 def sparql_url(server: MonokgServer, query: str) -> str:
@@ -220,7 +225,7 @@ def test_a_query_that_runs_too_long_is_stopped(server: MonokgServer) -> None:
     after = {p.pid for p in server.pool.processes()}
     killed = [p for pid, p in before.items() if pid not in after]
     assert len(killed) == 1 and not killed[0].is_alive()  # the worker really is gone
-    assert len(after) == CONFIG.workers  # and was replaced
+    assert len(after) == CONFIG.workers + CONFIG.short_workers  # and was replaced
     assert fetch(sparql_url(server, COUNT))[0] == 200
 
 
@@ -240,7 +245,7 @@ def test_a_query_over_the_memory_limit_is_stopped_and_its_worker_replaced(built:
         assert time.monotonic() - started < PATIENT.timeout  # stopped by memory, not the clock
         after = {p.pid for p in server.pool.processes()}
         gone = [p for pid, p in before.items() if pid not in after]
-        assert len(gone) == 1 and not gone[0].is_alive() and len(after) == PATIENT.workers
+        assert len(gone) == 1 and not gone[0].is_alive() and len(after) == PATIENT.workers + PATIENT.short_workers
         assert fetch(sparql_url(server, COUNT))[0] == 200
     finally:
         stop_server(server)
@@ -403,3 +408,182 @@ def test_serve_on_a_busy_port_is_a_clear_error(built: Path, server: MonokgServer
     port = str(server.server_address[1])
     result = CliRunner().invoke(main, ["serve", "--root", str(built), "--port", port])
     assert result.exit_code == 2 and "cannot listen" in result.output
+
+
+# -- protocol details the W3C suite leaves open, and bad input ---------------------------------
+def test_a_malformed_default_graph_uri_is_400(server: MonokgServer) -> None:
+    url = sparql_url(server, "ASK {}") + "&default-graph-uri=not%20an%20iri"
+    status, _, body = fetch(url)
+    assert status == 400 and b"default-graph-uri 'not an iri' is not an absolute IRI" in body
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_an_unknown_graph_is_404_naming_it(server: MonokgServer, parameter: str) -> None:
+    graph = "https://example.org/no-such-graph"
+    url = f"{sparql_url(server, 'ASK {}')}&{urllib.parse.urlencode({parameter: graph})}"
+    status, _, body = fetch(url)
+    assert status == 404 and f"{parameter}: this endpoint has no graph <{graph}>".encode() in body
+
+
+def test_relative_iris_resolve_against_the_release_base(server: MonokgServer) -> None:
+    status, _, body = fetch(sparql_url(server, "CONSTRUCT { <s> <p> 1 } WHERE {}"),
+                                  "application/n-triples")
+    assert status == 200
+    base = server.site.base
+    assert body.startswith(f"<{base}s> <{base}p> ".encode()), body
+
+
+def test_construct_as_rdf_xml(server: MonokgServer, embedded: ox.Store) -> None:
+    query = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c , <https://w3id.org/monokg/ontology/Section> }"
+    status, headers, body = fetch(sparql_url(server, query), "application/rdf+xml")
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
+    constructed = embedded.query(query)
+    assert isinstance(constructed, ox.QueryTriples)
+    assert {q.triple for q in ox.parse(body, format=ox.RdfFormat.RDF_XML)} == set(constructed)
+
+
+@pytest.mark.parametrize("query,path", [("SELECT * WHERE { ?s ?p ?o } LIMIT 1", None),
+                                        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", None),
+                                        (None, "claim/")])
+def test_nothing_acceptable_is_406_listing_what_is(server: MonokgServer, query: str | None,
+                                                   path: str | None) -> None:
+    if query is not None:
+        url = sparql_url(server, query)
+    else:
+        url = server.url + one_of_each_kind(server)["claim/"][len(server.site.base):]
+    status, _, body = fetch(url, "image/png")
+    assert status == 406 and (b"text/turtle" in body
+                              or b"application/sparql-results+json" in body), body
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_405_with_allow(server: MonokgServer, method: str) -> None:
+    status, headers, _ = fetch(f"{server.url}sparql", data=b"x", method=method)
+    assert status == 405 and set(headers["Allow"].split(", ")) == {"GET", "HEAD", "POST",
+                                                                     "OPTIONS"}
+    path = one_of_each_kind(server)["claim/"][len(server.site.base):]
+    status, headers, _ = fetch(server.url + path, data=b"x", method=method)
+    assert status == 405 and "POST" not in headers["Allow"] and "GET" in headers["Allow"]
+
+
+def test_the_service_description_by_conneg(server: MonokgServer) -> None:
+    status, headers, body = fetch(f"{server.url}sparql", "text/turtle")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    graph = {q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)}
+    endpoint = ox.NamedNode(f"{server.url}sparql")
+    assert ox.Triple(endpoint, ox.NamedNode(sd + "endpoint"), endpoint) in graph
+    assert ox.Triple(endpoint, ox.NamedNode(sd + "supportedLanguage"),
+                     ox.NamedNode(sd + "SPARQL11Query")) in graph
+    formats = {t.object.value for t in graph if t.predicate.value == sd + "resultFormat"}
+    assert "http://www.w3.org/ns/formats/RDF_XML" in formats and len(formats) == 8
+    status, headers, body = fetch(f"{server.url}sparql", "text/html")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"<form" in body
+
+
+def test_a_yasgui_preflight_passes(server: MonokgServer) -> None:
+    request = urllib.request.Request(f"{server.url}sparql", method="OPTIONS", headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "accept,content-type"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 204
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "POST" in response.headers["Access-Control-Allow-Methods"]
+        allowed = {h.strip().lower() for h in
+                   response.headers["Access-Control-Allow-Headers"].split(",")}
+        assert {"accept", "content-type"} <= allowed
+
+
+def test_the_iris_own_path_and_the_base_relative_path_answer_alike(
+        server: MonokgServer) -> None:
+    iri = one_of_each_kind(server)["claim/"]
+    own = urllib.parse.urlsplit(iri).path  # /monokg/claim/...
+    relative = iri[len(server.site.base):]
+    assert own != "/" + relative
+    for accept in ("text/turtle", "text/html"):
+        first = fetch(server.url + own.lstrip("/"), accept)
+        second = fetch(server.url + relative, accept)
+        assert first[0] == second[0] == 200 and first[2] == second[2]
+    prefix = urllib.parse.urlsplit(server.site.base).path
+    status, _, body = fetch(f"{server.url}{prefix.strip('/')}/sparql?"
+                            f"{urllib.parse.urlencode({'query': 'ASK {}'})}", "application/json")
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_etag_and_cache_control_from_the_release_digest(server: MonokgServer,
+                                                        built: Path) -> None:
+    import hashlib
+    digest = hashlib.sha256((built / "build" / "manifest.json").read_bytes()).hexdigest()[:32]
+    path = one_of_each_kind(server)["claim/"][len(server.site.base):]
+    tags = set()
+    for url, accept in ((server.url + path, "text/turtle"), (server.url + path, "text/html"),
+                        (server.url + "download/monokg.nt", None)):
+        status, headers, _ = fetch(url, accept)
+        assert status == 200 and headers["ETag"].startswith(f'"{digest}-')
+        assert headers["Cache-Control"] == "public, max-age=3600"
+        tags.add(headers["ETag"])
+        request = urllib.request.Request(url, headers={"If-None-Match": headers["ETag"],
+                                                       **({"Accept": accept} if accept else {})})
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request, timeout=30)
+        assert caught.value.code == 304 and caught.value.read() == b""
+    assert len(tags) == 3  # one per representation: a cache never swaps Turtle for HTML
+
+
+@pytest.fixture(scope="module")
+def with_assets(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MonokgServer]:
+    assets = tmp_path_factory.mktemp("assets")
+    (assets / "yasgui").mkdir()
+    (assets / "yasgui" / "yasgui.min.js").write_text("console.log(1);\n")
+    (assets / "yasgui" / "yasgui.min.css").write_text("body{}\n")
+    (assets.parent / "secret.txt").write_text("secret\n")
+    (assets / "link").symlink_to(assets.parent / "secret.txt")
+    paths = ProjectPaths(built)
+    site = load_site(paths.build, load_publication(paths.config), paths.queries)
+    running = make_server(site, store_files(paths), "127.0.0.1", 0,
+                          ServeConfig(workers=1), assets=assets)
+    start_in_thread(running)
+    yield running
+    stop_server(running)
+
+
+def test_assets_are_served_with_their_media_types(with_assets: MonokgServer) -> None:
+    for name, media in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css")):
+        status, headers, body = fetch(f"{with_assets.url}assets/yasgui/{name}")
+        assert status == 200 and headers["Content-Type"].startswith(media), headers
+        assert body in (b"console.log(1);\n", b"body{}\n")
+
+
+@pytest.mark.parametrize("path", ["/assets/../secret.txt", "/assets/%2e%2e/secret.txt",
+                                  "/assets/link", "/assets/", "/assets/yasgui/",
+                                  "/assets/.hidden", "/assets//etc/passwd"])
+def test_assets_never_escape(with_assets: MonokgServer, path: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", with_assets.server_address[1],
+                                            timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 404 and b"secret" not in body
+
+
+def test_a_cheap_query_is_answered_while_slow_ones_hold_every_main_worker(
+        server: MonokgServer) -> None:
+    lanes = server.pool
+    assert isinstance(lanes, Scheduler)
+    assert fetch(sparql_url(server, COUNT), "application/json")[0] == 200  # now known cheap
+    slow = [threading.Thread(target=fetch, args=(sparql_url(server, ENDLESS + f" # {n}"),))
+            for n in range(CONFIG.workers)]
+    for number, thread in enumerate(slow, start=1):
+        thread.start()
+        while lanes.main.idle() > CONFIG.workers - number:  # this one holds its worker
+            time.sleep(0.01)
+    status, _, body = fetch(sparql_url(server, COUNT), "application/json")
+    running = [t.is_alive() for t in slow]
+    for thread in slow:
+        thread.join(60)
+    assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+    assert all(running)  # answered while both slow queries still held the main lane

@@ -271,17 +271,31 @@ def query(sparql: str | None, query_file: Path | None, params: tuple[str, ...],
               type=click.IntRange(64), metavar="MB",
               help="Memory (address space) of each query worker, its copy of the store "
                    "included; a query that needs more is stopped (503).")
+@click.option("--sparql", metavar="URL", default=None,
+              help="Serve pages and /sparql from this external SPARQL 1.1 endpoint (its query "
+                   "URL) instead of the build; --timeout bounds each request to it.")
+@click.option("--graph", metavar="IRI", default=None,
+              help="With --sparql: the named graph that holds the release (default graph "
+                   "otherwise).")
 @_fail_cleanly
 def serve(root: Path | None, host: str, port: int, timeout: float, max_results: int,
-          workers: int, memory_mb: int) -> None:
+          workers: int, memory_mb: int, sparql: str | None, graph: str | None) -> None:
     """Serve SPARQL at /sparql and a page for every IRI of the build (read-only)."""
     from monokg.surfaces.serve import ServeConfig, open_server, stop_server
     config = ServeConfig(timeout=timeout, max_results=max_results, workers=workers,
                          memory_mb=memory_mb)
+    from monokg.model.errors import InputError
+    if graph is not None and sparql is None:
+        raise InputError("--graph needs --sparql (the store whose graph it is)",
+                         fix="add --sparql URL, or leave --graph out")
+    if sparql is not None and not sparql.startswith(("http://", "https://")):
+        raise InputError(f"--sparql {sparql!r} is not an http(s) URL",
+                         fix="give the query URL of a SPARQL endpoint, e.g. "
+                             "http://127.0.0.1:7878/query")
     try:
-        server = open_server(_paths(root), host, port, config, verbose=True)
+        server = open_server(_paths(root), host, port, config, verbose=True, sparql=sparql,
+                             graph=graph)
     except OSError as exc:
-        from monokg.model.errors import InputError
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          fix="choose another --port, or stop what uses it") from exc
     click.echo(f"serving {server.url} (SPARQL at {server.url}sparql); Ctrl-C stops")

@@ -1,459 +1,469 @@
 """`monokg serve`: a read-only SPARQL 1.1 Protocol endpoint and a page for every minted IRI.
 
-Standard-library HTTP server (ThreadingHTTPServer) over an embedded pyoxigraph store. Queries
-run in worker processes: pyoxigraph has no query timeout, so a query that runs too long is
-stopped by killing its worker (and starting a fresh one), never left to eat the machine. Each
-worker's address space is capped (``RLIMIT_AS``): a query that needs more memory fails in its
-own worker (pyoxigraph aborts the process on a failed allocation), is answered 503 naming the
-limit, and the worker is replaced.
+A Starlette application served by uvicorn. Queries run in worker processes, in two lanes
+(`serve_pool`); pages, downloads and the query page are answered by this process from its own
+copy of the release, so a lookup never waits for a query worker. Every path is served both as
+the IRI's own path (``/monokg/claim/...`` for the base ``https://w3id.org/monokg/``) and
+relative to the base (``/claim/...``), so a proxy may forward either.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import queue
+import hashlib
+import mimetypes
 import re
-import resource
-import signal
+import socket
 import threading
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from multiprocessing.connection import Connection
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlsplit
 
 import pyoxigraph as ox
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from monokg.model.config import load_publication
-from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
-from monokg.publish.assets import assets
 from monokg.publish.query_page import query_page
-from monokg.publish.site import HTML_TYPE, RDF_FORMATS, Renderer, Site, load_site
+from monokg.publish.site import HTML_TYPE, RDF_FORMATS, Renderer, Site, is_safe_path, load_site
 from monokg.rdf.files import media_type
-from monokg.surfaces.query import OPAQUE, load_store, store_files
+from monokg.surfaces.query import OPAQUE, store_files
+from monokg.surfaces.serve_pool import (
+    GRAPH_TYPES,
+    RESULT_TYPES,
+    Answer,
+    Job,
+    Scheduler,
+    ServeConfig,
+    error,
+    negotiate,
+)
+from monokg.surfaces.serve_protocol import (
+    SD_TYPES,
+    UPDATE,
+    read_body,
+    service_description,
+)
+from monokg.surfaces.serve_proxy import Upstream
 
-#: SELECT/ASK result formats: media type -> pyoxigraph format (first = default).
-RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-#: CONSTRUCT/DESCRIBE formats: media type -> pyoxigraph format (first = default).
-GRAPH_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "MonokgServer", "ServeConfig", "make_server",
+           "negotiate", "open_server", "start_in_thread", "stop_server"]
+
 #: Resource formats: media type -> extension ("html" for the page).
 PAGE_TYPES: dict[str, str] = {HTML_TYPE: "html", "application/xhtml+xml": "html",
                               **{media: ext for ext, (media, _) in RDF_FORMATS.items()}}
-#: An update, recognised before it reaches a parser (the endpoint is read-only). A comment
-#: is consumed to its line end, so "# ... with ..." in a comment is not read as WITH.
-_UPDATE = re.compile(r"^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*(\n|$))\s*)*"
-                     r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-                     re.IGNORECASE)
-MAX_BODY = 1 << 20
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+#: Pages and downloads change only with the release; a client revalidates after an hour.
+CACHE_CONTROL = "public, max-age=3600"
+#: Methods /sparql answers, and the other paths.
+SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
+PAGE_METHODS = "GET, HEAD, OPTIONS"
+#: Headers a browser client (YASGUI) may send with a query, allowed in the CORS preflight.
+CORS_HEADERS = "Accept, Content-Type, Authorization, X-Requested-With, Cache-Control"
 
 
-@dataclass(frozen=True)
-class ServeConfig:
-    """Limits of the endpoint."""
+class Backend(Protocol):
+    """What answers queries: the local worker lanes (or, with --sparql, another endpoint)."""
 
-    timeout: float = 10.0
-    max_results: int = 10_000
-    workers: int = 2
-    memory_mb: int = 1024  # address space of each query worker, the store included
+    def run(self, job: Job) -> Answer: ...
 
+    def processes(self) -> list[Any]: ...
 
-@dataclass(frozen=True)
-class Answer:
-    """An HTTP answer: status, media type, body."""
-
-    status: int
-    media_type: str
-    body: bytes
+    def close(self) -> None: ...
 
 
-def _error(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+@dataclass
+class Served:
+    """Everything a request needs: the release, the query backend, the limits."""
+
+    site: Site
+    backend: Backend
+    config: ServeConfig
+    assets: Path | None = None
+    #: With --sparql: the endpoint pages are fetched from (None: the release in memory).
+    upstream: Upstream | None = None
+    #: The release digest (sha256 of build/manifest.json): the ETag of pages and downloads.
+    digest: str = ""
+    renderer: Renderer = field(init=False)
+    downloads: dict[str, Path] = field(init=False)
+    #: The IRI's own path of the base (``/monokg/`` for ``https://w3id.org/monokg/``).
+    base_path: str = field(init=False)
+    _graphs: list[str] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.renderer = Renderer(self.site)
+        self.downloads = {p.name: p for p in self.site.downloads}
+        self.base_path = urlsplit(self.site.base).path or "/"
+
+    def graphs(self) -> list[str]:
+        """The named graphs the endpoint answers from (asked once: the release never changes)."""
+        if self._graphs is None:
+            answer = self.backend.run(Job("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
+                                          "text/tab-separated-values", self.site.base))
+            if answer.status != 200:
+                return []
+            lines = answer.body.decode("utf-8").splitlines()[1:]
+            self._graphs = sorted(line.strip()[1:-1] for line in lines if line.startswith("<"))
+        return self._graphs
 
 
-def negotiate(accept: str | None, offered: list[str]) -> str | None:
-    """The offered media type the Accept header prefers (first offered on a tie or '*/*');
-    None when the header accepts none of them."""
-    if not accept:
-        return offered[0]
-    best: tuple[float, int, str] | None = None
-    for part in accept.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        media, q = fields[0].lower(), 1.0
-        for param in fields[1:]:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        if q <= 0:
-            continue
-        for rank, candidate in enumerate(offered):
-            major = candidate.split("/")[0]
-            if media in (candidate, "*/*", f"{major}/*"):
-                # exact matches beat wildcards at the same q
-                key = (q, 1 if media == candidate else 0, candidate)
-                if best is None or key[:2] > best[:2] or (
-                        key[:2] == best[:2] and rank < offered.index(best[2])):
-                    best = key
-    return best[2] if best else None
+def _digest(site: Site) -> str:
+    for path in site.downloads:
+        if path.name == "manifest.json":
+            return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    return ""
 
 
-def run_query(store: ox.Store, sparql: str, accept: str | None, max_results: int) -> Answer:
-    """Answer one query with the store, in the format the client accepts."""
-    try:
-        result = store.query(sparql)
-    except SyntaxError as exc:
-        return _error(400, f"malformed SPARQL query: {exc}")
-    try:
-        if isinstance(result, ox.QueryBoolean):
-            media = negotiate(accept, list(RESULT_TYPES)) or next(iter(RESULT_TYPES))
-            return Answer(200, media, result.serialize(format=RESULT_TYPES[media]) or b"")
-        # Count first (stopping one past the cap), then serialise a fresh run.
-        for count, _ in enumerate(result, start=1):
-            if count > max_results:
-                return _error(400, f"the result has more than {max_results} "
-                              f"{'rows' if isinstance(result, ox.QuerySolutions) else 'triples'}"
-                              f" (the cap of this endpoint); add a LIMIT or narrow the query")
-        again = store.query(sparql)
-        if isinstance(again, ox.QuerySolutions):
-            media = negotiate(accept, list(RESULT_TYPES)) or next(iter(RESULT_TYPES))
-            return Answer(200, media, again.serialize(format=RESULT_TYPES[media]) or b"")
-        assert isinstance(again, ox.QueryTriples)
-        media = negotiate(accept, list(GRAPH_TYPES)) or next(iter(GRAPH_TYPES))
-        return Answer(200, media, ox.serialize(again, format=GRAPH_TYPES[media]) or b"")
-    except (OSError, RuntimeError, ValueError) as exc:
-        return _error(400, f"the query failed: {exc}")
+# -- responses ----------------------------------------------------------------------------------
+def _response(answer: Answer, extra: dict[str, str] | None = None) -> Response:
+    media = answer.media_type
+    if "charset" not in media and media.endswith(("json", "+xml")):
+        media += "; charset=utf-8"
+    headers = {"Vary": "Accept", "X-Content-Type-Options": "nosniff", **(extra or {})}
+    return Response(answer.body, answer.status, headers, media)
 
 
-#: What a worker sends instead of an answer when a query ran out of its memory (then it exits).
-OUT_OF_MEMORY = "out of memory"
+def _cached(request: Request, served: Served, answer: Answer, tag: str,
+            extra: dict[str, str] | None = None) -> Response:
+    """A page or download with its ETag and Cache-Control; 304 when the client has it."""
+    headers = dict(extra or {})
+    if served.digest and answer.status == 200:
+        etag = f'"{served.digest}-{tag}"'
+        headers.update({"ETag": etag, "Cache-Control": CACHE_CONTROL})
+        wanted = request.headers.get("if-none-match", "")
+        if wanted.strip() == "*" or etag in {t.strip().removeprefix("W/")
+                                             for t in wanted.split(",")}:
+            return Response(None, 304, {"Vary": "Accept", **headers})
+    return _response(answer, headers)
 
 
-def _worker(conn: Connection, files: list[str], memory_mb: int) -> None:
-    """A query worker: cap its memory, load the store once, then answer queries until the
-    pipe closes."""
-    limit = memory_mb << 20
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    store = load_store([Path(name) for name in files])
-    conn.send("ready")
-    while True:
+def _options(allow: str, request: Request) -> Response:
+    requested = request.headers.get("access-control-request-headers")
+    return Response(None, 204, {
+        "Allow": allow, "Access-Control-Allow-Methods": allow,
+        # Echo what the browser asks for (it never asks for cookies: no credentials here).
+        "Access-Control-Allow-Headers": requested or CORS_HEADERS,
+        "Access-Control-Max-Age": "86400"})
+
+
+def _not_allowed(allow: str, what: str) -> Response:
+    return _response(error(405, f"{what} answers {allow}; this endpoint is read-only"),
+                     {"Allow": allow})
+
+
+# -- /sparql ------------------------------------------------------------------------------------
+def _checked_graphs(params: list[tuple[str, str]], name: str) -> tuple[str, ...] | Answer:
+    graphs = tuple(value for key, value in params if key == name)
+    for iri in graphs:
         try:
-            sparql, accept, cap = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            answer = run_query(store, sparql, accept, cap)
-        except MemoryError:
-            conn.send(OUT_OF_MEMORY)
-            return  # a fresh worker replaces this one, whose heap may be in pieces
-        conn.send((answer.status, answer.media_type, answer.body))
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            return error(400, f"{name} {iri!r} is not an absolute IRI ({exc}); give the "
+                         "graph's full IRI, e.g. https://example.org/graph")
+    return graphs
 
 
-class QueryPool:
-    """Worker processes that answer queries; one that overruns the timeout is killed."""
-
-    def __init__(self, files: list[Path], config: ServeConfig) -> None:
-        self.files = [str(f) for f in files]
-        self.config = config
-        self._ctx = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[tuple[Any, Connection]] = queue.Queue()
-        self._all: set[Any] = set()
-        self._lock = threading.Lock()
-        for _ in range(config.workers):
-            self._idle.put(self._spawn())
-
-    def _spawn(self) -> tuple[Any, Connection]:
-        parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker, daemon=True,
-                                    args=(child, self.files, self.config.memory_mb))
-        process.start()
-        child.close()
-        try:
-            ready = parent.poll(60) and parent.recv() == "ready"
-        except (EOFError, OSError):
-            ready = False
-        if not ready:
-            process.kill()
-            raise InputError(f"a query worker could not load the release within "
-                             f"{self.config.memory_mb} MB (its --memory-limit) or 60 s",
-                             fix="raise --memory-limit, or serve a smaller release")
-        with self._lock:
-            self._all.add(process)
-        return process, parent
-
-    def _retire(self, process: Any, conn: Connection) -> None:
-        process.kill()
-        process.join(5)
-        conn.close()
-        with self._lock:
-            self._all.discard(process)
-
-    def run(self, sparql: str, accept: str | None) -> Answer:
-        """Answer a query within the timeout and the memory limit, or stop it and say so."""
-        timeout = self.config.timeout
-        try:
-            process, conn = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return _error(503, f"all query workers are busy; try again in {timeout:g} s")
-        answer: Any = None
-        try:
-            conn.send((sparql, accept, self.config.max_results))
-            if conn.poll(timeout):
-                answer = conn.recv()
-        except (EOFError, OSError):
-            answer = "died"
-        if isinstance(answer, tuple):
-            self._idle.put((process, conn))
-            return Answer(*answer)
-        if answer is None:
-            self._retire(process, conn)
-            self._idle.put(self._spawn())
-            return _error(503, f"the query was stopped after {timeout:g} s (the timeout of "
-                          "this endpoint); narrow it or add a LIMIT")
-        process.join(5)  # an abort on a failed allocation shows in the exit code
-        out_of_memory = answer == OUT_OF_MEMORY or process.exitcode == -signal.SIGABRT
-        self._retire(process, conn)
-        self._idle.put(self._spawn())
-        if out_of_memory:
-            return _error(503, f"the query needed more than the {self.config.memory_mb} MB of "
-                          "memory a query worker may use (the memory limit of this "
-                          "endpoint) and was stopped; narrow it or add a LIMIT")
-        return _error(500, "the query worker failed; the query was not answered")
-
-    def processes(self) -> list[Any]:
-        with self._lock:
-            return list(self._all)
-
-    def close(self) -> None:
-        """Stop every worker."""
-        for process in self.processes():
-            process.kill()
-            process.join(5)
+async def sparql(request: Request) -> Response:
+    served: Served = request.app.state.served
+    method = request.method
+    if method == "OPTIONS":
+        return _options(SPARQL_METHODS, request)
+    if method not in ("GET", "HEAD", "POST"):
+        return _not_allowed(SPARQL_METHODS, "/sparql")
+    params = parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    if method == "POST":
+        body = await read_body(request)
+        if isinstance(body, Answer):
+            return _response(body)
+        params = body + params
+    if any(key in ("update", "using-graph-uri", "using-named-graph-uri") for key, _ in params):
+        return _response(error(403, "this endpoint is read-only: updates are refused"))
+    queries = [value for key, value in params if key == "query"]
+    if not queries:
+        if method == "POST":
+            return _response(error(400, "no query: send query=... as a form, or the query "
+                                   "itself as application/sparql-query"))
+        return await _describe_service(request, served)
+    if len(queries) > 1:
+        return _response(error(400, "give exactly one query parameter"))
+    text = queries[0]
+    if UPDATE.match(text):
+        return _response(error(403, "this endpoint is read-only: updates are refused"))
+    if _SERVICE.search(OPAQUE.sub(" ", text)):
+        # A federated query would make this server fetch any URL it is given.
+        return _response(error(403, "SERVICE (federated query) is refused by this endpoint"))
+    default: tuple[str, ...] | None = None
+    named: tuple[str, ...] | None = None
+    if any(key in ("default-graph-uri", "named-graph-uri") for key, _ in params):
+        checked = _checked_graphs(params, "default-graph-uri")
+        if isinstance(checked, Answer):
+            return _response(checked)
+        default = checked
+        checked = _checked_graphs(params, "named-graph-uri")
+        if isinstance(checked, Answer):
+            return _response(checked)
+        named = checked
+    job = Job(text, request.headers.get("accept"), served.site.base, default, named)
+    return _response(await run_in_threadpool(served.backend.run, job))
 
 
-class Handler(BaseHTTPRequestHandler):
-    """One request: /sparql, /, /download/<file>, or a minted IRI's path."""
-
-    server: MonokgServer
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes; with Nagle's algorithm on, a keep-alive client
-    # waits ~40 ms for each response (delayed ACK).
-    disable_nagle_algorithm = True
-    server_version = "monokg"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    # -- plumbing -------------------------------------------------------------------------------
-    def _send(self, answer: Answer, extra: dict[str, str] | None = None,
-              head: bool = False) -> None:
-        self.send_response(answer.status)
-        media = answer.media_type
-        if media.startswith("text/") and "charset" not in media or media.endswith("json"):
-            media += "; charset=utf-8"
-        self.send_header("Content-Type", media)
-        self.send_header("Content-Length", str(len(answer.body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Vary", "Accept")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        if not head:
-            self.wfile.write(answer.body)
-
-    def do_OPTIONS(self) -> None:
-        self.send_response(204)
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
-        self.send_header("Access-Control-Max-Age", "86400")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def do_HEAD(self) -> None:
-        self._get(head=True)
-
-    def do_GET(self) -> None:
-        self._get(head=False)
-
-    def _get(self, head: bool) -> None:
-        url = urlsplit(self.path)
-        if url.path == "/sparql":
-            params = parse_qs(url.query, keep_blank_values=True)
-            self._send(self._sparql(params), head=head)
-            return
-        answer, extra = self.server.page(unquote(url.path), self.headers.get("Accept"))
-        self._send(answer, extra, head)
-
-    def do_POST(self) -> None:
-        url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        if url.path != "/sparql":
-            self._drain(length)
-            self._send(_error(405, "only /sparql accepts POST"), {"Allow": "GET, HEAD"})
-            return
-        if length > MAX_BODY:
-            self.close_connection = True
-            self._send(_error(413, f"request body over {MAX_BODY} bytes"))
-            return
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
-        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if kind == "application/x-www-form-urlencoded":
-            params = parse_qs(body, keep_blank_values=True)
-            for key, values in parse_qs(url.query).items():
-                params.setdefault(key, values)
-            self._send(self._sparql(params))
-        elif kind == "application/sparql-query":
-            self._send(self._sparql({"query": [body]}))
-        elif kind == "application/sparql-update":
-            self._send(_error(403, "this endpoint is read-only: updates are refused"))
-        else:
-            self._send(_error(415, "send application/sparql-query or a form "
-                              "(application/x-www-form-urlencoded) with query=..."))
-
-    def _drain(self, length: int) -> None:
-        if 0 < length <= MAX_BODY:
-            self.rfile.read(length)
-        elif length:
-            self.close_connection = True
-
-    def _sparql(self, params: dict[str, list[str]]) -> Answer:
-        if "update" in params:
-            return _error(403, "this endpoint is read-only: updates are refused")
-        queries = params.get("query", [])
-        if not queries:
-            return Answer(200, HTML_TYPE, self.server.form_page())
-        if len(queries) > 1:
-            return _error(400, "give exactly one query parameter")
-        sparql = queries[0]
-        if _UPDATE.match(sparql):
-            return _error(403, "this endpoint is read-only: updates are refused")
-        if _SERVICE.search(OPAQUE.sub(" ", sparql)):
-            # A federated query would make this server fetch any URL it is given.
-            return _error(403, "SERVICE (federated query) is refused by this endpoint")
-        return self.server.pool.run(sparql, self.headers.get("Accept"))
+async def _describe_service(request: Request, served: Served) -> Response:
+    """GET /sparql without a query: the query page for a browser, else the SPARQL 1.1
+    Service Description in the RDF format asked for."""
+    offered = [HTML_TYPE, *SD_TYPES]
+    media = negotiate(request.headers.get("accept"), offered)
+    if media is None:
+        return _response(error(406, "GET /sparql without a query answers "
+                               + ", ".join(offered)))
+    if media == HTML_TYPE:
+        page = query_page(served.renderer, "sparql", f"{served.config.timeout:g}",
+                          served.config.max_results)
+        return _response(Answer(200, HTML_TYPE, page.encode("utf-8")))
+    endpoint = f"{request.base_url}sparql"
+    graphs = await run_in_threadpool(served.graphs)
+    body = service_description(endpoint, graphs, SD_TYPES[media])
+    return _response(Answer(200, media, body))
 
 
-class MonokgServer(ThreadingHTTPServer):
-    """The server: the site (pages, descriptions) and the query pool."""
+# -- pages, downloads, assets -------------------------------------------------------------------
+async def page(request: Request) -> Response:
+    served: Served = request.app.state.served
+    method = request.method
+    if method == "OPTIONS":
+        return _options(PAGE_METHODS, request)
+    path: str = request.scope["path"]  # percent-decoded by the server
+    base_path = served.base_path
+    if base_path != "/" and (path == base_path.rstrip("/") or path.startswith(base_path)):
+        path = "/" + path[len(base_path):]  # the IRI's own path
+    if path == "/sparql":
+        return await sparql(request)
+    if method not in ("GET", "HEAD"):
+        return _not_allowed(PAGE_METHODS, "this path")
+    if served.upstream is not None:  # pages wait for the endpoint: not in the event loop
+        return await run_in_threadpool(_page, request, served, path)
+    return _page(request, served, path)
 
-    daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], site: Site, pool: QueryPool,
-                 verbose: bool = False) -> None:
-        super().__init__(address, Handler)
-        self.site = site
-        self.pool = pool
-        self.verbose = verbose
-        self.renderer = Renderer(site)
-        self.downloads = {p.name: p for p in site.downloads}
-        self.assets = assets()
+def _site_for(served: Served, iris: list[str]) -> tuple[Site, Renderer] | Answer:
+    """The release (or, with --sparql, what the endpoint holds around these IRIs)."""
+    if served.upstream is None:
+        return served.site, served.renderer
+    store = served.upstream.neighbourhood(iris)
+    if isinstance(store, Answer):
+        return store
+    site = Site(store, served.site.publication, served.site.downloads, served.site.queries)
+    return site, Renderer(site)
+
+
+def _page(request: Request, served: Served, path: str) -> Response:
+    """The answer for a non-SPARQL path (percent-decoded, relative to the base)."""
+    accept = request.headers.get("accept")
+    if not path.startswith("/"):
+        return _response(error(400, "bad path"))
+    path = path[1:]
+    base = served.site.base
+    if path in ("", "index.html"):
+        found = _site_for(served, [f"{base}dataset/{served.site.publication.dataset}",
+                                   served.site.term("Monograph").value])
+        if isinstance(found, Answer):
+            return _response(found)
+        home = found[1].home(endpoint=f"{request.base_url}sparql")
+        return _response(Answer(200, HTML_TYPE, home.encode("utf-8")))
+    if path.startswith("download/"):
+        file = served.downloads.get(path[len("download/"):])
+        if file is None:
+            return _response(error(404, "no such download"))
+        answer = Answer(200, media_type(file.name), file.read_bytes())
+        return _cached(request, served, answer, "download")
+    if path.startswith("assets/"):
+        return _asset(request, served, path[len("assets/"):])
+    ext = None
+    stem = path
+    for candidate in ("html", *RDF_FORMATS):
+        if path.endswith("." + candidate):
+            ext, stem = candidate, path[: -len(candidate) - 1]
+            break
+    # The paths this one may name: <stem>.<ext>, <folder>/index.<ext>, or itself.
+    candidates = [stem, stem[: -len("index")]] if ext and stem.endswith("/index") else [stem]
+    found = _site_for(served, [base + p for p in {*candidates, path} if is_safe_path(p)])
+    if isinstance(found, Answer):
+        return _response(found)
+    site, renderer = found
+    node = None
+    if ext:
+        node = next((n for n in map(site.iri_of, candidates) if n is not None), None)
+    if node is None:
+        ext, node = None, site.iri_of(path)
+    if node is None:
+        return _response(Answer(404, HTML_TYPE, renderer.render(
+            "site/not_found.html", "Not found", "", alternates=False).encode("utf-8")))
+    if ext is None:
+        media = negotiate(accept, list(PAGE_TYPES))
+        if media is None:
+            return _response(error(406, "acceptable: " + ", ".join(PAGE_TYPES)))
+        ext = PAGE_TYPES[media]
+    extra = {"Link": f'<{node.value}>; rel="canonical"'}
+    if ext == "html":
+        answer = Answer(200, HTML_TYPE, renderer.resource(node).encode("utf-8"))
+    else:
+        answer = Answer(200, RDF_FORMATS[ext][0], site.serialize(node, ext))
+    return _cached(request, served, answer, ext, extra)
+
+
+def _asset(request: Request, served: Served, relative: str) -> Response:
+    """A file of the built site's assets/ folder (the query page's scripts and styles)."""
+    folder = served.assets
+    if folder is None or not relative or not is_safe_path(relative) or relative.endswith("/"):
+        return _response(error(404, "no such asset"))
+    target = folder / relative
+    # is_safe_path already refuses '..' and hidden segments; a symbolic link must not lead out.
+    if not target.is_file() or not target.resolve().is_relative_to(folder.resolve()):
+        return _response(error(404, "no such asset"))
+    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    return _cached(request, served, Answer(200, kind, target.read_bytes()), "asset")
+
+
+# -- the application and its server ---------------------------------------------------------------
+def _cors(app: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Every answer may be read by a script on any origin (the data are public)."""
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        async def send_with_cors(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []),
+                                      (b"access-control-allow-origin", b"*")]
+            await send(message)
+        await app(scope, receive, send_with_cors if scope["type"] == "http" else send)
+    return wrapped
+
+
+def make_app(served: Served) -> Starlette:
+    """The ASGI application: /sparql, pages, downloads, assets; every method reaches a handler,
+    which answers 405 with Allow for the ones it does not serve."""
+    methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+    app = Starlette(routes=[Route("/sparql", sparql, methods=methods),
+                            Route("/{path:path}", page, methods=methods)])
+    app.state.served = served
+    app.add_middleware(_CorsMiddleware)
+    return app
+
+
+class _CorsMiddleware:
+    def __init__(self, app: Any) -> None:
+        self.call = _cors(app)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await self.call(scope, receive, send)
+
+
+class MonokgServer:
+    """uvicorn serving the application on a socket bound when this object is made."""
+
+    def __init__(self, served: Served, sock: socket.socket, verbose: bool = False) -> None:
+        self.served = served
+        self.socket = sock
+        self.thread: threading.Thread | None = None
+        self.app = make_app(served)
+        self.uvicorn = uvicorn.Server(uvicorn.Config(
+            self.app, lifespan="off", access_log=verbose,
+            log_level="info" if verbose else "warning", timeout_keep_alive=30))
+
+    @property
+    def site(self) -> Site:
+        return self.served.site
+
+    @property
+    def pool(self) -> Backend:
+        return self.served.backend
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        host, port = self.socket.getsockname()[:2]
+        return str(host), int(port)
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host if isinstance(host, str) else host.decode()}:{port}/"
+        host, port = self.server_address
+        return f"http://{host}:{port}/"
 
-    def form_page(self) -> bytes:
-        return query_page(self.renderer, "sparql", f"{self.pool.config.timeout:g}",
-                          self.pool.config.max_results).encode("utf-8")
-
-    def page(self, path: str, accept: str | None) -> tuple[Answer, dict[str, str]]:
-        """The answer for a non-SPARQL path (already percent-decoded)."""
-        if not path.startswith("/"):
-            return _error(400, "bad path"), {}
-        path = path[1:]
-        if path in ("", "index.html"):
-            home = self.renderer.home(endpoint=f"{self.url}sparql")
-            return Answer(200, HTML_TYPE, home.encode("utf-8")), {}
-        if path in self.assets:  # the query page's script and style
-            kind, file = self.assets[path]
-            return Answer(200, kind, file.read_bytes()), {}
-        if path.startswith("download/"):
-            found = self.downloads.get(path[len("download/"):])
-            if found is None:
-                return _error(404, "no such download"), {}
-            return Answer(200, _download_type(found.name), found.read_bytes()), {}
-        ext = None
-        stem = path
-        for candidate in ("html", *RDF_FORMATS):
-            if path.endswith("." + candidate):
-                ext, stem = candidate, path[: -len(candidate) - 1]
-                break
-        node = self.site.iri_of(stem) if ext else None
-        if node is None and ext and stem.endswith("/index"):
-            node = self.site.iri_of(stem[: -len("index")])
-        if node is None:
-            ext, node = None, self.site.iri_of(path)
-        if node is None:
-            return Answer(404, HTML_TYPE, self.renderer.render(
-                "site/not_found.html", "Not found", "", alternates=False).encode("utf-8")), {}
-        if ext is None:
-            media = negotiate(accept, list(PAGE_TYPES))
-            if media is None:
-                return _error(406, "acceptable: " + ", ".join(PAGE_TYPES)), {}
-            ext = PAGE_TYPES[media]
-        extra = {"Link": f'<{node.value}>; rel="canonical"'}
-        if ext == "html":
-            return Answer(200, HTML_TYPE, self.renderer.resource(node).encode("utf-8")), extra
-        return Answer(200, RDF_FORMATS[ext][0], self.site.serialize(node, ext)), extra
+    def serve_forever(self) -> None:
+        """Serve until stopped (Ctrl-C or SIGTERM in the main thread; stop_server elsewhere)."""
+        self.uvicorn.run(sockets=[self.socket])
 
 
-def _download_type(name: str) -> str:
-    return media_type(name)
+def _bind(host: str, port: int) -> socket.socket:
+    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY only on such sockets, and without it
+    # a keep-alive client waits ~40 ms for every answer (headers and body are two writes).
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
+                         socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
+    return sock
 
 
 def make_server(site: Site, files: list[Path], host: str = "127.0.0.1", port: int = 8000,
-                config: ServeConfig | None = None, verbose: bool = False) -> MonokgServer:
-    """A ready server (workers started, socket bound); call serve_forever() to run it."""
-    pool = QueryPool(files, config or ServeConfig())
+                config: ServeConfig | None = None, verbose: bool = False,
+                assets: Path | None = None, upstream: Upstream | None = None) -> MonokgServer:
+    """A ready server (workers started, socket bound); call serve_forever() to run it.
+    With ``upstream``, queries and pages go to that endpoint and no worker is started."""
+    config = config or ServeConfig()
+    sock = _bind(host, port)
+    backend: Backend
     try:
-        return MonokgServer((host, port), site, pool, verbose)
+        backend = upstream or Scheduler(files, config)
     except BaseException:
-        pool.close()
+        sock.close()
         raise
+    served = Served(site, backend, config, assets, upstream, _digest(site))
+    return MonokgServer(served, sock, verbose)
 
 
 def stop_server(server: MonokgServer) -> None:
     """Stop serving, close the socket and the query workers."""
-    server.shutdown()
-    server.server_close()
-    server.pool.close()
+    server.uvicorn.should_exit = True
+    if server.thread is not None:
+        server.thread.join(10)
+    server.socket.close()
+    server.served.backend.close()
 
 
 def start_in_thread(server: MonokgServer) -> threading.Thread:
-    """Serve in a background thread (for tests and benchmarks)."""
+    """Serve in a background thread (for tests and benchmarks); returns once it answers."""
     thread = threading.Thread(target=server.serve_forever, name="monokg-serve", daemon=True)
     thread.start()
+    server.thread = thread
+    while not server.uvicorn.started and thread.is_alive():
+        time.sleep(0.01)
     return thread
 
 
-
 def open_server(paths: ProjectPaths, host: str = "127.0.0.1", port: int = 8000,
-                config: ServeConfig | None = None, verbose: bool = False) -> MonokgServer:
-    """A server over the project's build/ (not yet serving)."""
-
+                config: ServeConfig | None = None, verbose: bool = False,
+                sparql: str | None = None, graph: str | None = None) -> MonokgServer:
+    """A server over the project's build/, or with ``sparql`` over that endpoint (then
+    build/ is optional: its files are offered as downloads when it is there)."""
     publication = load_publication(paths.config)
-    site = load_site(paths.build, publication, paths.queries)
-    return make_server(site, store_files(paths), host, port, config, verbose)
+    assets = paths.build / "site" / "assets"
+    if sparql is None:
+        site = load_site(paths.build, publication, paths.queries)
+        return make_server(site, store_files(paths), host, port, config, verbose, assets)
+    config = config or ServeConfig()
+    downloads = sorted(p for p in paths.build.iterdir() if p.is_file()) \
+        if paths.build.is_dir() else []
+    queries = sorted(paths.queries.glob("*.rq")) if paths.queries.is_dir() else []
+    site = Site(ox.Store(), publication, downloads, queries)
+    return make_server(site, [], host, port, config, verbose, assets,
+                       Upstream(sparql, graph, config.timeout))
+
