@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from monokg.assemble.metadata import dataset_iri
+from monokg.assemble.metadata import graph_iri
 from monokg.cli import main
 from monokg.model.config import load_publication
 from monokg.model.paths import ProjectPaths
@@ -68,11 +68,15 @@ def _front(built: Path, url: str, graph: str | None = None,
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
 def front(request: pytest.FixtureRequest, built: Path,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[MonokgServer]:
-    start = oxigraph_server if request.param == "oxigraph" else virtuoso_server
-    graph = str(dataset_iri(load_publication(built / "monokg.toml")))
-    with start(tmp_path_factory.mktemp(request.param)) as store:
+    # The release's layout: the default graph of either store is the union of its named
+    # graphs (Virtuoso's own default; Oxigraph's with --union-default-graph), so the front
+    # end needs no --graph.
+    folder = tmp_path_factory.mktemp(request.param)
+    started = (oxigraph_server(folder, union=True) if request.param == "oxigraph"
+               else virtuoso_server(folder))
+    with started as store:
         _load(built, store)
-        running = _front(built, store.query, graph)
+        running = _front(built, store.query)
         STORE_OF[running.url] = request.param
         yield running
         stop_server(running)
@@ -185,8 +189,8 @@ def test_bad_proxy_options_are_usage_errors(built: Path, args: list[str], messag
 
 
 def test_a_urlencoded_graph_survives(front: MonokgServer) -> None:
-    # The graph parameter reaches the store intact: the dataset's own graph answers.
-    graph = str(dataset_iri(load_publication(ROOT / "monokg.toml")))
+    # The graph parameter reaches the store intact: the release's data graph answers.
+    graph = str(graph_iri(load_publication(ROOT / "monokg.toml"), "data"))
     url = sparql_url(front, "ASK { ?s ?p ?o }") + "&" + urllib.parse.urlencode(
         {"default-graph-uri": graph})
     status, _, body = fetch(url, "application/sparql-results+json")
