@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from monokg.assemble.release import Release, assemble
+from monokg.check.history import Checklist, check_history
+from monokg.check.history import release_checklist as checklist_of
 from monokg.check.release import check_release
 from monokg.check.written import start_graph_file_check
 from monokg.model.config import load_publication
@@ -47,6 +49,7 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     with _refused_writes(paths), build_lock(paths, wait):
         release = assemble(paths, lang, jobs, use_cache)
         warnings = check_release(release, lang)
+        check_history(release)
         staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
         try:
             written = _write_verified(release, staging, jobs)
@@ -128,3 +131,9 @@ def check(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     dataset metadata and product pages are checked by ``build``)."""
     release = assemble(paths, lang, jobs, use_cache)
     return Outcome(release, check_release(release, lang, publishing=False), [])
+
+
+def release_checklist(paths: ProjectPaths, jobs: int | None = None) -> Checklist:
+    """`monokg release --check`: assemble the data (writing nothing) and compare it with the
+    previous release."""
+    return checklist_of(assemble(paths, "en", jobs))

@@ -21,6 +21,7 @@ OBO = Namespace("http://purl.obolibrary.org/obo/")
 MESH = Namespace("http://id.nlm.nih.gov/mesh/")
 QUDT = Namespace("http://qudt.org/schema/qudt/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 
 #: External vocabularies: prefix -> namespace. These never move with the publication base.
 EXTERNAL_PREFIXES: dict[str, str] = {
@@ -37,6 +38,7 @@ EXTERNAL_PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "spdx": str(SPDX),
     "void": str(VOID),
+    "adms": str(ADMS),
     "sssom": str(SSSOM),
     "semapv": str(SEMAPV),
     "qudt": str(QUDT),
@@ -75,7 +77,7 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 
 # Re-exported so modules import every namespace from here.
 __all__ = [
-    "DCAT", "DCTERMS", "DEFAULT_BASE", "MESH", "MKG", "OA", "OBO", "OWL", "PROV", "QUDT", "RDF",
+    "ADMS", "DCAT", "DCTERMS", "DEFAULT_BASE", "MESH", "MKG", "OA", "OBO", "OWL", "PROV", "QUDT", "RDF",
     "RDFS", "SCHEMA", "SEMAPV", "SH", "SKOS", "SPDX", "SSSOM", "VOID", "XSD", "prefixes",
 ]
 

@@ -21,6 +21,7 @@ from monokg.publish.bulk import write_bulk_files
 from monokg.publish.coverage import write_coverage
 from monokg.publish.docs import write_ontology_docs
 from monokg.publish.graph_files import write_graph_files
+from monokg.publish.history import write_history
 from monokg.publish.metadata import write_manifest, write_metadata
 from monokg.publish.product import write_product_pages
 from monokg.publish.site import write_site
@@ -34,6 +35,7 @@ RELEASE_WRITERS: tuple[Callable[[Release, ReleaseFolder], list[Path]], ...] = (
     write_coverage,
     write_ontology_docs,
     write_bulk_files,
+    write_history,
     write_metadata,
     write_site,
     write_product_pages,

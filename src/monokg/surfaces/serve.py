@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
+from monokg.assemble.history import TOMBSTONES, parse_tombstones, withdrawn_claim
 from monokg.model.config import load_publication
 from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
@@ -366,6 +367,8 @@ class MonokgServer(ThreadingHTTPServer):
         self.verbose = verbose
         self.renderer = Renderer(site)
         self.downloads = {p.name: p for p in site.downloads}
+        found = self.downloads.get(TOMBSTONES)
+        self.withdrawn = parse_tombstones(found.read_text(encoding="utf-8")) if found else {}
 
     @property
     def url(self) -> str:
@@ -377,6 +380,14 @@ class MonokgServer(ThreadingHTTPServer):
             "site/sparql.html", "SPARQL", "sparql", alternates=False,
             timeout=f"{self.pool.config.timeout:g}", max_results=self.pool.config.max_results,
         ).encode("utf-8")
+
+    def tombstone(self, key: str, version: str, replaced_by: str) -> Answer:
+        """410 Gone for a withdrawn claim: what it was, when it went, what replaced it."""
+        pub = self.site.publication
+        return Answer(410, HTML_TYPE, self.renderer.render(
+            "site/gone.html", "Withdrawn", "", alternates=False, claim=f"{pub.base}claim/{key}",
+            version=version, changelog=f"{pub.base}download/changelog.md", replaced_by=f"{pub.base}claim/{replaced_by}" if replaced_by else ""
+        ).encode("utf-8"))
 
     def page(self, path: str, accept: str | None) -> tuple[Answer, dict[str, str]]:
         """The answer for a non-SPARQL path (already percent-decoded)."""
@@ -402,6 +413,8 @@ class MonokgServer(ThreadingHTTPServer):
             node = self.site.iri_of(stem[: -len("index")])
         if node is None:
             ext, node = None, self.site.iri_of(path)
+        if node is None and (gone := withdrawn_claim(path, self.withdrawn)) is not None:
+            return self.tombstone(*gone), {}
         if node is None:
             return Answer(404, HTML_TYPE, self.renderer.render(
                 "site/not_found.html", "Not found", "", alternates=False).encode("utf-8")), {}
