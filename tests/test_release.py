@@ -121,9 +121,9 @@ def test_changelog_lists_every_change(two: Path) -> None:
     assert len(sections["Mappings changed"]) == 1
     assert sections["Mappings changed"][0].startswith(f"`{MONO}/chinese-restaurant-syndrome--")
     assert sections["Labels changed"] == [
-        f'<{BASE}concept/chinese-restaurant-syndrome>: `"Chinees restaurantsyndroom"@nl`; '
+        (f'<{BASE}concept/chinese-restaurant-syndrome>: `"Chinees restaurantsyndroom"@nl`; '
         '`"Chinese restaurant syndrome"@en` -> `"Chinees-restaurantsyndroom"@nl`; '
-        '`"Chinese restaurant syndrome"@en`']
+        '`"Chinese restaurant syndrome"@en`')]
     assert set(sections) == {"Claims added", "Claims removed", "Claims changed",
                              "Mappings changed", "Labels changed"}
 
@@ -139,7 +139,7 @@ def test_changelog_rdf_revisions_and_tombstones(two: Path) -> None:
     assert deprecated == {URIRef(f"{claim}released-by-brain"), URIRef(f"{claim}semi-essential")}
     assert set(graph.subject_objects(DCTERMS.isReplacedBy)) == {
         (URIRef(f"{claim}semi-essential"), URIRef(f"{claim}semi-essential-amino-acid"))}
-    assert not list(graph.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"))[0]
+    assert not next(iter(graph.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")))
 
 
 def test_tombstones_archive_and_version_links(two: Path, built: Path) -> None:
