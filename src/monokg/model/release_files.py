@@ -45,6 +45,16 @@ class ReleaseFiles:
         return (f"{self.dataset}.nq", f"{self.dataset}.trig")
 
     @property
+    def nanopubs(self) -> str:
+        """Every claim as a nanopublication (TriG)."""
+        return f"{self.dataset}.nanopubs.trig"
+
+    @property
+    def sssom(self) -> tuple[str, str]:
+        """The mappings as one SSSOM mapping set: TSV, and SSSOM's RDF form (Turtle)."""
+        return (f"{self.dataset}.sssom.tsv", f"{self.dataset}.sssom.ttl")
+
+    @property
     def metadata(self) -> str:
         return f"{self.dataset}.void.ttl"
 
@@ -55,4 +65,4 @@ class ReleaseFiles:
     def described(self) -> list[str]:
         """The files the dataset metadata describes (all top-level files written before it)."""
         return sorted([*self.graph.values(), self.ontology, self.shapes, *self.coverage,
-                       *self.ontology_docs.values(), *self.bulk])
+                       *self.ontology_docs.values(), *self.bulk, self.nanopubs, *self.sssom])
