@@ -172,6 +172,9 @@ def test_diff_of_folders_and_of_git_revisions(two: Path) -> None:
         result = CliRunner().invoke(main, ["diff", "--root", str(two), old, new])
         assert result.exit_code == 0, result.output
         assert result.output == expected
+    result = CliRunner().invoke(main, ["diff", "--root", str(two), "--rdf", "v1", "v2"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (two / "build" / "changelog.ttl").read_text(encoding="utf-8")
     assert _git(two, "status", "--porcelain") == ""  # the work tree was never touched
 
 
@@ -200,6 +203,15 @@ def test_withdrawn_claims_answer_410_with_a_tombstone_page(served: str) -> None:
     assert status == 410 and "Replaced by" not in page
     assert _get(f"{served}claim/{MONO}/semi-essential-amino-acid")[0] == 200
     assert _get(f"{served}claim/{MONO}/never-was")[0] == 404
+
+
+def test_past_releases_stay_downloadable(served: str, built: Path) -> None:
+    status, text = _get(f"{served}download/releases/0.1.0/monokg.void.ttl")
+    assert status == 200
+    assert text == (built / "build" / "monokg.void.ttl").read_text(encoding="utf-8")
+    assert _get(f"{served}download/monokg.void.ttl")[1] != text  # the latest, 0.2.0
+    assert _get(f"{served}download/releases/0.1.0/../../monokg.toml")[0] == 404
+    assert _get(f"{served}download/releases/0.0.9/monokg.void.ttl")[0] == 404
 
 
 def _next_release(two: Path, tmp_path: Path) -> Path:

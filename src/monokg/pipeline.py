@@ -48,8 +48,8 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     end. A folder or disk that refuses a write is an ``InputError`` (the old release stays)."""
     with _refused_writes(paths), build_lock(paths, wait):
         release = assemble(paths, lang, jobs, use_cache)
+        check_history(release)  # cheap, and a refusal needs no reasoning first
         warnings = check_release(release, lang)
-        check_history(release)
         staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
         try:
             written = _write_verified(release, staging, jobs)

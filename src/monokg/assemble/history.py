@@ -106,6 +106,17 @@ def previous_folder(build: Path, publication: Publication) -> Path | None:
                      "or correct 'previous' in monokg.toml")
 
 
+def archived_file(build: Path, path: str) -> Path | None:
+    """The file a site path ``download/releases/<version>/<name>`` names in the archive of
+    past releases, or None (never a path outside ``build/releases/``)."""
+    parts = path.split("/")
+    if len(parts) != 4 or parts[:2] != ["download", ARCHIVE] or any(
+            part in ("", ".", "..") for part in parts[2:]):
+        return None
+    found = build / ARCHIVE / parts[2] / parts[3]
+    return found if found.is_file() else None
+
+
 def tombstones(folder: Path) -> dict[str, tuple[str, str]]:
     """Withdrawn claims recorded in a release folder: key -> (version withdrawn in, key of the
     claim that replaced it or "")."""

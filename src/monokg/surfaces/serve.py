@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from monokg.assemble.history import TOMBSTONES, parse_tombstones, withdrawn_claim
+from monokg.assemble.history import TOMBSTONES, archived_file, parse_tombstones, withdrawn_claim
 from monokg.model.config import load_publication
 from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
@@ -367,6 +367,8 @@ class MonokgServer(ThreadingHTTPServer):
         self.verbose = verbose
         self.renderer = Renderer(site)
         self.downloads = {p.name: p for p in site.downloads}
+        # the release folder, whose releases/ keeps the files of past releases
+        self.build = site.downloads[0].parent if site.downloads else Path()
         found = self.downloads.get(TOMBSTONES)
         self.withdrawn = parse_tombstones(found.read_text(encoding="utf-8")) if found else {}
 
@@ -398,7 +400,8 @@ class MonokgServer(ThreadingHTTPServer):
             home = self.renderer.home(endpoint=f"{self.url}sparql")
             return Answer(200, HTML_TYPE, home.encode("utf-8")), {}
         if path.startswith("download/"):
-            found = self.downloads.get(path[len("download/"):])
+            found = self.downloads.get(path[len("download/"):]) or (
+                archived_file(self.build, path) if self.downloads else None)
             if found is None:
                 return _error(404, "no such download"), {}
             return Answer(200, _download_type(found.name), found.read_bytes()), {}
