@@ -43,7 +43,10 @@ def mapping_set_id(pub: Publication) -> URIRef:
 def mapping_rows(release: Release) -> list[tuple[str, dict[str, str]]]:
     """(record IRI, slot -> value) of every mapping record, by record IRI; IRIs full."""
     pub = release.publication
-    records = snapshot(release.published_lines, pub.version, pub.base).mappings
+    # only the records' own lines: the snapshot need not read every claim of a large release
+    prefix = f"<{pub.base}mapping/"
+    lines = [line for line in release.published_lines if line.startswith(prefix)]
+    records = snapshot(lines, pub.version, pub.base).mappings
     checked = f"<{MKG}checkedIn>".replace(_DEFAULT_BASE, pub.base)
     rows = []
     for key, props in sorted(records.items()):
