@@ -301,3 +301,13 @@ def test_a_previous_release_that_cannot_be_read_is_refused(two: Path, tmp_path: 
     assert result.exit_code == 2, result.output
     assert "the previous release '0.1.5' cannot be read" in result.output
     assert (root / "build" / "manifest.json").read_bytes() == before
+
+
+def test_a_damaged_tombstone_list_is_refused(two: Path, tmp_path: Path) -> None:
+    root = _next_release(two, tmp_path)
+    tombstones = root / "build" / "tombstones.tsv"
+    tombstones.write_text(tombstones.read_text(encoding="utf-8") + "half a line\n",
+                          encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+    assert result.exit_code == 2, result.output
+    assert "tombstones.tsv:4: expected 3 tab-separated fields, found 1" in result.output

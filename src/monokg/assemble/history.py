@@ -121,15 +121,19 @@ def tombstones(folder: Path) -> dict[str, tuple[str, str]]:
     """Withdrawn claims recorded in a release folder: key -> (version withdrawn in, key of the
     claim that replaced it or "")."""
     path = folder / TOMBSTONES
-    return parse_tombstones(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return parse_tombstones(path.read_text(encoding="utf-8"), path) if path.is_file() else {}
 
 
-def parse_tombstones(text: str) -> dict[str, tuple[str, str]]:
+def parse_tombstones(text: str, path: Path) -> dict[str, tuple[str, str]]:
     """``tombstones.tsv`` (a header row, then claim, withdrawn_in, replaced_by) as a dict."""
     found = {}
-    for line in text.splitlines()[1:]:
-        key, version, replaced_by = line.split("\t")
-        found[key] = (version, replaced_by)
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != 3:
+            raise InputError(f"expected 3 tab-separated fields, found {len(fields)}", path,
+                             number, fix="restore the file from the release it came with "
+                             "(git checkout -- build/tombstones.tsv)")
+        found[fields[0]] = (fields[1], fields[2])
     return found
 
 

@@ -12,6 +12,7 @@ from monokg.assemble.history import (
     from_folder,
     previous_folder,
     source_checksums,
+    tombstones,
 )
 from monokg.assemble.release import Release
 from monokg.model.config import version_increases
@@ -23,7 +24,8 @@ def check_history(release: Release) -> None:
     found = changes_since_previous(release)
     if found is None:
         return
-    _, changes = found
+    folder, changes = found
+    tombstones(folder)  # a damaged list stops the build here, before anything is written
     claims = {f"{mono.id}/{claim.id}": claim for mono in release.monographs
               for claim in mono.claims}
     errors = []

@@ -370,7 +370,8 @@ class MonokgServer(ThreadingHTTPServer):
         # the release folder, whose releases/ keeps the files of past releases
         self.build = site.downloads[0].parent if site.downloads else Path()
         found = self.downloads.get(TOMBSTONES)
-        self.withdrawn = parse_tombstones(found.read_text(encoding="utf-8")) if found else {}
+        self.withdrawn = parse_tombstones(found.read_text(encoding="utf-8"), found) \
+            if found else {}
 
     @property
     def url(self) -> str:
