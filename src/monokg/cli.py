@@ -308,6 +308,43 @@ def serve(root: Path | None, host: str, port: int, timeout: float, max_results: 
 
 
 @main.command()
+@click.argument("old")
+@click.argument("new")
+@root_option
+@click.option("--rdf", is_flag=True, help="Print the changes as Turtle (PROV) instead.")
+@_fail_cleanly
+def diff(old: str, new: str, root: Path | None, rdf: bool) -> None:
+    """Print what changed from release OLD to release NEW (each a release folder, such as
+    build/, or a git revision whose build/ was committed): claims added, removed and changed
+    by field, mappings and labels changed. Exit 0 whether or not anything changed."""
+    from monokg.assemble.changes import compare
+    from monokg.assemble.history import load_release
+    from monokg.publish.changelog import to_markdown, to_rdf
+    paths = _paths(root)
+    changes = compare(load_release(paths.root, old), load_release(paths.root, new))
+    click.echo((to_rdf(changes) if rdf else to_markdown(changes)).decode("utf-8"), nl=False)
+
+
+@main.command()
+@root_option
+@click.option("--check", "check_only", is_flag=True, required=True,
+              help="Check that the project is ready to be released (the only mode so far).")
+@jobs_option
+@_fail_cleanly
+def release(root: Path | None, check_only: bool, jobs: int | None) -> None:
+    """The release checklist: the version must increase on the previous release (exit 2);
+    prints what changed since it, claims whose source file changed checksum (their spans must
+    be re-resolved) and unreviewed drafts (exit 1 when there are any)."""
+    from monokg.pipeline import release_checklist
+    from monokg.publish.changelog import to_markdown
+    checklist = release_checklist(_paths(root), jobs)
+    click.echo(to_markdown(checklist.changes).decode("utf-8"))
+    click.echo(checklist.report(), nl=False)
+    if checklist.blocking:
+        sys.exit(1)
+
+
+@main.command()
 @root_option
 @_fail_cleanly
 def site(root: Path | None) -> None:

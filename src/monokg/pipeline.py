@@ -19,6 +19,8 @@ from pathlib import Path
 
 from monokg.assemble.metadata import GRAPH_PARTS, graph_iri
 from monokg.assemble.release import Release, assemble
+from monokg.check.history import Checklist, check_history
+from monokg.check.history import release_checklist as checklist_of
 from monokg.check.release import check_release
 from monokg.check.written import start_graph_file_check
 from monokg.model.config import load_publication
@@ -47,6 +49,7 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     end. A folder or disk that refuses a write is an ``InputError`` (the old release stays)."""
     with _refused_writes(paths), build_lock(paths, wait):
         release = assemble(paths, lang, jobs, use_cache)
+        check_history(release)  # cheap, and a refusal needs no reasoning first
         warnings = check_release(release, lang)
         staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
         try:
@@ -131,3 +134,9 @@ def check(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     dataset metadata and product pages are checked by ``build``)."""
     release = assemble(paths, lang, jobs, use_cache)
     return Outcome(release, check_release(release, lang, publishing=False), [])
+
+
+def release_checklist(paths: ProjectPaths, jobs: int | None = None) -> Checklist:
+    """`monokg release --check`: assemble the data (writing nothing) and compare it with the
+    previous release."""
+    return checklist_of(assemble(paths, "en", jobs))

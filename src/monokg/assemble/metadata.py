@@ -16,6 +16,7 @@ from monokg.assemble.release import Release
 from monokg.model.config import Publication
 from monokg.model.curies import Converter
 from monokg.model.namespaces import (
+    ADMS,
     DCAT,
     DCTERMS,
     OWL,
@@ -55,6 +56,22 @@ def graph_iri(publication: Publication, part: str) -> URIRef:
     dataset IRI, without the version), so a new release replaces the graphs of the old."""
     assert part in GRAPH_PARTS, part
     return URIRef(f"{dataset_iri(publication)}/graph/{part}")
+
+
+def version_iri(publication: Publication, version: str | None = None) -> URIRef:
+    """One release of the dataset: the dataset IRI, then ``/<version>`` (this release's by
+    default). Its files stay reachable below ``releases/<version>/`` once a newer one is out."""
+    return URIRef(f"{dataset_iri(publication)}/{version or publication.version}")
+
+
+def version_notes(publication: Publication) -> str:
+    """``adms:versionNotes``: the publisher's notes, else what the version replaces."""
+    if publication.notes:
+        return publication.notes
+    if publication.previous:
+        return (f"Release {publication.version}, replacing {publication.previous}: "
+                f"changelog.md lists every claim added, removed or changed.")
+    return f"Release {publication.version}, the first."
 
 
 def catalog_iri(publication: Publication) -> URIRef:
@@ -242,6 +259,10 @@ def to_metadata(release: Release, files: list[FileFacts],
     meta.add((ds, DCTERMS.license, URIRef(pub.license)))
     meta.add((ds, URIRef(f"{DCAT}version"), Literal(pub.version)))
     meta.add((ds, OWL.versionInfo, Literal(pub.version)))
+    meta.add((ds, OWL.versionIRI, version_iri(pub)))
+    meta.add((ds, ADMS.versionNotes, Literal(version_notes(pub), lang="en")))
+    if pub.previous:
+        meta.add((ds, URIRef(f"{DCAT}previousVersion"), version_iri(pub, pub.previous)))
     meta.add((ds, DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)))
     publisher = pub.iri("agent/publisher")
     meta.add((ds, DCTERMS.publisher, publisher))

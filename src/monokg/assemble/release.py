@@ -188,6 +188,8 @@ def released_ontology(ontology: Graph, publication: Publication) -> Graph:
     onto = publication.iri("ontology/")
     released.add((onto, OWL.versionIRI, URIRef(f"{onto}{publication.version}")))
     released.add((onto, OWL.versionInfo, Literal(publication.version)))
+    if publication.previous:
+        released.add((onto, OWL.priorVersion, URIRef(f"{onto}{publication.previous}")))
     return released
 
 

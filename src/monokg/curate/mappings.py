@@ -128,7 +128,7 @@ def load_mapping_set(path: Path, vocabulary: Vocabulary, monograph_id: str) -> M
     errors = []
     for n, raw in enumerate(reader, start=first + 1):
         try:
-            mapping_set.rows.append(_row(raw, n, path, vocabulary, mention_ns))
+            mapping_set.rows.append(_row(raw, n, path, vocabulary, mention_ns, set(curie_map)))
         except InputError as exc:
             errors.append(exc)
     labels: dict[URIRef, MappingRow] = {}
@@ -145,7 +145,7 @@ def load_mapping_set(path: Path, vocabulary: Vocabulary, monograph_id: str) -> M
 
 
 def _row(raw: dict[str, str], line: int, path: Path, vocabulary: Vocabulary,
-         mention_ns: str) -> MappingRow:
+         mention_ns: str, bound: set[str]) -> MappingRow:
     values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
     negated = values["predicate_modifier"] == "Not"
     if values["predicate_modifier"] not in ("", "Not"):
@@ -169,6 +169,14 @@ def _row(raw: dict[str, str], line: int, path: Path, vocabulary: Vocabulary,
         raise InputError(f"confidence {confidence} is outside 0..1", path, line,
                          fix="a number from 0 to 1")
     def expand(key: str) -> URIRef:
+        prefix = values[key].split(":", 1)[0]
+        # SSSOM tools expand a row's CURIEs with the file's own curie_map, not the project's.
+        if prefix not in bound and prefix in vocabulary.prefixes:
+            raise InputError(f"{values[key]} uses prefix {prefix!r}, which the file's "
+                             f"curie_map does not bind", path, line,
+                             fix=f"add '#   {prefix}: "
+                             f"{mention_ns if prefix == 'mention' else vocabulary.prefixes[prefix]}'"
+                             " to the curie_map at the top of the file")
         iri = vocabulary.expand(values[key], path, line, key)
         # Mentions belong to one monograph: their namespace carries its id.
         if values[key].startswith("mention:"):

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+from packaging.version import InvalidVersion, Version
 from rdflib import Graph, URIRef
 
 from monokg.model.errors import InputError
@@ -28,6 +29,10 @@ class Publication:
     issued: str = "1970-01-01"
     publisher: str = "monokg"
     license: str = "https://creativecommons.org/licenses/by/4.0/"
+    #: the version of the release this one replaces ("" for a first release)
+    previous: str = ""
+    #: what changed in this release, in a sentence or two (``adms:versionNotes``)
+    notes: str = ""
 
     def iri(self, path: str) -> URIRef:
         """A minted IRI below the base."""
@@ -86,7 +91,25 @@ def load_publication(path: Path) -> Publication:
                              lines.get(("publication", key)), fix=f"use one of {', '.join(known)}")
     values = {key: _checked(key, value, path, lines.get(("publication", key)))
               for key, value in table.items()}
-    return Publication(**values)
+    publication = Publication(**values)
+    if publication.previous and not version_increases(publication.previous,
+                                                      publication.version):
+        raise InputError(f"version {publication.version!r} does not come after the previous "
+                         f"release {publication.previous!r}", path,
+                         lines.get(("publication", "version")),
+                         fix="give this release a higher version (e.g. 0.2.0 after 0.1.0), "
+                         "or correct 'previous'")
+    return publication
+
+
+def version_key(version: str) -> Version:
+    """A version as PEP 440 orders it (1.10 after 1.9; 1.0rc1 before 1.0)."""
+    return Version(version)
+
+
+def version_increases(previous: str, version: str) -> bool:
+    """Whether ``version`` comes strictly after ``previous``."""
+    return version_key(version) > version_key(previous)
 
 
 #: Characters an IRI may not hold (RFC 3987: spaces, controls, and <>"{}|\^`).
@@ -97,6 +120,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXAMPLES = {"dataset": 'dataset = "monokg"', "base": 'base = "https://data.example.org/monokg/"',
              "version": 'version = "1.2.0"', "issued": 'issued = "2026-11-25"',
              "publisher": 'publisher = "Example Foundation"',
+             "previous": 'previous = "0.1.0" (the version of the release this one replaces)',
+             "notes": 'notes = "Corrected two dosage claims; mappings to MeSH 2026."',
              "license": 'license = "CC-BY-4.0" or an IRI such as '
                         '"https://creativecommons.org/licenses/by/4.0/"'}
 
@@ -116,9 +141,15 @@ def _checked(key: str, value: Any, path: Path, line: int | None) -> str:
                          "(it names the release files, so no folders or spaces)")
     elif key == "base":
         _check_base(value, refuse)
-    elif key == "version":
+    elif key in ("version", "previous"):
         if not _VERSION.fullmatch(value):
             raise refuse("must be letters and digits joined by . + _ - (it ends an IRI)")
+        try:
+            version_key(value)
+        except InvalidVersion:
+            raise refuse("is not a version that can be ordered (PEP 440: 1.2.0, 2.0rc1, "
+                         "2026.11): releases are compared to refuse one that does not "
+                         "increase") from None
     elif key == "issued":
         try:
             date.fromisoformat(value)
@@ -129,6 +160,9 @@ def _checked(key: str, value: Any, path: Path, line: int | None) -> str:
     elif key == "publisher":
         if not value.strip() or any(c < " " for c in value):
             raise refuse("must be a name on one line")
+    elif key == "notes":
+        if any(c < " " and c != "\n" for c in value):
+            raise refuse("must be text without control characters")
     elif key == "license":
         return _license_iri(value, refuse)
     return value

@@ -23,6 +23,7 @@ QUDT = Namespace("http://qudt.org/schema/qudt/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 #: SPARQL 1.1 Service Description: how the dataset names its graphs.
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 
 #: External vocabularies: prefix -> namespace. These never move with the publication base.
 EXTERNAL_PREFIXES: dict[str, str] = {
@@ -40,6 +41,7 @@ EXTERNAL_PREFIXES: dict[str, str] = {
     "spdx": str(SPDX),
     "void": str(VOID),
     "sd": str(SD),
+    "adms": str(ADMS),
     "sssom": str(SSSOM),
     "semapv": str(SEMAPV),
     "qudt": str(QUDT),

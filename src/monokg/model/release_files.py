@@ -50,6 +50,16 @@ class ReleaseFiles:
         return (f"{self.dataset}.nq", f"{self.dataset}.trig")
 
     @property
+    def nanopubs(self) -> str:
+        """Every claim as a nanopublication (TriG)."""
+        return f"{self.dataset}.nanopubs.trig"
+
+    @property
+    def sssom(self) -> tuple[str, str]:
+        """The mappings as one SSSOM mapping set: TSV, and SSSOM's RDF form (Turtle)."""
+        return (f"{self.dataset}.sssom.tsv", f"{self.dataset}.sssom.ttl")
+
+    @property
     def metadata(self) -> str:
         return f"{self.dataset}.void.ttl"
 
@@ -61,4 +71,5 @@ class ReleaseFiles:
         """The files the dataset metadata describes by size and checksum: the top-level files
         written before it (the bulk files come after: they hold the metadata)."""
         return sorted([*self.graph.values(), self.ontology, self.shapes, *self.coverage,
-                       self.review, *self.ontology_docs.values()])
+                       self.review, *self.ontology_docs.values(), self.nanopubs,
+                       *self.sssom])

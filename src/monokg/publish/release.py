@@ -21,10 +21,13 @@ from monokg.publish.bulk import write_bulk_files
 from monokg.publish.coverage import write_coverage
 from monokg.publish.docs import write_ontology_docs
 from monokg.publish.graph_files import write_graph_files
+from monokg.publish.history import write_history
 from monokg.publish.metadata import write_manifest, write_metadata
+from monokg.publish.nanopubs import write_nanopubs
 from monokg.publish.product import write_product_pages
 from monokg.publish.review import write_review
 from monokg.publish.site import write_site
+from monokg.publish.sssom import write_sssom
 from monokg.rdf.files import ReleaseFolder
 
 #: Every writer of release files, in order: (release, release folder) -> files written. Each
@@ -36,6 +39,9 @@ RELEASE_WRITERS: tuple[Callable[[Release, ReleaseFolder], list[Path]], ...] = (
     write_coverage,
     write_review,
     write_ontology_docs,
+    write_nanopubs,
+    write_sssom,
+    write_history,
     write_metadata,
     write_bulk_files,
     write_site,

@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from monokg.assemble.history import TOMBSTONES, archived_file, parse_tombstones, withdrawn_claim
 from monokg.model.config import load_publication
 from monokg.model.paths import ProjectPaths
 from monokg.publish.query_page import query_page
@@ -95,12 +96,20 @@ class Served:
     downloads: dict[str, Path] = field(init=False)
     #: The IRI's own path of the base (``/monokg/`` for ``https://w3id.org/monokg/``).
     base_path: str = field(init=False)
+    #: The release folder, whose releases/ keeps the files of past releases.
+    build: Path = field(init=False)
+    #: Withdrawn claims (build/tombstones.tsv): key -> (version it went in, replacement key).
+    withdrawn: dict[str, tuple[str, str]] = field(init=False)
     _graphs: list[str] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.renderer = Renderer(self.site)
         self.downloads = {p.name: p for p in self.site.downloads}
         self.base_path = urlsplit(self.site.base).path or "/"
+        self.build = self.site.downloads[0].parent if self.site.downloads else Path()
+        found = self.downloads.get(TOMBSTONES)
+        self.withdrawn = (parse_tombstones(found.read_text(encoding="utf-8"), found)
+                          if found else {})
 
     def graphs(self) -> list[str]:
         """The named graphs the endpoint answers from (asked once: the release never changes)."""
@@ -277,7 +286,8 @@ def _page(request: Request, served: Served, path: str) -> Response:
         home = found[1].home(endpoint=f"{request.base_url}sparql")
         return _response(Answer(200, HTML_TYPE, home.encode("utf-8")))
     if path.startswith("download/"):
-        file = served.downloads.get(path[len("download/"):])
+        file = served.downloads.get(path[len("download/"):]) or (
+            archived_file(served.build, path) if served.downloads else None)
         if file is None:
             return _response(error(404, "no such download"))
         answer = Answer(200, media_type(file.name), file.read_bytes())
@@ -301,6 +311,8 @@ def _page(request: Request, served: Served, path: str) -> Response:
         node = next((n for n in map(site.iri_of, candidates) if n is not None), None)
     if node is None:
         ext, node = None, site.iri_of(path)
+    if node is None and (gone := withdrawn_claim(path, served.withdrawn)) is not None:
+        return _response(_tombstone(served, *gone))
     if node is None:
         return _response(Answer(404, HTML_TYPE, renderer.render(
             "site/not_found.html", "Not found", "", alternates=False).encode("utf-8")))
@@ -315,6 +327,15 @@ def _page(request: Request, served: Served, path: str) -> Response:
     else:
         answer = Answer(200, RDF_FORMATS[ext][0], site.serialize(node, ext))
     return _cached(request, served, answer, ext, extra)
+
+
+def _tombstone(served: Served, key: str, version: str, replaced_by: str) -> Answer:
+    """410 Gone for a withdrawn claim: what it was, when it went, what replaced it."""
+    base = served.site.publication.base
+    return Answer(410, HTML_TYPE, served.renderer.render(
+        "site/gone.html", "Withdrawn", "", alternates=False, claim=f"{base}claim/{key}",
+        version=version, changelog=f"{base}download/changelog.md",
+        replaced_by=f"{base}claim/{replaced_by}" if replaced_by else "").encode("utf-8"))
 
 
 def _asset(request: Request, served: Served, relative: str) -> Response:
