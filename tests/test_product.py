@@ -214,8 +214,9 @@ def test_texts_are_whole_sentences_shown_once(built: Path) -> None:
                          for t in texts)
     assert all("\n" not in t and "  " not in t for t in texts)
     # the fragments, now inside whole sentences
-    for fragment in ("het natriumzout van glutaminezuur", "meng daarom geen glutamine met hete "
-                     "dranken", "resulteerde niet in afwijkende ammoniakspiegels"):
+    for fragment in ("het natriumzout van glutaminezuur",
+                     "meng daarom geen glutamine met hete dranken",
+                     "resulteerde niet in afwijkende ammoniakspiegels"):
         assert fragment not in texts
         assert any(fragment in t for t in texts), fragment
     claims = [w for w in document["subjectOf"] if w.get("@type") == "Claim"]
