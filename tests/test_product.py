@@ -628,3 +628,33 @@ def test_gtin_and_price_come_from_the_product_file_only(built: Path, tmp_path: P
     document = _page(built, path).document
     assert document["gtin"] == "96385074" and document["offers"]["price"] == "9.5"
     assert document["@id"] == "https://other.example/x#product"
+
+
+def test_check_lists_what_google_recommends_and_the_page_lacks(built: Path) -> None:
+    """`product-page --check`: the example gives everything a product file can give, so only
+    ratings and reviews are missing; it conforms (exit 0) and prints no JSON-LD."""
+    result = CliRunner().invoke(main, ["product-page", str(built / EXAMPLE), "--root",
+                                       str(built), "--check"])
+    assert result.exit_code == 0, result.output
+    warned = re.findall(r"warning: (\S+): Google's (.+) recommends", result.stderr)
+    assert {path for path, _ in warned} == {"aggregateRating", "review"}
+    assert all("merchant listing" in features for _, features in warned)
+    assert result.stdout.startswith("conforms:") and "@context" not in result.stdout
+
+
+def test_validate_lists_googles_missing_properties(tmp_path: Path) -> None:
+    """A shop's JSON-LD without an image still gets a product snippet (exit 0), but is told it
+    is not eligible for a merchant listing, and which recommended properties it lacks."""
+    result = CliRunner().invoke(main, ["validate", "--product", str(_shop_jsonld(tmp_path, SHOP))])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"not eligible for Google's rich result: Google's merchant listing "
+                     r"\(https://developers\.google\.com/\S+\) requires image", result.stderr)
+    for recommended in ("sku", "brand", "availability", "shippingDetails",
+                        "hasMerchantReturnPolicy", "priceValidUntil"):
+        assert f"recommends {recommended}" in result.stderr, recommended
+    without_price = {**SHOP, "offers": {"@type": "Offer", "@id": "https://s.example/p#o",
+                                        "priceCurrency": "EUR"}}
+    result = CliRunner().invoke(main, ["validate", "--product",
+                                       str(_shop_jsonld(tmp_path, without_price))])
+    assert result.exit_code == 1
+    assert "Google's product snippet" in result.stderr and "requires price" in result.stderr
