@@ -636,7 +636,7 @@ def test_check_lists_what_google_recommends_and_the_page_lacks(built: Path) -> N
     result = CliRunner().invoke(main, ["product-page", str(built / EXAMPLE), "--root",
                                        str(built), "--check"])
     assert result.exit_code == 0, result.output
-    warned = re.findall(r"warning: (\S+): Google's (.+) recommends", result.stderr)
+    warned = re.findall(r"warning: (\S+): Google's (.+) recommend", result.stderr)
     assert {path for path, _ in warned} == {"aggregateRating", "review"}
     assert all("merchant listing" in features for _, features in warned)
     assert result.stdout.startswith("conforms:") and "@context" not in result.stdout
@@ -651,7 +651,7 @@ def test_validate_lists_googles_missing_properties(tmp_path: Path) -> None:
                      r"\(https://developers\.google\.com/\S+\) requires image", result.stderr)
     for recommended in ("sku", "brand", "availability", "shippingDetails",
                         "hasMerchantReturnPolicy", "priceValidUntil"):
-        assert f"recommends {recommended}" in result.stderr, recommended
+        assert re.search(rf"recommends? {recommended}\b", result.stderr), recommended
     without_price = {**SHOP, "offers": {"@type": "Offer", "@id": "https://s.example/p#o",
                                         "priceCurrency": "EUR"}}
     result = CliRunner().invoke(main, ["validate", "--product",

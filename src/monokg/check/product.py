@@ -163,7 +163,8 @@ def check_rich_results(graph: Graph, rich: RichResults) -> list[Finding]:
                             f"{feature.name} ({feature.source})")
     findings = []
     for (where, names, severity), features in sorted(found.items()):
-        kind = "requires" if severity != "Info" else "recommends"
+        kind = ("require" if severity != "Info" else "recommend") + (
+            "s" if len(features) == 1 else "")
         lead = "not eligible for Google's rich result: " if severity == "Warning" else ""
         findings.append(Finding(where, names, f"{lead}Google's {' and '.join(features)} "
                                 f"{kind} {names}", "Warning" if severity == "Info" else severity,
