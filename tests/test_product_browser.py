@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from monokg.curate.products import load_context
@@ -45,6 +46,22 @@ LD_JSON = 'script[type="application/ld+json"]'
 #: Where the screenshots and axe reports are kept (ignored by git), printed by the tests.
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "vendor" / "axe-core" / "axe.min.js"
+JSONLD_JS = ROOT / "vendor" / "jsonld-js" / "jsonld.min.js"
+#: jsonld.js in the page: the live DOM's JSON-LD to N-Quads, the schema.org context served from
+#: the vendored copy (arguments[0]) and every other URL refused.
+TO_NQUADS = """
+const done = arguments[arguments.length - 1];
+const context = arguments[0];
+const loader = async (url) => {
+  if (/^https?:\\/\\/schema\\.org\\/?$/.test(url)) {
+    return {contextUrl: null, document: context, documentUrl: url};
+  }
+  throw new Error('refused to fetch ' + url);
+};
+const text = document.querySelector('script[type="application/ld+json"]').textContent;
+jsonld.toRDF(JSON.parse(text), {format: 'application/n-quads', documentLoader: loader})
+  .then(done).catch(e => done('error: ' + e));
+"""
 
 
 def _picture(width: int, height: int) -> bytes:
@@ -178,6 +195,36 @@ def test_the_example_page_survives_a_real_page_load(built: Path, browser: Any, s
     source = (site / "l-glutamine-500g.html").read_text(encoding="utf-8")
     extracted = extruct.extract(source, base_url=url, syntaxes=["json-ld"], uniform=False)
     assert extracted["json-ld"] == [meant.document]
+
+    # jsonld.js, in the page, reads the same quads as pyld and rdflib
+    browser.execute_script(JSONLD_JS.read_text(encoding="utf-8"))
+    nquads = browser.execute_async_script(TO_NQUADS, context)
+    assert not nquads.startswith("error"), nquads
+    read = Graph().parse(data=nquads, format="nt")  # all in the default graph
+    assert len(read) == len(meant.graph)
+    assert isomorphic(_numbers_by_value(read), _numbers_by_value(meant.graph))
+
+
+#: (spelled out: pytest's collection trips over an rdflib namespace object in a test module)
+_NUMERIC = tuple(URIRef("http://www.w3.org/2001/XMLSchema#" + t)
+                 for t in ("integer", "double", "decimal"))
+
+
+def _numbers_by_value(graph: Graph) -> Graph:
+    """The graph with numeric literals in one lexical form (jsonld.js writes 2.495E1 for the
+    24.95 that pyld writes), so graphs compare by what they mean."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype in _NUMERIC:
+            o = Literal(o.toPython(), datatype=o.datatype)
+        out.add((s, p, o))
+    return out
+
+
+def test_the_vendored_jsonld_js_is_the_recorded_one() -> None:
+    readme = (JSONLD_JS.parent / "README.md").read_text(encoding="utf-8")
+    digest = hashlib.sha256(JSONLD_JS.read_bytes()).hexdigest()
+    assert f"`jsonld.min.js` sha256: `{digest}`" in readme
 
 
 #: Per example page: the project fixture it is built in, its product file, and what a customer
