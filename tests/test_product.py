@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -60,16 +61,19 @@ _VARIANTS: dict[Path, Path] = {}
 
 @pytest.fixture(scope="session")
 def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project with an indication and a hostile handling claim added, and an English product
-    file; built once per session (the browser tests share it)."""
+    """A project with an indication and a hostile handling claim added, an English product
+    file, and the three-languages test project's monographs and product (a page of the English
+    monograph); built once per session (the browser tests share it)."""
     from monokg.pipeline import build
 
-    from .conftest import copy_project
+    from .conftest import ROOT, copy_project
 
     if tmp_path_factory.getbasetemp() in _VARIANTS:
         return _VARIANTS[tmp_path_factory.getbasetemp()]
     root = copy_project(tmp_path_factory.mktemp("variant") / "project")
-    claims_dir = next((root / "data" / "monographs").glob("*/claims"))
+    shutil.copytree(ROOT / "tests" / "projects" / "three-languages" / "data", root / "data",
+                    dirs_exist_ok=True)
+    claims_dir = root / "data" / "monographs" / yaml.safe_load(EXAMPLE_TEXT)["monograph"] / "claims"
     for name, data in EXTRA_CLAIMS.items():
         (claims_dir / name).write_text(yaml.safe_dump(data, allow_unicode=True,
                                                       sort_keys=False), encoding="utf-8")
@@ -90,7 +94,8 @@ _WARNINGS: dict[Path, list[str]] = {}
 def test_the_build_warns_of_what_a_page_leaves_out(variant: Path) -> None:
     """A product file in a language the graph lacks (de) builds (exit 0) and says what its page
     leaves out; the pages in the graph's languages leave out nothing."""
-    left = [w for w in _WARNINGS[variant] if "left out of the" in w]
+    left = [w for w in _WARNINGS[variant] if "left out of the" in w
+            and "only part of a sentence" not in w]
     assert left and all("page-de.yaml" in w and "left out of the de page" in w for w in left)
     assert any("safetyConsideration" in w for w in left)
     assert (variant / "build" / "product" / "page-de.jsonld").is_file()
@@ -175,19 +180,55 @@ def test_cli_writes_jsonld_snippet_and_page(built: Path, tmp_path: Path) -> None
                      "l-glutamine-500g.snippet.html"]
 
 
+def _visible(page_html: str) -> str:
+    """The text a reader of the page sees: the body without tags, entities decoded."""
+    from html import unescape
+    body = page_html.split("<body>", 1)[1]
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
 def test_the_page_shows_what_the_markup_says(built: Path) -> None:
-    from html import escape
+    """Every value of the markup a customer should see is on the page, localised: the price as
+    Dutch writes it, the availability in Dutch, whole sentences of the monograph."""
     page = _page(built, built / EXAMPLE)
-    body = page.page.split("<body>", 1)[1]
+    seen = _visible(page.page)
     document = page.document
     intake = document["recommendedIntake"]
     safety = document.get("safetyConsideration", [])
-    shown = [document["name"], document["offers"]["price"], "5-10 g per dag",
+    shown = [document["name"], "€ 24,95", "Op voorraad", "5-10 g per dag",
+             "31 december 2027", "Nederland",
              *(i["description"] for i in (intake if isinstance(intake, list) else [intake])),
              *(safety if isinstance(safety, list) else [safety])]
     for visible in shown:
-        assert escape(visible) in body
-    assert 'href="https://w3id.org/monokg/monograph/' in body
+        assert visible in seen, visible
+    for raw in ("InStock", "EUR", "24.95", "NewCondition", "FreeReturn", "ReturnByMail"):
+        assert raw not in seen, raw
+    assert 'href="https://w3id.org/monokg/monograph/' in page.page
+    assert page.notes == []
+
+
+def test_texts_are_whole_sentences_shown_once(built: Path) -> None:
+    """A Dutch page shows the source's sentences, never a quote's fragment; the sentence of
+    several claims appears once, and Bronnen links once per sentence."""
+    page = _page(built, built / EXAMPLE)
+    document = page.document
+    safety = document["safetyConsideration"]
+    intake = document["recommendedIntake"]
+    texts = safety + [i["description"] for i in intake]
+    assert texts and all(t[0].isupper() and t.rstrip(")").endswith((".", "!", "?"))
+                         for t in texts)
+    assert all("\n" not in t and "  " not in t for t in texts)
+    # the issue's fragments, now inside whole sentences
+    for fragment in ("het natriumzout van glutaminezuur",
+                     "meng daarom geen glutamine met hete dranken",
+                     "resulteerde niet in afwijkende ammoniakspiegels"):
+        assert fragment not in texts
+        assert any(fragment in t for t in texts), fragment
+    claims = [w for w in document["subjectOf"] if w.get("@type") == "Claim"]
+    assert len({c["text"] for c in claims}) < len(claims)  # several claims share a sentence
+    links = re.findall(r'<a class="claim" href="([^"]+)">([^<]+)</a>', page.page)
+    assert len(links) == len({c["text"] for c in claims})
+    assert len({text for _, text in links}) == len(links)
 
 
 # ------------------------------------------------------------------------- the claims policy
@@ -200,7 +241,7 @@ def test_no_dose_claim_still_gives_valid_jsonld(built: Path) -> None:
     from monokg.check.product import check_product_page
     from monokg.curate.products import load_product, load_product_kit
     from monokg.model.config import load_publication
-    from monokg.surfaces.products import load_published
+    from monokg.surfaces.products import load_published, source_sentences
 
     paths = ProjectPaths(built)
     publication = load_publication(paths.config)
@@ -212,19 +253,20 @@ def test_no_dose_claim_still_gives_valid_jsonld(built: Path) -> None:
     assert doses, "the fixture should have dose claims to take out"
     for claim in doses:
         graph.remove((claim, None, None))
-    product = load_product(built / EXAMPLE, kit.currencies, kit.availabilities)
-    page = to_product_page(graph, ontology, product, kit.policy, publication, kit.context)
+    product = load_product(built / EXAMPLE, kit)
+    page = to_product_page(graph, ontology, product, kit.policy, publication, kit.context,
+                           source_sentences(paths, product.monograph))
     assert "recommendedIntake" not in page.document and "maximumIntake" not in page.document
     assert "Dosage" not in " ".join(_claim_kinds(page.document))
     assert page.document["offers"]["price"] == "24.95"
-    assert check_product_page(page, kit) == []
+    assert [f for f in check_product_page(page, kit) if f.severity == "Violation"] == []
 
 
 def test_indications_stay_off_the_page_by_default(variant: Path) -> None:
     page = _page(variant, variant / EXAMPLE)
     assert "IndicationClaim" not in _claim_kinds(page.document)
     assert "chronische infecties" not in page.page
-    assert "description" not in page.document
+    assert page.document["description"] == page.product.description  # no disclaimer
 
 
 def test_the_flag_includes_indications_and_says_so(variant: Path, tmp_path: Path) -> None:
@@ -235,9 +277,13 @@ def test_the_flag_includes_indications_and_says_so(variant: Path, tmp_path: Path
     assert "informational" in result.stderr
     document = json.loads((tmp_path / "l-glutamine-500g.jsonld").read_text(encoding="utf-8"))
     assert "IndicationClaim" in _claim_kinds(document)
-    assert document["description"].startswith("Informatief en niet-commercieel")
+    assert any(d.startswith("Informatief en niet-commercieel") for d in document["description"])
     page = (tmp_path / "l-glutamine-500g.html").read_text(encoding="utf-8").split("<body>")[1]
-    assert "Informatief en niet-commercieel" in page and "chronische infecties" in page
+    assert "Informatief en niet-commercieel" in page and 'class="indications"' in page
+    # the test indication quotes a bullet ("• chronische infecties"): no whole sentence, and no
+    # Dutch statement, so it is left out and said
+    assert "chronische infecties" not in page
+    assert "only part of a sentence" in result.stderr
     check = CliRunner().invoke(main, ["validate", "--root", str(variant), "--product",
                                       str(tmp_path / "l-glutamine-500g.jsonld")])
     assert check.exit_code == 0, check.output
@@ -271,41 +317,38 @@ def test_policy_is_data(variant: Path) -> None:
         policy.write_text(original, encoding="utf-8")
 
 
-def test_a_page_without_words_in_its_language_leaves_out_what_needs_them(variant: Path,
-                                                                          tmp_path: Path) -> None:
-    """With the policy's words for the page language removed, the claim texts stay, but the
-    indications (which need the disclaimer) and the dose frequencies are left out and said."""
-    policy = ProjectPaths(variant).product_policy
-    original = policy.read_text(encoding="utf-8")
-    product = _product_file(tmp_path, "words-en", language="en")
-    with_words = _page(variant, product, flag=True)
-    texts = yaml.safe_load(original)["texts"]
-    assert with_words.left_out == [] and "en" in texts
-    try:
-        policy.write_text(original.replace("\n  en:\n", "\n  en-x-moved:\n").replace(
-            "fallback_texts: en", "fallback_texts: en-x-moved"), encoding="utf-8")
-        page = _page(variant, product, flag=True)
-    finally:
-        policy.write_text(original, encoding="utf-8")
+def test_a_page_without_words_in_its_language_leaves_out_what_needs_them(
+        variant: Path, tmp_path: Path) -> None:
+    """A page in a language with claim texts but no language file (the graph given French
+    statements, in memory): the claim texts stay, the indications (which need the disclaimer)
+    and dose frequencies are left out of the JSON-LD and said; the HTML page falls back to
+    English words and says so."""
+    from monokg.assemble.product import to_product_page
+    from monokg.curate.language import language_file, load_language
+    from monokg.curate.products import load_product, load_product_kit
+    from monokg.model.config import load_publication
+    from monokg.surfaces.products import load_published
+
+    assert language_file("fr") is None
+    paths = ProjectPaths(variant)
+    publication = load_publication(paths.config)
+    kit = load_product_kit(paths, publication)
+    graph, ontology = load_published(paths, publication)
+    statement = URIRef(kit.mkg + "statement")
+    for claim, text in list(graph.subject_objects(statement)):
+        graph.add((claim, statement, Literal(f"[fr] {text}", lang="fr")))
+    product = load_product(_product_file(tmp_path, "words-fr", language="fr"), kit)
+    page = to_product_page(graph, ontology, product, kit.policy, publication, kit.context, {},
+                           include_flagged=True)
     left = dict(page.left_out)
     assert set(left) == {"subjectOf", "frequency"}
-    assert all("no page words in en" in why for why in left.values())
-    assert "IndicationClaim" in _claim_kinds(with_words.document)
+    assert all("no language file gives page words in fr" in why for why in left.values())
     assert "IndicationClaim" not in _claim_kinds(page.document)
     assert "DosageClaim" in _claim_kinds(page.document)
-    assert texts["en"]["disclaimer"] not in json.dumps(page.document)
-
-
-def test_the_fallback_words_must_be_a_language_of_the_texts(tmp_path: Path) -> None:
-    from monokg.curate.products import load_policy
-    from monokg.model.errors import InputError
-    shipped = (Path(__file__).resolve().parents[1] / "data/policy/product-claims.yaml")
-    moved = tmp_path / "product-claims.yaml"
-    fallback = yaml.safe_load(shipped.read_text(encoding="utf-8"))["fallback_texts"]
-    moved.write_text(shipped.read_text(encoding="utf-8").replace(
-        f"fallback_texts: {fallback}", "fallback_texts: x-none"), encoding="utf-8")
-    with pytest.raises(InputError, match="fallback_texts"):
-        load_policy(moved)
+    assert load_language("en").product_page["disclaimer"] not in json.dumps(page.document)
+    assert page.notes and "no product-page words for 'fr'" in page.notes[0]
+    assert '<html lang="fr">' in page.page and "Safety" in _visible(page.page)
+    assert "€24.95" in _visible(page.page) or "24,95" in _visible(page.page)
 
 
 @pytest.mark.parametrize("kind, relation, qualifiers, topic, default, flagged", [
@@ -451,6 +494,26 @@ def test_bcp47_syntax(tag: str, ok: bool) -> None:
     ({"language": "nl_NL"}, "language", "nl-NL"),
     ({"language": "nederlands"}, "language", "pt-BR"),
     ({"availability": "Available"}, "availability", "InStock"),
+    ({"image": "javascript:alert(1)"}, "image", "https://shop.example/img"),
+    ({"image": ["https://shop.example/a.png", "data:image/png;base64,iVBORw0KGgo="]}, "image",
+     "address of the picture"),
+    ({"image": "ftp://shop.example/a.png"}, "image", "address of the picture"),
+    ({"image": None}, "image", "merchant listing"),
+    ({"price": "-1.00"}, "price", "the amount the customer pays"),
+    ({"price": "24.955"}, "price", "round it to 2 decimal(s)"),
+    ({"price_valid_until": "2020-01-31"}, "price_valid_until", "after the release date"),
+    ({"price_valid_until": "soon"}, "price_valid_until", "YYYY-MM-DD"),
+    ({"item_condition": "Mint"}, "item_condition", "NewCondition"),
+    ({"returns": {"country": "XX", "days": 30, "method": "ReturnByMail", "fees": "FreeReturn"}},
+     "returns.country", "two capital letters"),
+    ({"returns": {"country": "NLD", "days": 30, "method": "ReturnByMail",
+                  "fees": "FreeReturn"}}, "returns.country", "e.g. NL"),
+    ({"returns": {"country": "NL", "days": 30, "method": "ByPigeon", "fees": "FreeReturn"}},
+     "returns.method", "ReturnByMail"),
+    ({"shipping": {"country": "NL", "rate": "4.955", "handling_days": [0, 1],
+                   "transit_days": [1, 2]}}, "shipping.rate", "round it"),
+    ({"shipping": {"country": "NL", "rate": "4.95", "handling_days": [2, 1],
+                   "transit_days": [1, 2]}}, "shipping.handling_days", "[min, max]"),
 ])
 def test_bad_product_files_are_refused(built: Path, tmp_path: Path, changes: dict,
                                        field: str, fix: str) -> None:
@@ -462,8 +525,10 @@ def test_bad_product_files_are_refused(built: Path, tmp_path: Path, changes: dic
     assert match, result.stderr
     line = int(match.group(1))
     text_lines = path.read_text(encoding="utf-8").splitlines()
-    if field in changes and changes[field] is not None:
-        assert text_lines[line - 1].startswith(f"{field}:")
+    top = field.split(".")[0]
+    if top in changes and changes[top] is not None and not isinstance(changes[top], list):
+        # the line of the field itself, nested ones included (country: under returns:)
+        assert text_lines[line - 1].lstrip().startswith(f"{field.rsplit('.', 1)[-1]}:")
     assert "fix:" in result.stderr and fix in result.stderr
 
 
@@ -521,12 +586,14 @@ def test_a_page_in_a_language_the_graph_lacks_says_what_it_leaves_out(built: Pat
 
 def test_a_regional_tag_uses_the_texts_of_its_language(built: Path, tmp_path: Path) -> None:
     """A page in nl-BE or en-GB shows the texts the graph has in nl or en, and leaves out
-    nothing the plain tag's page shows."""
+    nothing the plain tag's page shows (a source-language page leaves out only the claims whose
+    source text is no whole sentence)."""
     for lang in sorted(_text_languages(built)):
         plain = _page(built, _product_file(tmp_path, f"plain-{lang}", language=lang))
         regional = _page(built, _product_file(tmp_path, f"regional-{lang}",
                                               language=f"{lang}-x-shop"))
-        assert regional.left_out == plain.left_out == []
+        assert regional.left_out == plain.left_out
+        assert all("only part of a sentence" in why for _, why in plain.left_out)
         assert _claim_kinds(regional.document) == _claim_kinds(plain.document) != set()
         claims = [w for w in regional.document["subjectOf"] if w.get("@type") == "Claim"]
         assert {c["inLanguage"] for c in claims} == {lang}
@@ -561,3 +628,33 @@ def test_gtin_and_price_come_from_the_product_file_only(built: Path, tmp_path: P
     document = _page(built, path).document
     assert document["gtin"] == "96385074" and document["offers"]["price"] == "9.5"
     assert document["@id"] == "https://other.example/x#product"
+
+
+def test_check_lists_what_google_recommends_and_the_page_lacks(built: Path) -> None:
+    """`product-page --check`: the example gives everything a product file can give, so only
+    ratings and reviews are missing; it conforms (exit 0) and prints no JSON-LD."""
+    result = CliRunner().invoke(main, ["product-page", str(built / EXAMPLE), "--root",
+                                       str(built), "--check"])
+    assert result.exit_code == 0, result.output
+    warned = re.findall(r"warning: (\S+): Google's (.+) recommend", result.stderr)
+    assert {path for path, _ in warned} == {"aggregateRating", "review"}
+    assert all("merchant listing" in features for _, features in warned)
+    assert result.stdout.startswith("conforms:") and "@context" not in result.stdout
+
+
+def test_validate_lists_googles_missing_properties(tmp_path: Path) -> None:
+    """A shop's JSON-LD without an image still gets a product snippet (exit 0), but is told it
+    is not eligible for a merchant listing, and which recommended properties it lacks."""
+    result = CliRunner().invoke(main, ["validate", "--product", str(_shop_jsonld(tmp_path, SHOP))])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"not eligible for Google's rich result: Google's merchant listing "
+                     r"\(https://developers\.google\.com/\S+\) requires image", result.stderr)
+    for recommended in ("sku", "brand", "availability", "shippingDetails",
+                        "hasMerchantReturnPolicy", "priceValidUntil"):
+        assert re.search(rf"recommends? {recommended}\b", result.stderr), recommended
+    without_price = {**SHOP, "offers": {"@type": "Offer", "@id": "https://s.example/p#o",
+                                        "priceCurrency": "EUR"}}
+    result = CliRunner().invoke(main, ["validate", "--product",
+                                       str(_shop_jsonld(tmp_path, without_price))])
+    assert result.exit_code == 1
+    assert "Google's product snippet" in result.stderr and "requires price" in result.stderr

@@ -422,19 +422,29 @@ def _validate_product(product: Path | None, files: tuple[Path, ...], root: Path 
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write <slug>.jsonld, <slug>.snippet.html and <slug>.html here "
               "(default: print the JSON-LD).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Only check: list what Google recommends and the page lacks (stderr); "
+              "exit 1 if the page does not conform.")
 @root_option
 @lang_option
 @_fail_cleanly
 def product_page(product_file: Path, include_indications: bool, out_dir: Path | None,
-                 root: Path | None, lang: str) -> None:
+                 check_only: bool, root: Path | None, lang: str) -> None:
     """Make a product page's schema.org JSON-LD from the built graph and a product file."""
     from monokg.assemble.product import to_text
     from monokg.publish.product import write_page_files
-    from monokg.surfaces.products import make_product_page
-    page = make_product_page(_paths(root), product_file, include_indications, lang)
+    from monokg.surfaces.products import check_product
+    page, warnings = check_product(_paths(root), product_file, include_indications, lang)
     for name, why in page.left_out:
         click.echo(f"note: left out of the {page.product.language} page: {name}: {why}",
                    err=True)
+    for note in page.notes:
+        click.echo(f"note: {note}", err=True)
+    if check_only:
+        for finding in warnings:
+            click.echo(f"warning: {finding.path}: {finding.message}", err=True)
+        click.echo(f"conforms: {product_file} ({len(warnings)} warning(s))")
+        return
     if include_indications:
         click.echo("note: informational, non-commercial page: indications and disease-related "
                    "claims allowed; if any is shown, the page carries the disclaimer", err=True)

@@ -6,14 +6,27 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
 from pyld import jsonld
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from monokg.curate.products import CONTEXT_URL, Policy, Product, S, lookup
+from monokg.curate.language import LANGUAGES_DIR
+from monokg.curate.products import (
+    CONTEXT_URL,
+    Policy,
+    Product,
+    S,
+    fallback_words,
+    locale_of,
+    lookup,
+    page_words,
+)
 from monokg.model.config import Publication
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DCTERMS, MESH, MKG, OBO, QUDT, RDF, RDFS, SKOS, XSD
@@ -30,6 +43,8 @@ class _Claim:
     text: Literal | None
     topic: str | None
     dose: URIRef | None
+    #: the source's only text for it in the page language is no whole sentence
+    fragment: bool = False
 
 
 def _local(iri: object, namespace: str) -> str:
@@ -53,9 +68,16 @@ def _text(graph: Graph, node: URIRef, tag: str, *props: URIRef) -> str | None:
 
 
 def _claims(graph: Graph, ontology: Graph, mkg: Namespace, monograph: URIRef, lang: str,
-            policy: Policy) -> list[_Claim]:
-    """The monograph's claims with kind, topic and text in the page language (the curator's
-    statement or the quote, whichever is in that language; None if neither), in IRI order."""
+            policy: Policy, sentences: dict[str, str | None]) -> list[_Claim]:
+    """The monograph's claims with kind, topic and text in the page language, in IRI order.
+
+    On a page in the source's language the text is the whole sentence(s) the quote lies in
+    (``sentences``, by claim id); where those are no whole sentence, the curator's statement if
+    it is in that language, else none (``fragment``). On a page in another language it is the
+    statement in that language, or none."""
+    source = graph.value(monograph, DCTERMS.language)
+    source_lang = str(source).rsplit("/", 1)[-1] if source is not None else ""
+    in_source = bool(source_lang) and lookup([source_lang], lang) is not None
     kinds = {c for c in ontology.transitive_subjects(RDFS.subClassOf, mkg.Claim)
              if c != mkg.Claim}
     found = []
@@ -68,10 +90,18 @@ def _claims(graph: Graph, ontology: Graph, mkg: Namespace, monograph: URIRef, la
         qualifiers = {_local(p, str(mkg)) for p, _ in graph.predicate_objects(claim)}
         if policy.omit_with_curator_note and "curatorNote" in qualifiers:
             continue
-        text = _literal(graph, claim, lang, mkg.statement, RDFS.label)
+        claim_id = claim.rsplit("/", 1)[-1]
+        fragment = False
+        if in_source and claim_id in sentences:
+            sentence = sentences[claim_id]
+            text = (Literal(sentence, lang=source_lang) if sentence is not None
+                    else _literal(graph, claim, lang, mkg.statement))
+            fragment = text is None
+        else:
+            text = _literal(graph, claim, lang, mkg.statement, RDFS.label)
         dose = graph.value(claim, mkg.dose)
         found.append(_Claim(claim, kind, relation, text, policy.topic(kind, relation, qualifiers),
-                            dose if isinstance(dose, URIRef) else None))
+                            dose if isinstance(dose, URIRef) else None, fragment))
     return found
 
 
@@ -107,9 +137,9 @@ def _dose_schedule(graph: Graph, ontology: Graph, mkg: Namespace, out: Graph, no
     elif words is None:
         left_out.add("doseValue")
     elif high is not None:
-        text = words["up_to"].format(value=_fmt(high))
+        text = words["up_to"].format(n=_fmt(high))
     elif low is not None:
-        text = words["at_least"].format(value=_fmt(low))
+        text = words["at_least"].format(n=_fmt(low))
     if text is not None:
         qv = URIRef(f"{node}-value")
         out.add((node, S.doseValue, qv))
@@ -170,15 +200,70 @@ def _substance_codes(graph: Graph, substance: URIRef) -> list[tuple[str, str, UR
     return sorted(set(codes))
 
 
+def _offer(out: Graph, product: Product, offer: URIRef) -> None:
+    """The offer as the product file gives it: price, availability, condition, how long the
+    price holds, shipping and the return policy."""
+    out.add((offer, RDF.type, S.Offer))
+    out.add((offer, S.price, Literal(product.price)))
+    out.add((offer, S.priceCurrency, Literal(product.currency)))
+    out.add((offer, S.availability, S[product.availability]))
+    out.add((offer, S.url, URIRef(product.url)))
+    # The official context types priceValidUntil and merchantReturnDays as schema:Date, so
+    # that is what any JSON-LD using it means, and what compacts to a plain value.
+    if product.price_valid_until:
+        out.add((offer, S.priceValidUntil, Literal(product.price_valid_until,
+                                                   datatype=S.Date)))
+    if product.item_condition:
+        out.add((offer, S.itemCondition, S[product.item_condition]))
+    ship = product.shipping
+    if ship is not None:
+        node = URIRef(product.url + "#shipping")
+        out.add((offer, S.shippingDetails, node))
+        out.add((node, RDF.type, S.OfferShippingDetails))
+        rate, region = URIRef(product.url + "#shipping-rate"), URIRef(
+            product.url + "#shipping-destination")
+        out.add((node, S.shippingRate, rate))
+        out.add((rate, RDF.type, S.MonetaryAmount))
+        out.add((rate, S.value, _number(Decimal(ship.rate))))
+        out.add((rate, S.currency, Literal(product.currency)))
+        out.add((node, S.shippingDestination, region))
+        out.add((region, RDF.type, S.DefinedRegion))
+        out.add((region, S.addressCountry, Literal(ship.country)))
+        time = URIRef(product.url + "#delivery-time")
+        out.add((node, S.deliveryTime, time))
+        out.add((time, RDF.type, S.ShippingDeliveryTime))
+        for prop, (low, high) in (("handlingTime", ship.handling_days),
+                                  ("transitTime", ship.transit_days)):
+            days = URIRef(f"{product.url}#{prop}")
+            out.add((time, S[prop], days))
+            out.add((days, RDF.type, S.QuantitativeValue))
+            out.add((days, S.minValue, _number(Decimal(low))))
+            out.add((days, S.maxValue, _number(Decimal(high))))
+            out.add((days, S.unitCode, Literal("DAY")))
+    returns = product.returns
+    if returns is not None:
+        node = URIRef(product.url + "#return-policy")
+        out.add((offer, S.hasMerchantReturnPolicy, node))
+        out.add((node, RDF.type, S.MerchantReturnPolicy))
+        out.add((node, S.applicableCountry, Literal(returns.country)))
+        out.add((node, S.returnPolicyCategory, S.MerchantReturnFiniteReturnWindow))
+        out.add((node, S.merchantReturnDays, Literal(str(returns.days), datatype=S.Date)))
+        out.add((node, S.returnMethod, S[returns.method]))
+        out.add((node, S.returnFees, S[returns.fees]))
+
+
 def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Policy,
-                     publication: Publication, include_flagged: bool = False) -> Graph:
+                     publication: Publication, sentences: dict[str, str | None],
+                     include_flagged: bool = False) -> Graph:
     """The schema.org graph a product page publishes (http://schema.org/ terms, no blank nodes).
 
-    ``graph`` and ``ontology`` are as published (rebased under the publication base).
+    ``graph`` and ``ontology`` are as published (rebased under the publication base);
+    ``sentences`` maps claim ids to the whole source sentence(s) of their quotes (None: no
+    whole sentence), from ``claim_sentences``.
     """
     mkg = Namespace(str(publication.rebase_term(URIRef(str(MKG)))))
     lang = product.language
-    words = policy.words(lang)
+    words = page_words(lang)
     monograph = publication.iri(f"monograph/{product.monograph}")
     if (monograph, RDF.type, mkg.Monograph) not in graph:
         raise InputError(f"field 'monograph': no monograph {product.monograph!r} in the graph",
@@ -196,11 +281,13 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
     out.add((brand, RDF.type, S.Brand))
     out.add((brand, S.name, Literal(product.brand)))
     out.add((item, S.offers, offer))
-    out.add((offer, RDF.type, S.Offer))
-    out.add((offer, S.price, Literal(product.price)))
-    out.add((offer, S.priceCurrency, Literal(product.currency)))
-    out.add((offer, S.availability, S[product.availability]))
-    out.add((offer, S.url, page))
+    _offer(out, product, offer)
+    for image in product.images:
+        out.add((item, S.image, URIRef(image)))
+    if product.description:
+        out.add((item, S.description, Literal(product.description)))
+    if product.sku:
+        out.add((item, S.sku, Literal(product.sku)))
     out.add((item, S.mainEntityOfPage, page))
     out.add((page, RDF.type, S.ItemPage))
     out.add((page, S.inLanguage, Literal(product.language)))
@@ -236,7 +323,8 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
     # schema.org property -> how many values the page leaves out for want of a text, and of words
     no_text: Counter[str] = Counter()
     no_words: Counter[str] = Counter()
-    claims = _claims(graph, ontology, mkg, monograph, lang, policy)
+    fragments: Counter[str] = Counter()
+    claims = _claims(graph, ontology, mkg, monograph, lang, policy, sentences)
     for claim in claims:
         if not policy.admits(claim.topic, include_flagged):
             continue
@@ -244,8 +332,9 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
                      if claim.topic == "dose" and claim.dose is not None else "")
         prop = policy.dose_kinds.get(dose_kind)
         if claim.text is None:
-            no_text["subjectOf"] += 1
-            no_text.update(["safetyConsideration"] if claim.topic in ("safety", "handling")
+            missing = fragments if claim.fragment else no_text
+            missing["subjectOf"] += 1
+            missing.update(["safetyConsideration"] if claim.topic in ("safety", "handling")
                            else [prop] if prop else [])
             continue
         if claim.topic not in policy.allowed and words is None:
@@ -279,10 +368,15 @@ def to_product_graph(graph: Graph, ontology: Graph, product: Product, policy: Po
                   for v in graph.objects(c.iri, p) if isinstance(v, Literal) and v.language})
     reasons = {name: f"{n} value(s): the graph has no text in {lang} for them (it has "
                f"{', '.join(has) or 'none'})" for name, n in no_text.items()}
+    for name, n in fragments.items():
+        reasons[name] = "; ".join(filter(None, (reasons.get(name), (
+            f"{n} value(s): the source's text for them is only part of a sentence (a list "
+            f"item or heading), and they have no statement in {lang}"))))
     for name, n in no_words.items():
         reasons[name] = "; ".join(filter(None, (reasons.get(name), (
-            f"{n} value(s): the claims policy (texts) has no page words in {lang}, or the "
-            f"ontology no label in {lang}"))))
+            f"{n} value(s): no language file gives page words in {lang} "
+            f"({LANGUAGES_DIR.name}/<tag>.yaml: product_page), or the ontology no label in "
+            f"{lang}"))))
     for name, reason in sorted(reasons.items()):
         node = URIRef(f"{product.url}#left-out-{name}")
         out.add((page, mkg.leftOut, node))
@@ -348,9 +442,11 @@ def to_snippet(document: dict[str, Any]) -> str:
     """A <script type="application/ld+json"> element no string of the data can break out of.
 
     '<', '>' and '&' become JSON escapes, which every JSON(-LD) parser reads back unchanged, so
-    neither '</script>' nor '<!--' can appear in the element's text.
+    neither '</script>' nor '<!--' can appear in the element's text. So does every character
+    beyond ASCII: the snippet reads the same in a shop's page of any encoding, and opened alone
+    (a file without a charset is read as windows-1252).
     """
-    text = to_text(document).rstrip("\n")
+    text = json.dumps(document, ensure_ascii=True, indent=1, sort_keys=True)
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return f'<script type="application/ld+json">\n{text}\n</script>\n'
 
@@ -359,18 +455,40 @@ def _values(graph: Graph, node: URIRef, prop: URIRef) -> list[str]:
     return sorted(str(v) for v in graph.objects(node, prop))
 
 
+def _words(tag: str) -> tuple[dict[str, str], list[str]]:
+    """The HTML page's words in ``tag``, else English, with a note saying so."""
+    words = page_words(tag)
+    if words is not None:
+        return words, []
+    return fallback_words(), [(
+        f"no product-page words for {tag!r} in {LANGUAGES_DIR.name}/: the HTML page uses "
+        f"English words (add {LANGUAGES_DIR.name}/{tag.split('-')[0].lower()}.yaml with "
+        "'product_page:' to translate them)")]
+
+
+def _number_text(value: object, locale: Any) -> str:
+    """A dose amount as the page's language writes numbers (0,5 in Dutch)."""
+    if isinstance(value, Literal) and value.datatype in (XSD.integer, XSD.double):
+        return format_decimal(Decimal(str(value)).normalize(), locale=locale)
+    return str(value)
+
+
 def to_page(product: Product, product_graph: Graph, snippet: str, policy: Policy,
-            mkg: str) -> str:
+            mkg: str) -> tuple[str, list[str]]:
     """A complete example product page whose visible content matches its markup (template
-    ``product.html``)."""
+    ``product.html``), in the page's language: prices, dates and numbers by CLDR (Babel), words
+    from the language files. Returns the page and notes (words that fell back to English)."""
     g, item = product_graph, URIRef(product.url + "#product")
+    w, notes = _words(product.language)
+    locale = locale_of(product.language)
     codes = ", ".join(f"{g.value(c, S.codingSystem)} {g.value(c, S.codeValue)}"
                       for c in sorted(g.objects(item, S.code), key=str))
     doses = []
     for node in sorted(set(g.objects(item, S.recommendedIntake))
                        | set(g.objects(item, S.maximumIntake)), key=str):
         value = g.value(node, S.doseValue)
-        amount = str(g.value(value, S.name) or value)
+        amount = str(g.value(value, S.name)) if g.value(value, S.name) is not None \
+            else _number_text(value, locale)
         line = " ".join(str(x) for x in (amount, g.value(node, S.doseUnit) or "",
                                          g.value(node, S.frequency) or "") if str(x))
         doses.append((line, str(g.value(node, S.description))))
@@ -379,19 +497,53 @@ def to_page(product: Product, product_graph: Graph, snippet: str, policy: Policy
     # Claims whose kind is outside the default policy are shown apart, under the disclaimer.
     flagged = [c for c in claims if policy.kinds.get(str(g.value(c, S.additionalType)).rsplit(
         "/", 1)[-1].removesuffix("Claim")) not in policy.allowed]
-    return environment().get_template("product.html").render(
-        product=product, w=policy.page_words(product.language),
+    # One link per sentence: several claims drawn from one sentence show it once.
+    sentences: dict[str, str] = {}
+    for claim in claims:
+        sentences.setdefault(str(g.value(claim, S.text)), str(claim))
+    offer = URIRef(product.url + "#offer")
+    valid = g.value(offer, S.priceValidUntil)
+    country_names = locale.territories
+    shipping = returns = None
+    if product.shipping is not None:
+        ship = product.shipping
+        rate = (w["free_shipping"] if Decimal(ship.rate) == 0 else
+                format_currency(Decimal(ship.rate), product.currency, locale=locale))
+        shipping = w["shipping"].format(
+            country=country_names.get(ship.country, ship.country), rate=rate,
+            min=ship.handling_days[0] + ship.transit_days[0],
+            max=ship.handling_days[1] + ship.transit_days[1])
+    if product.returns is not None:
+        ret = product.returns
+        returns = (w["returns"].format(days=ret.days,
+                                       country=country_names.get(ret.country, ret.country))
+                   + f", {w[ret.fees]}, {w[ret.method]}")
+    descriptions = _values(g, item, S.description)
+    page = environment().get_template("product.html").render(
+        product=product, w=w,
         left_out=left_out(product_graph, product, mkg),
         # The one fragment not escaped here: to_snippet made it, JSON-escaped so that no text
         # of the data can end the script element.
         snippet=Markup(snippet),
+        price=format_currency(Decimal(product.price), product.currency, locale=locale),
+        availability=w[product.availability],
+        in_stock=product.availability in ("InStock", "LimitedAvailability", "OnlineOnly",
+                                          "InStoreOnly"),
+        valid_until=(w["price_valid_until"].format(date=format_date(
+            date.fromisoformat(str(valid)), format="long", locale=locale))
+            if valid is not None else None),
+        condition=w[product.item_condition] if product.item_condition else None,
+        shipping=shipping, returns=returns,
+        images=[(url, w["image"].format(name=product.name)) for url in product.images],
         ingredients=[(name, codes) for name in _values(g, item, S.activeIngredient)],
-        descriptions=_values(g, item, S.description), doses=doses,
+        description=product.description,
+        disclaimers=[d for d in descriptions if d != product.description], doses=doses,
         safety=_values(g, item, S.safetyConsideration),
-        indications=[str(g.value(c, S.text)) for c in flagged],
+        indications=sorted({str(g.value(c, S.text)) for c in flagged}),
         works=[(str(work), str(g.value(work, S.name) or work))
                for work in sorted(set(g.objects(item, S.subjectOf)) - set(claims), key=str)],
-        claims=[(str(c), str(g.value(c, S.text))) for c in claims])
+        sentences=sorted((href, text) for text, href in sentences.items()))
+    return page, notes
 
 
 @dataclass
@@ -406,16 +558,20 @@ class ProductPage:
     #: (schema.org property, why) for each field left out, e.g. for want of a text in the
     #: page's language; also in the JSON-LD, as mkg:leftOut of the page.
     left_out: list[tuple[str, str]]
+    #: what the HTML page had to do without (words in its language), for stderr
+    notes: list[str]
 
 
 def to_product_page(graph: Graph, ontology: Graph, product: Product, policy: Policy,
                     publication: Publication, context: dict[str, Any],
+                    sentences: dict[str, str | None],
                     include_flagged: bool = False) -> ProductPage:
     """Project, frame, escape and lay out one product page."""
-    meant = to_product_graph(graph, ontology, product, policy, publication, include_flagged)
+    meant = to_product_graph(graph, ontology, product, policy, publication, sentences,
+                             include_flagged)
     document = to_jsonld(meant, context)
     snippet = to_snippet(document)
     mkg = str(publication.rebase_term(URIRef(str(MKG))))
-    return ProductPage(product, meant, document, snippet,
-                       to_page(product, meant, snippet, policy, mkg),
-                       left_out(meant, product, mkg))
+    page, notes = to_page(product, meant, snippet, policy, mkg)
+    return ProductPage(product, meant, document, snippet, page, left_out(meant, product, mkg),
+                       notes)

@@ -29,7 +29,7 @@ from monokg.curate.dataset import load_description
 from monokg.curate.draft import open_drafts
 from monokg.curate.language import FALLBACK, LANGUAGES_DIR, cue_triples
 from monokg.curate.mappings import load_local_concepts
-from monokg.curate.products import ProductKit, load_product, load_product_kit
+from monokg.curate.products import ProductKit, claim_sentences, load_product, load_product_kit
 from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.cache import Cache, files_digest
 from monokg.model.config import Publication, load_publication
@@ -107,13 +107,15 @@ class Release:
         ontology = self.publication.rebase(self.ontology)
         graphs: dict[str, Graph] = {}
         pages = []
+        sentences = {m.id: claim_sentences(m) for m in self.monographs}
         for file in files:
-            product = load_product(file, kit.currencies, kit.availabilities)
+            product = load_product(file, kit)
             if product.monograph not in graphs:
                 graphs[product.monograph] = self.publication.rebase(
                     self.monograph_graph(product.monograph))
             pages.append(to_product_page(graphs[product.monograph], ontology, product,
-                                         kit.policy, self.publication, kit.context))
+                                         kit.policy, self.publication, kit.context,
+                                         sentences.get(product.monograph, {})))
         return pages
 
     def monograph_graph(self, monograph_id: str) -> Graph:

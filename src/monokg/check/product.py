@@ -22,7 +22,8 @@ from rdflib.term import Node
 from monokg.assemble.product import ProductPage
 from monokg.check.findings import to_findings
 from monokg.check.reference import pyshacl_report
-from monokg.curate.products import Policy, ProductKit
+from monokg.curate.language import known_tags, load_language
+from monokg.curate.products import Policy, ProductKit, RichResults
 from monokg.curate.schemaorg import S, SchemaVocabulary, _http
 from monokg.model.errors import Finding, InputError
 from monokg.rdf.jsonld import from_jsonld
@@ -114,7 +115,8 @@ def check_product_shapes(graph: Graph, shapes: Graph, lang: str = "en") -> list[
 
 def check_policy(graph: Graph, policy: Policy, mkg: str) -> list[Finding]:
     """Claims of kinds outside the default policy appear only under the disclaimer."""
-    disclaimers = {texts["disclaimer"] for texts in policy.texts.values()}
+    disclaimers = {text for tag in known_tags()
+                   if (text := load_language(tag).product_page.get("disclaimer"))}
     findings = []
     for claim, kind in graph.subject_objects(URIRef(S + "additionalType")):
         name = str(kind)[len(mkg):] if str(kind).startswith(mkg) else ""
@@ -134,6 +136,40 @@ def check_policy(graph: Graph, policy: Policy, mkg: str) -> list[Finding]:
                        " unless the page is marked informational (--include-indications)"),
                     "Violation", "claims policy"))
     return sorted(findings, key=lambda f: f.focus)
+
+
+def check_rich_results(graph: Graph, rich: RichResults) -> list[Finding]:
+    """Google's documented required and recommended properties of product rich results
+    (data/policy/rich-results.yaml), on every Product and each of its offers.
+
+    A required property missing for a feature that is the page's last chance at a rich result
+    (``blocking``) is a violation; one missing for another feature is a warning naming the
+    feature the page is not eligible for; a missing recommended property is a warning."""
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for product in set(graph.subjects(RDF.type, URIRef(S + "Product"))):
+        nodes = [("Product", product)] + [("Offer", o) for o in graph.objects(
+            product, URIRef(S + "offers"))]
+        for feature in rich.features:
+            for level, table in (("required", feature.required),
+                                 ("recommended", feature.recommended)):
+                for kind, focus in nodes:
+                    for names in table.get(kind, ()):
+                        if any((focus, URIRef(S + n), None) in graph for n in names.split("|")):
+                            continue
+                        severity = ("Info" if level == "recommended" else
+                                    "Violation" if feature.blocking else "Warning")
+                        key = (str(focus), names.replace("|", " or "), severity)
+                        found.setdefault(key, []).append(
+                            f"{feature.name} ({feature.source})")
+    findings = []
+    for (where, names, severity), features in sorted(found.items()):
+        kind = ("require" if severity != "Info" else "recommend") + (
+            "s" if len(features) == 1 else "")
+        lead = "not eligible for Google's rich result: " if severity == "Warning" else ""
+        findings.append(Finding(where, names, f"{lead}Google's {' and '.join(features)} "
+                                f"{kind} {names}", "Warning" if severity == "Info" else severity,
+                                "Google rich results"))
+    return findings
 
 
 def load_product_jsonld(path: Path, context: dict[str, Any]) -> Graph:
@@ -158,17 +194,17 @@ def load_product_jsonld(path: Path, context: dict[str, Any]) -> Graph:
             "inline context; nothing else is fetched")) from exc
 
 
-def check_product_graph(graph: Graph, vocab: SchemaVocabulary, shapes: Graph, policy: Policy,
-                        mkg: str, lang: str = "en") -> list[Finding]:
-    """All findings for a product page's graph: shapes, schema.org vocabulary, claims policy."""
-    return (check_product_shapes(graph, shapes, lang) + check_schema_terms(graph, vocab)
-            + check_policy(graph, policy, mkg))
+def check_product_graph(graph: Graph, kit: ProductKit, lang: str = "en") -> list[Finding]:
+    """All findings for a product page's graph: shapes, schema.org vocabulary, claims policy,
+    Google's documented product properties."""
+    return (check_product_shapes(graph, kit.shapes, lang)
+            + check_schema_terms(graph, kit.vocabulary)
+            + check_policy(graph, kit.policy, kit.mkg) + check_rich_results(graph, kit.rich))
 
 
 def check_product_page(page: ProductPage, kit: ProductKit, lang: str = "en") -> list[Finding]:
     """Findings for a page we made, including whether its JSON-LD means exactly its graph."""
-    findings = check_product_graph(page.graph, kit.vocabulary, kit.shapes, kit.policy, kit.mkg,
-                                   lang)
+    findings = check_product_graph(page.graph, kit, lang)
     if not isomorphic(from_jsonld(page.document, kit.context), page.graph):
         findings.append(Finding(str(page.product.url), None, "the framed JSON-LD does not "
                                 "expand to the graph it was made from", "Violation", "framing"))

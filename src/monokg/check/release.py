@@ -257,6 +257,9 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
                          "product page")
                  for page in (release.product_pages if publishing else []) for name, why
                  in page.left_out]
+    warnings += [Finding(str(page.product.file), None, note, "Warning", "product page")
+                 for page in (release.product_pages if publishing else [])
+                 for note in page.notes]
     return located(warnings, release)
 
 

@@ -23,7 +23,7 @@ LANGUAGES_DIR = Path(__file__).parent / "languages"
 PACKAGE = Path(__file__).parents[1]
 FALLBACK = "en"
 LANGUAGE_KEYS = {"name", "abbreviations", "hedges", "negations", "changes", "sections", "dose",
-                 "ontology_page", "messages"}
+                 "ontology_page", "product_page", "messages"}
 #: The keys of ``changes``: the direction a word gives the level or state a mention names.
 CHANGES = ("Increase", "Decrease")
 DOSE_PHRASES = ("up_to", "at_least", "per_body_mass", "per_day", "per_period")
@@ -81,6 +81,9 @@ class Language:
     dose: dict[str, str] = field(default_factory=dict)
     #: captions of the ontology's documentation page in this language
     ontology_page: dict[str, str] = field(default_factory=dict)
+    #: words of a shop's product page in this language (labels, availability, dose phrases
+    #: beyond ``dose``); a missing word falls back to English
+    product_page: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
     #: the hedges and sections tables as read, for checks that name a line of the file
     lines: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
@@ -140,6 +143,7 @@ def load_language(tag: str, folder: Path = LANGUAGES_DIR) -> Language:
         raise InputError(f"dose phrase(s) missing: {', '.join(missing)}", path,
                          node.line_of("dose"), fix=f"give all of {', '.join(DOSE_PHRASES)}")
     captions = _mapping(node, "ontology_page", path)
+    shop_words = _mapping(node, "product_page", path)
     messages = _mapping(node, "messages", path)
     return Language(
         tag=tag, file=path, name=text_field(node, "name", path, "the language", tag),
@@ -149,6 +153,8 @@ def load_language(tag: str, folder: Path = LANGUAGES_DIR) -> Language:
                   for k in sections},
         dose={k: text_field(dose, k, path, "a dose phrase") for k in dose},
         ontology_page={k: text_field(captions, k, path, "a caption") for k in captions},
+        product_page={k: text_field(shop_words, k, path, "a product page word")
+                      for k in shop_words},
         messages={k: text_field(messages, k, path, "a message") for k in messages},
         lines={"hedges": table, "sections": sections})
 

@@ -12,15 +12,19 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_precision
 from rdflib import Graph, URIRef
 
-from monokg.curate.language import bcp47_ok
+from monokg.curate.claims import Monograph
+from monokg.curate.language import FALLBACK, bcp47_ok, load_language
 from monokg.curate.schemaorg import SchemaVocabulary, load_schema_vocabulary
 from monokg.curate.yamlio import Node, load_yaml
 from monokg.model.config import Publication
@@ -38,9 +42,40 @@ CONTEXT_FILE = "schemaorgcontext.jsonld"
 #: tab, and the Unicode line and paragraph separators.
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-#: Fields of a product file, each required.
+#: Fields of a product file every product needs.
 PRODUCT_FIELDS = ("monograph", "name", "brand", "gtin", "size", "price", "currency",
                   "availability", "url", "language")
+#: Fields a product file may give (image is required by Google's merchant listing, which the
+#: rich-results data names, so it is checked there).
+OPTIONAL_FIELDS = ("description", "image", "sku", "price_valid_until", "item_condition",
+                   "shipping", "returns")
+SHIPPING_FIELDS = ("country", "rate", "handling_days", "transit_days")
+RETURNS_FIELDS = ("country", "days", "method", "fees")
+#: CLDR territory codes that ISO 3166-1 does not assign (reserved, grouping, user-assigned or
+#: unknown): Babel knows them, a return policy's country cannot be one.
+_NOT_ISO_3166 = frozenset({"AC", "CP", "CQ", "DG", "EA", "IC", "TA", "EU", "EZ", "QO", "UN",
+                           "XA", "XB", "XK", "ZZ"})
+
+
+@dataclass(frozen=True)
+class Shipping:
+    """One shipping offer: destination country, rate in the offer's currency, and the handling
+    and transit time in days (min, max)."""
+
+    country: str
+    rate: str
+    handling_days: tuple[int, int]
+    transit_days: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Returns:
+    """A merchant return policy: country, days to return, method and fees (schema.org names)."""
+
+    country: str
+    days: int
+    method: str
+    fees: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +94,13 @@ class Product:
     availability: str
     url: str
     language: str
+    description: str | None = None
+    images: tuple[str, ...] = ()
+    sku: str | None = None
+    price_valid_until: str | None = None
+    item_condition: str | None = None
+    shipping: Shipping | None = None
+    returns: Returns | None = None
 
 
 @dataclass(frozen=True)
@@ -73,17 +115,6 @@ class Policy:
     disease_qualifiers: frozenset[str]
     omit_with_curator_note: bool
     dose_kinds: dict[str, str]
-    texts: dict[str, dict[str, str]]
-    fallback_texts: str
-
-    def words(self, tag: str) -> dict[str, str] | None:
-        """The page words in the language of ``tag`` (nl-BE finds nl), or None."""
-        found = lookup(self.texts, tag)
-        return None if found is None else self.texts[found]
-
-    def page_words(self, tag: str) -> dict[str, str]:
-        """The words of an HTML page in ``tag``: its own, else the fallback language's."""
-        return self.words(tag) or self.texts[self.fallback_texts]
 
     def topic(self, kind: str, relation: str, qualifiers: set[str]) -> str | None:
         """The topic of a claim; disease-related relations and qualifiers override its kind."""
@@ -99,6 +130,62 @@ class Policy:
         if topic in self.allowed:
             return True
         return include_flagged and topic in self.with_flag
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A Google rich result for products and the schema.org properties its documentation lists
+    as required and recommended, per type (``a|b``: one of them)."""
+
+    name: str
+    source: str
+    blocking: bool
+    required: dict[str, tuple[str, ...]]
+    recommended: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class RichResults:
+    """data/policy/rich-results.yaml: the features, and the product-file field behind each
+    property a product file can give."""
+
+    features: tuple[Feature, ...]
+    fields: dict[str, str]
+
+
+def page_words(tag: str) -> dict[str, str] | None:
+    """The words a product page needs in the language of ``tag``: its language file's dose
+    phrases and product-page words (English for a word the file lacks), or None when no
+    language file gives product-page words for it."""
+    own = load_language(tag)
+    if not own.product_page:
+        return None
+    english = load_language(FALLBACK)
+    return {**english.dose, **english.product_page, **own.dose, **own.product_page}
+
+
+def fallback_words() -> dict[str, str]:
+    """The English words, for the HTML page of a language without any (said on stderr)."""
+    english = load_language(FALLBACK)
+    return {**english.dose, **english.product_page}
+
+
+def locale_of(tag: str) -> Locale:
+    """The CLDR locale of a BCP 47 tag (nl-BE, then nl), else English."""
+    parts = tag.split("-")
+    for n in range(len(parts), 0, -1):
+        try:
+            return Locale.parse("-".join(parts[:n]), sep="-")
+        except (ValueError, UnknownLocaleError):
+            continue
+    return Locale.parse(FALLBACK)
+
+
+def countries() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 country codes (from CLDR, as Babel ships it)."""
+    return frozenset(str(code) for code in Locale.parse(FALLBACK).territories
+                     if len(str(code)) == 2 and str(code).isalpha()
+                     and code not in _NOT_ISO_3166)
 
 
 def gtin_ok(gtin: str) -> bool:
@@ -123,6 +210,34 @@ def lookup(available: Iterable[str], tag: str) -> str | None:
     return None
 
 
+_FRAGMENT_START = re.compile(r"[\W_]*[^\W\d_]")
+_SENTENCE_CLOSE = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def is_sentence(text: str) -> bool:
+    """Whether a text reads as a whole sentence: it starts with a capital letter or a digit
+    (after any quote or bracket) and ends with a full stop, question or exclamation mark."""
+    opening = _FRAGMENT_START.match(text)
+    starts = (opening is not None and opening.group()[-1].isupper()) or text[:1].isdigit()
+    return starts and _SENTENCE_CLOSE.search(text) is not None
+
+
+def claim_sentences(monograph: Monograph) -> dict[str, str | None]:
+    """Claim id -> the whole sentence(s) of the source its quote lies in, joined without the
+    PDF's line breaks; None where those are no whole sentence (a list item, a heading)."""
+    found: dict[str, str | None] = {}
+    for claim in monograph.claims:
+        paragraph = claim.span.paragraph
+        texts = []
+        for a, b in paragraph.sentences():
+            start, end = paragraph.raw_span(a, b)
+            if start < claim.span.end and claim.span.start < end:
+                texts.append(paragraph.text[a:b])
+        text = " ".join(texts)
+        found[claim.id] = text if texts and is_sentence(text) else None
+    return found
+
+
 def load_currencies(path: Path) -> frozenset[str]:
     """The ISO 4217 codes of data/iso4217.tsv."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -130,8 +245,7 @@ def load_currencies(path: Path) -> frozenset[str]:
     return frozenset(row["code"] for row in csv.DictReader(lines, delimiter="\t"))
 
 
-def load_product(path: Path, currencies: frozenset[str],
-                 availabilities: frozenset[str]) -> Product:
+def load_product(path: Path, kit: ProductKit) -> Product:
     """Read and check a product file; every problem names the field, its line and a fix."""
     node = load_yaml(path)
     if not isinstance(node, Node):
@@ -140,52 +254,55 @@ def load_product(path: Path, currencies: frozenset[str],
     slug = path.name.removesuffix(".yaml")
     errors: list[InputError] = []
 
-    def err(field: str, message: str, fix: str) -> None:
-        errors.append(InputError(f"field {field!r}: {message}", path, node.line_of(field),
-                                 fix=fix))
+    def err(field: str, message: str, fix: str, where: Node = node) -> None:
+        errors.append(InputError(f"field {field!r}: {message}", path,
+                                 where.line_of(field.rsplit(".", 1)[-1]), fix=fix))
+
+    def text(field: str, where: Node = node, name: str = "") -> str | None:
+        value = where.get(field)
+        name = name or field
+        if value is None or str(value).strip() == "":
+            return None
+        if isinstance(value, (dict, list)):
+            err(name, "must be a single value", f"write '{field}: <text>'", where)
+        elif not isinstance(value, str):
+            written = where.written.get(field, "")
+            err(name, f"{written!r} is read as a {type(value).__name__}, not as text",
+                f'write it in quotes: {field}: "{written}"', where)
+        elif (odd := _CONTROL.search(value.strip())) is not None:
+            err(name, f"holds the invisible character U+{ord(odd.group()):04X} (a line "
+                "separator or control character, often pasted along with the text)",
+                f"retype '{field}:' as one line of plain text", where)
+        else:
+            return value.strip()
+        return None
 
     values: dict[str, str] = {}
     for field in PRODUCT_FIELDS:
-        value = node.get(field)
-        if value is None or str(value).strip() == "":
+        if node.get(field) is None or str(node.get(field)).strip() == "":
             err(field, "missing", f"add '{field}: ...' (see data/products/ for an example)")
-        elif isinstance(value, (dict, list)):
-            err(field, "must be a single value", f"write '{field}: <text>'")
-        elif not isinstance(value, str):
-            written = node.written.get(field, "")
-            err(field, f"{written!r} is read as a {type(value).__name__}, not as text",
-                f'write it in quotes: {field}: "{written}"')
-        elif (odd := _CONTROL.search(value.strip())) is not None:
-            err(field, f"holds the invisible character U+{ord(odd.group()):04X} (a line "
-                "separator or control character, often pasted along with the text)",
-                f"retype '{field}:' as one line of plain text")
-        else:
-            values[field] = value.strip()
-    unknown = sorted(set(node) - set(PRODUCT_FIELDS))
+        elif (found := text(field)) is not None:
+            values[field] = found
+    unknown = sorted(set(node) - set(PRODUCT_FIELDS) - set(OPTIONAL_FIELDS))
     for field in unknown:
-        err(field, "unknown field", f"use only {', '.join(PRODUCT_FIELDS)}")
+        err(field, "unknown field",
+            f"use only {', '.join(PRODUCT_FIELDS + OPTIONAL_FIELDS)}")
     if not _SLUG.fullmatch(slug):
         errors.append(InputError(f"file name {path.name!r} is no slug", path, fix=(
             "name the file in lowercase letters, digits and hyphens, e.g. l-glutamine-500g.yaml")))
     if "gtin" in values and not gtin_ok(values["gtin"]):
         err("gtin", f"{values['gtin']!r} is not a valid GTIN (8, 12, 13 or 14 digits, last one "
             "the check digit)", "copy the GTIN from the barcode; quote it so leading zeros stay")
-    if "price" in values:
-        try:
-            price = Decimal(values["price"])
-            valid = price.is_finite() and price >= 0 and re.fullmatch(
-                r"[0-9]+(\.[0-9]+)?", values["price"]) is not None
-        except InvalidOperation:
-            valid = False
-        if not valid:
-            err("price", f"{values['price']!r} is not a price", "write digits with a decimal "
-                "point and no currency sign, e.g. price: \"24.95\"")
-    if "currency" in values and values["currency"] not in currencies:
-        err("currency", f"{values['currency']!r} is not an ISO 4217 currency code",
+    currency = values.get("currency")
+    if currency is not None and currency not in kit.currencies:
+        err("currency", f"{currency!r} is not an ISO 4217 currency code",
             "use a three-letter code such as EUR, USD or GBP (list: data/iso4217.tsv)")
-    if "availability" in values and values["availability"] not in availabilities:
+        currency = None
+    if "price" in values:
+        _check_amount(values["price"], currency, "price", err)
+    if "availability" in values and values["availability"] not in kit.availabilities:
         err("availability", f"{values['availability']!r} is not a schema.org ItemAvailability",
-            f"use one of {', '.join(sorted(availabilities))}")
+            f"use one of {', '.join(sorted(kit.availabilities))}")
     if "url" in values and not re.fullmatch(r"https?://[^\s#<>\"]+", values["url"]):
         err("url", f"{values['url']!r} is not an absolute http(s) URL without a fragment",
             "give the product page's address, e.g. https://shop.example/p/name")
@@ -196,32 +313,212 @@ def load_product(path: Path, currencies: frozenset[str],
             err("language", f"{tag!r} is not a BCP 47 language tag",
                 f"write {hyphenated!r} (subtags are joined by '-')" if bcp47_ok(hyphenated)
                 else "write a tag such as de, pt-BR, zh-Hant or sr-Latn-RS")
+
+    images = _images(node, err)
+    optional: dict[str, Any] = {"images": images}
+    for field in ("description", "sku"):
+        optional[field] = text(field)
+    until = node.get("price_valid_until")
+    if until is not None:
+        day = until if isinstance(until, date) else None
+        if isinstance(until, str):
+            try:
+                day = date.fromisoformat(until.strip())
+            except ValueError:
+                day = None
+        if day is None:
+            err("price_valid_until", f"{until!r} is not a date",
+                "write the last day the price holds as YYYY-MM-DD, e.g. 2027-12-31")
+        elif day < date.fromisoformat(kit.today):
+            err("price_valid_until", f"{day.isoformat()} is in the past (the release is dated "
+                f"{kit.today})", "give a day after the release date (issued in monokg.toml), "
+                "or leave the field out")
+        else:
+            optional["price_valid_until"] = day.isoformat()
+    condition = text("item_condition")
+    if condition is not None and condition not in kit.conditions:
+        err("item_condition", f"{condition!r} is not a schema.org OfferItemCondition",
+            f"use one of {', '.join(sorted(kit.conditions))}")
+    optional["item_condition"] = condition
+    optional["shipping"] = _shipping(node, currency, err)
+    optional["returns"] = _returns(node, kit, err)
+    given = set(values) | {k.removesuffix("s") if k == "images" else k
+                           for k, v in optional.items() if v}
+    for feature in kit.rich.features:
+        for names in feature.required.values():
+            for name in names:
+                needed = kit.rich.fields.get(name)
+                if needed is not None and needed not in given and needed not in PRODUCT_FIELDS:
+                    err(needed, f"missing: Google's {feature.name} requires {name} "
+                        f"({feature.source})", f"add '{needed}: ...' (see data/products/ for an "
+                        "example)")
     if errors:
         raise InputErrors(errors) if len(errors) > 1 else errors[0]
-    return Product(slug=slug, file=path, **values)
+    return Product(slug=slug, file=path, monograph=values["monograph"], name=values["name"],
+                   brand=values["brand"], gtin=values["gtin"], size=values["size"],
+                   price=values["price"], currency=values["currency"],
+                   availability=values["availability"], url=values["url"],
+                   language=values["language"], **optional)
+
+
+_Err = Callable[..., None]
+
+
+def _check_amount(amount: str, currency: str | None, field: str, err: _Err,
+                  where: Node | None = None) -> None:
+    """A price: digits with a decimal point, not negative, no more decimals than the currency
+    has (2 for EUR, 0 for JPY: CLDR's currency data)."""
+    extra = {} if where is None else {"where": where}
+    if re.fullmatch(r"-\s*[0-9]+(\.[0-9]+)?", amount):
+        err(field, f"{amount!r} is negative", f"write the amount the customer pays, e.g. "
+            f'{field.rsplit(".", 1)[-1]}: "24.95" (0 for free)', **extra)
+        return
+    try:
+        valid = Decimal(amount).is_finite() and re.fullmatch(r"[0-9]+(\.[0-9]+)?",
+                                                             amount) is not None
+    except InvalidOperation:
+        valid = False
+    if not valid:
+        err(field, f"{amount!r} is not a price", "write digits with a decimal point and no "
+            f'currency sign, e.g. {field.rsplit(".", 1)[-1]}: "24.95"', **extra)
+        return
+    if currency is not None:
+        digits = get_currency_precision(currency)
+        decimals = len(amount.partition(".")[2])
+        if decimals > digits:
+            err(field, f"{amount!r} has {decimals} decimals, {currency} has {digits}",
+                f"round it to {digits} decimal(s)", **extra)
+
+
+def _images(node: Node, err: _Err) -> tuple[str, ...]:
+    """The product's image URLs: one or a list, each an absolute http(s) URL."""
+    value = node.get("image")
+    if value is None:
+        return ()
+    urls = value if isinstance(value, list) else [value]
+    good = []
+    for url in urls:
+        url = str(url).strip()
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme in ("javascript", "data", "vbscript"):
+            err("image", f"{url[:40]!r} is a {scheme}: URL, which a page must never load",
+                "give the address of the picture on the web: image: "
+                "\"https://shop.example/img/product.jpg\"")
+        elif not re.fullmatch(r"https?://[^\s<>\"]+", url):
+            err("image", f"{url[:60]!r} is not an absolute http(s) URL",
+                "give the address of the picture on the web: image: "
+                "\"https://shop.example/img/product.jpg\"")
+        else:
+            good.append(url)
+    return tuple(good)
+
+
+def _days(value: object) -> tuple[int, int] | None:
+    """A number of days, or a [min, max] pair of them."""
+    pair = value if isinstance(value, list) else [value, value]
+    days = [d for d in pair if isinstance(d, int) and not isinstance(d, bool) and d >= 0]
+    if len(pair) != 2 or len(days) != 2:
+        return None
+    low, high = days
+    return (low, high) if low <= high else None
+
+
+def _mapping(node: Node, key: str, keys: tuple[str, ...], err: _Err) -> Node | None:
+    value = node.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, Node):
+        err(key, "must be a mapping", f"write '{key}:' with the indented fields "
+            f"{', '.join(keys)}")
+        return None
+    for field in sorted(set(value) - set(keys)):
+        err(f"{key}.{field}", "unknown field", f"use only {', '.join(keys)}", value)
+    for field in keys:
+        if field not in value:
+            err(f"{key}.{field}", "missing", f"add '{field}:' under '{key}:'", value)
+    return value
+
+
+def _country(value: object, field: str, where: Node, err: _Err) -> str | None:
+    code = str(value).strip() if value is not None else ""
+    if code not in countries():
+        err(field, f"{code!r} is not an ISO 3166-1 country code",
+            "write the two capital letters of the country, e.g. NL, BE, DE", where)
+        return None
+    return code
+
+
+def _shipping(node: Node, currency: str | None, err: _Err) -> Shipping | None:
+    given = _mapping(node, "shipping", SHIPPING_FIELDS, err)
+    if given is None or any(f not in given for f in SHIPPING_FIELDS):
+        return None
+    country = _country(given["country"], "shipping.country", given, err)
+    rate = str(given["rate"]).strip()
+    _check_amount(rate, currency, "shipping.rate", err, given)
+    handling, transit = _days(given["handling_days"]), _days(given["transit_days"])
+    for field, days in (("handling_days", handling), ("transit_days", transit)):
+        if days is None:
+            err(f"shipping.{field}", f"{given[field]!r} is no number of days",
+                f"write a whole number of days or [min, max], e.g. {field}: [1, 2]", given)
+    if country is None or handling is None or transit is None:
+        return None
+    return Shipping(country, rate, handling, transit)
+
+
+def _returns(node: Node, kit: ProductKit, err: _Err) -> Returns | None:
+    given = _mapping(node, "returns", RETURNS_FIELDS, err)
+    if given is None or any(f not in given for f in RETURNS_FIELDS):
+        return None
+    country = _country(given["country"], "returns.country", given, err)
+    days = given["days"]
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        err("returns.days", f"{days!r} is no number of days",
+            "write how many days the customer has to return it, e.g. days: 30", given)
+    method, fees = str(given["method"]), str(given["fees"])
+    for field, value, allowed, what in (
+            ("returns.method", method, kit.return_methods, "ReturnMethodEnumeration"),
+            ("returns.fees", fees, kit.return_fees, "ReturnFeesEnumeration")):
+        if value not in allowed:
+            err(field, f"{value!r} is not a schema.org {what}",
+                f"use one of {', '.join(sorted(allowed))}", given)
+    if (country is None or not isinstance(days, int) or days < 1
+            or method not in kit.return_methods or fees not in kit.return_fees):
+        return None
+    return Returns(country, days, method, fees)
 
 
 def load_policy(path: Path) -> Policy:
     """Read the claims policy file."""
     node = load_yaml(path)
     try:
-        texts = {lang: {k: str(v) for k, v in table.items()}
-                 for lang, table in node["texts"].items()}
-        policy = Policy(
+        return Policy(
             kinds={str(k): str(v) for k, v in node["kinds"].items()},
             allowed=frozenset(node["allowed"]), with_flag=frozenset(node["with_flag"]),
             disease_relations=frozenset(node["disease_relations"]),
             qualified_topics=frozenset(node["qualified_is_disease"]["topics"]),
             disease_qualifiers=frozenset(node["qualified_is_disease"]["qualifiers"]),
             omit_with_curator_note=bool(node["omit_with_curator_note"]),
-            dose_kinds={str(k): str(v) for k, v in node["dose_kinds"].items()},
-            texts=texts, fallback_texts=str(node["fallback_texts"]))
-        if policy.fallback_texts not in texts:
-            raise KeyError("fallback_texts: a language of texts")
-        return policy
+            dose_kinds={str(k): str(v) for k, v in node["dose_kinds"].items()})
     except (KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"the claims policy lacks or misshapes {exc}", path,
                          fix="keep the keys of the shipped data/policy/product-claims.yaml"
+                         ) from exc
+
+
+def load_rich_results(path: Path) -> RichResults:
+    """Read data/policy/rich-results.yaml (Google's documented product properties)."""
+    node = load_yaml(path)
+    try:
+        features = tuple(Feature(
+            name=str(f["name"]), source=str(f["source"]), blocking=bool(f["blocking"]),
+            required={str(t): tuple(str(p) for p in ps) for t, ps in f["required"].items()},
+            recommended={str(t): tuple(str(p) for p in ps)
+                         for t, ps in f["recommended"].items()})
+            for f in node["features"])
+        return RichResults(features, {str(k): str(v) for k, v in node["fields"].items()})
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"the rich-results file lacks or misshapes {exc}", path,
+                         fix="keep the keys of the shipped data/policy/rich-results.yaml"
                          ) from exc
 
 
@@ -248,6 +545,12 @@ class ProductKit:
     policy: Policy
     currencies: frozenset[str]
     availabilities: frozenset[str]
+    conditions: frozenset[str]
+    return_methods: frozenset[str]
+    return_fees: frozenset[str]
+    rich: RichResults
+    #: the day a price must still hold: the release's issue date (deterministic builds)
+    today: str
     context: dict[str, Any]
     vocabulary: SchemaVocabulary
     shapes: Graph
@@ -257,12 +560,20 @@ class ProductKit:
 def load_product_kit(paths: ProjectPaths, publication: Publication) -> ProductKit:
     """Policy, currency list, schema.org context and vocabulary, and the product-page shapes."""
     vocabulary = load_schema_vocabulary(paths.schemaorg)
-    availability = S + "ItemAvailability"
+
+    def members(enumeration: str) -> frozenset[str]:
+        return frozenset(vocabulary.local(m) for m, ts in vocabulary.members.items()
+                         if S + enumeration in ts)
+
     return ProductKit(
         policy=load_policy(paths.product_policy),
         currencies=load_currencies(paths.currencies),
-        availabilities=frozenset(vocabulary.local(m) for m, ts in vocabulary.members.items()
-                                 if availability in ts),
+        availabilities=members("ItemAvailability"),
+        conditions=members("OfferItemCondition"),
+        return_methods=members("ReturnMethodEnumeration"),
+        return_fees=members("ReturnFeesEnumeration"),
+        rich=load_rich_results(paths.rich_results),
+        today=publication.issued,
         context=load_context(paths.schemaorg),
         vocabulary=vocabulary,
         shapes=load_product_shapes(paths.product_shapes),

@@ -71,6 +71,11 @@ class ProjectPaths:
         return self.data / "policy" / "product-claims.yaml"
 
     @property
+    def rich_results(self) -> Path:
+        """Google's documented properties of product rich results, as data."""
+        return self.data / "policy" / "rich-results.yaml"
+
+    @property
     def currencies(self) -> Path:
         return self.data / "iso4217.tsv"
 

@@ -8,7 +8,9 @@ from rdflib import Graph
 
 from monokg.assemble.product import ProductPage, to_product_page
 from monokg.check.product import check_product_graph, check_product_page, load_product_jsonld
-from monokg.curate.products import load_product, load_product_kit
+from monokg.curate.claims import load_monograph
+from monokg.curate.products import claim_sentences, load_product, load_product_kit
+from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.config import Publication, load_publication
 from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.model.paths import ProjectPaths
@@ -24,20 +26,40 @@ def load_published(paths: ProjectPaths, publication: Publication) -> tuple[Graph
     return (Graph().parse(data, format="nt"), Graph().parse(ontology, format="turtle"))
 
 
+def source_sentences(paths: ProjectPaths, monograph: str) -> dict[str, str | None]:
+    """Claim id -> the whole source sentence(s) of its quote, read from the monograph's curated
+    files (the published graph keeps the source's raw text, not its segmentation)."""
+    folder = paths.monographs / monograph
+    if not (folder / "monograph.yaml").is_file():
+        return {}
+    vocabulary = load_vocabulary(paths.ontology, paths.data / "units.tsv")
+    return claim_sentences(load_monograph(folder, vocabulary, paths.sources, paths.mappings))
+
+
 def make_product_page(paths: ProjectPaths, product_file: Path, include_flagged: bool = False,
                       lang: str = "en") -> ProductPage:
     """A checked product page for a product file, from the built release.
 
     Raises NonConformance if the page breaks a shape, schema.org's vocabulary or the policy.
     """
+    return check_product(paths, product_file, include_flagged, lang)[0]
+
+
+def check_product(paths: ProjectPaths, product_file: Path, include_flagged: bool = False,
+                  lang: str = "en") -> tuple[ProductPage, list[Finding]]:
+    """A product page and its warnings (Google's recommended properties it lacks, ...).
+
+    Raises NonConformance if the page breaks a shape, schema.org's vocabulary or the policy.
+    """
     publication = load_publication(paths.config)
     kit = load_product_kit(paths, publication)
-    product = load_product(product_file, kit.currencies, kit.availabilities)
+    product = load_product(product_file, kit)
     graph, ontology = load_published(paths, publication)
     page = to_product_page(graph, ontology, product, kit.policy, publication, kit.context,
-                           include_flagged)
-    _raise_violations(f"product page {product_file.name}", check_product_page(page, kit, lang))
-    return page
+                           source_sentences(paths, product.monograph), include_flagged)
+    findings = check_product_page(page, kit, lang)
+    _raise_violations(f"product page {product_file.name}", findings)
+    return page, [f for f in findings if f.severity != "Violation"]
 
 
 def _raise_violations(stage: str, findings: list[Finding]) -> None:
@@ -53,4 +75,4 @@ def check_product_file(paths: ProjectPaths, path: Path, lang: str = "en") -> lis
     if not len(graph):
         raise InputError("the JSON-LD holds no statements", path,
                          fix="give the product's JSON-LD with an @context")
-    return check_product_graph(graph, kit.vocabulary, kit.shapes, kit.policy, kit.mkg, lang)
+    return check_product_graph(graph, kit, lang)
