@@ -29,11 +29,12 @@ HOSTILE = '</script><script>alert(1);window.pwned=1</script><!-- & "quoted"'
 EXTRA_CLAIMS = {
     "98-indicaties-test.yaml": {"section": "indicaties", "claims": [{
         "id": "test-indication-chronic-infections", "kind": "Indication",
-        "relation": "indicatedFor", "modality": "Asserted", "quote": "chronische infecties",
+        "relation": "indicatedFor", "object": "MESH:D000088562", "modality": "Asserted",
+        "quote": "chronische infecties",
         "statement": "L-glutamine is indicated in chronic infections."}]},
     "99-dosering-test.yaml": {"section": "dosering", "claims": [{
         "id": "test-hostile-handling", "kind": "Handling", "relation": "incompatibleWith",
-        "modality": "Asserted",
+        "object": "MESH:D006358", "modality": "Asserted",
         "quote": "Glutamine is hittegevoelig; meng daarom geen glutamine met hete dranken.",
         "statement": "Do not mix with hot drinks " + HOSTILE}]},
 }
@@ -221,9 +222,13 @@ def test_texts_are_whole_sentences_shown_once(built: Path) -> None:
     # the issue's fragments, now inside whole sentences
     for fragment in ("het natriumzout van glutaminezuur",
                      "meng daarom geen glutamine met hete dranken",
-                     "resulteerde niet in afwijkende ammoniakspiegels"):
+                     "dat als smaakversterker in veel kant-en-klare soepen"):
         assert fragment not in texts
         assert any(fragment in t for t in texts), fragment
+    # ... or, where the curator corrected the claim, not on the page at all (the policy's
+    # omit_with_curator_note): never as a fragment.
+    ammonia = "resulteerde niet in afwijkende ammoniakspiegels"
+    assert ammonia not in texts and not any(ammonia in t for t in texts)
     claims = [w for w in document["subjectOf"] if w.get("@type") == "Claim"]
     assert len({c["text"] for c in claims}) < len(claims)  # several claims share a sentence
     links = re.findall(r'<a class="claim" href="([^"]+)">([^<]+)</a>', page.page)
