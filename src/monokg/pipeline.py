@@ -24,6 +24,7 @@ from monokg.model.config import load_publication
 from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.model.paths import ProjectPaths
 from monokg.model.timings import timed
+from monokg.publish.current import Current, inputs_digest, record_release
 from monokg.publish.release import build_lock, publish, write_release
 from monokg.publish.site import export_site
 
@@ -43,8 +44,12 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
 
     ``jobs`` worker processes (default: one per core); ``use_cache=False`` ignores and writes
     no cached results (a cold build); ``wait`` seconds for another build of the project to
-    end. A folder or disk that refuses a write is an ``InputError`` (the old release stays)."""
+    end. A folder or disk that refuses a write is an ``InputError`` (the old release stays).
+    A published release is recorded as current for its inputs (``publish.current``), so the
+    next build with nothing changed does nothing."""
     with _refused_writes(paths), build_lock(paths, wait):
+        # Before the inputs are read: an input edited during the build makes the next one run.
+        digest = inputs_digest(paths, lang)
         release = assemble(paths, lang, jobs, use_cache)
         warnings = check_release(release, lang)
         staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
@@ -54,7 +59,11 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return Outcome(release, warnings, [paths.build / p.relative_to(staging) for p in written])
+        files = [paths.build / p.relative_to(staging) for p in written]
+        record_release(paths, digest, Current(
+            release.claim_count, release.triple_count, len(files), *release.sentences_covered,
+            [str(w) for w in warnings]))
+    return Outcome(release, warnings, files)
 
 
 def _write_verified(release: Release, staging: Path, jobs: int | None) -> list[Path]:
