@@ -81,7 +81,12 @@ def jsonld_of_lines(lines: Sequence[str], bindings: Bindings) -> tuple[bytes, by
     if any(line.endswith(STRING_TYPED_END) for line in lines):
         # rdflib's lines only: its "x"^^xsd:string and "x" are one literal, written once
         lines = sorted({canonical_line(line) for line in lines})
-    triples = _parsed(lines)
+    return jsonld_of_triples(_parsed(lines), bindings)
+
+
+def jsonld_of_triples(triples: Sequence[ox.Triple], bindings: Bindings) -> tuple[bytes, bytes]:
+    """``jsonld_of_lines`` of pyoxigraph triples in the order of their sorted lines (the
+    site's descriptions have them in hand: no spelling and parsing them again)."""
     rdf_type = str(RDF.type)
     xsd_string = str(XSD.string)
     # The IRIs written, for the context: every IRI, and every datatype but xsd:string (its
