@@ -29,6 +29,7 @@ from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, prefixes
 from monokg.model.templates import environment
+from monokg.model.timings import progress
 from monokg.rdf import ntriples as nt
 from monokg.rdf.files import ReleaseFolder
 from monokg.rdf.jsonld import jsonld_of_triples
@@ -523,7 +524,10 @@ def write_site_files(site: Site, out: ReleaseFolder, folder: Path) -> list[Path]
     def put(relative: str, data: bytes) -> None:
         written.append(out.write(f"{root}/{relative}", data))
 
-    for iri in site.resources():
+    resources = site.resources()
+    for done, iri in enumerate(resources):
+        if done % 256 == 0:
+            progress("site pages", done, len(resources))
         node = ox.NamedNode(iri)
         path = site_path(site, node)
         stem = file_for(path)
