@@ -236,8 +236,9 @@ def check_loop(folder: Path) -> dict[str, float]:
     cache = folder / ".monokg-cache"
     shutil.rmtree(cache, ignore_errors=True)
     command = [str(MONOKG), "check", "--root", str(folder)]
-    cold = run_measured(command, 600)["wall"]
-    warm = run_measured(command, 600)["wall"]
+    cold_run = run_measured(command, 600)
+    warm_run = run_measured(command, 600)
+    cold, warm = cold_run["wall"], warm_run["wall"]
     claims = sorted((folder / "data" / "monographs").glob("*/claims/*.yaml"))[0]
     text = claims.read_text(encoding="utf-8")
     edited = text.replace("statement: ", "statement: Edited. ", 1)
@@ -245,7 +246,8 @@ def check_loop(folder: Path) -> dict[str, float]:
     after_edit = run_measured(command, 600)
     claims.write_text(text, encoding="utf-8")
     return {"cold_s": cold, "warm_s": warm, "after_edit_s": after_edit["wall"],
-            "after_edit_rc": after_edit["rc"]}
+            "after_edit_rc": after_edit["rc"], "cold_cpu_s": cold_run["cpu"],
+            "warm_cpu_s": warm_run["cpu"], "after_edit_cpu_s": after_edit["cpu"]}
 
 
 def median(values: list[float]) -> float:
@@ -297,6 +299,7 @@ def main() -> None:
                                     if k in r["timings"]["stages"]])
                          for k in timings.get("stages", {})},
             "warm_rebuild_s": warm["wall"] if warm else None,
+            "warm_rebuild_cpu_s": warm["cpu"] if warm else None,
         }
         row["triples_per_s"] = triples / float(row["build_s"]) if triples else 0
         row["raw_floor_s"] = raw_floor(nt, args.repeat) if nt.is_file() else None
@@ -451,15 +454,16 @@ def targets(rows: list[dict[str, object]]) -> list[tuple[str, str, bool | None]]
                     float(real["build_s"]) < 2.5))
     else:
         out.append(("real monograph, cold build under 2.5 s", "not run", None))
-    warm = [(str(r["size"]), float(r["warm_rebuild_s"])) for r in rows
-            if r.get("warm_rebuild_s")]
+    warm = [(str(r["size"]), float(r["warm_rebuild_s"]), float(r.get("warm_rebuild_cpu_s") or 0))
+            for r in rows if r.get("warm_rebuild_s")]
     out.append(("rebuild with nothing changed under 0.5 s",
-                ", ".join(f"{s} {w:.2f} s" for s, w in warm) or "not run",
-                all(w < 0.5 for _, w in warm) if warm else None))
+                ", ".join(f"{s} {w:.2f} s (CPU {c:.2f} s)" for s, w, c in warm) or "not run",
+                all(w < 0.5 for _, w, _ in warm) if warm else None))
     check = real.get("check") if real else None
     if isinstance(check, dict):
         out.append(("`monokg check` after editing one claim under 0.3 s",
-                    f"{check['after_edit_s']:.2f} s", check["after_edit_s"] < 0.3))
+                    f"{check['after_edit_s']:.2f} s (CPU {check.get('after_edit_cpu_s', 0):.2f} s)",
+                    check["after_edit_s"] < 0.3))
     else:
         out.append(("`monokg check` after editing one claim under 0.3 s", "not run", None))
     return out
