@@ -59,7 +59,9 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        files = [paths.build / p.relative_to(staging) for p in written]
+        # Strings, not relative_to: a site of 600,000 files made that seconds at 1m.
+        cut, published = len(os.fspath(staging)), os.fspath(paths.build)
+        files = [Path(published + os.fspath(p)[cut:]) for p in written]
         record_release(paths, digest, Current(
             release.claim_count, release.triple_count, len(files), *release.sentences_covered,
             [str(w) for w in warnings]))
