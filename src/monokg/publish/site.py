@@ -23,8 +23,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from monokg.assemble.release import Release, default_jobs
-from monokg.check.forked import in_fork
+from monokg.assemble.release import Release
 from monokg.model.config import Publication
 from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
@@ -32,7 +31,7 @@ from monokg.model.namespaces import DEFAULT_BASE, prefixes
 from monokg.model.templates import environment
 from monokg.model.timings import progress
 from monokg.rdf import ntriples as nt
-from monokg.rdf.files import ReleaseFolder, Written
+from monokg.rdf.files import ReleaseFolder
 from monokg.rdf.jsonld import jsonld_of_triples
 from monokg.rdf.turtle import turtle_of_lines
 
@@ -514,30 +513,34 @@ def file_for(path: str) -> str:
     return path + "index" if path == "" or path.endswith("/") else path
 
 
-def write_site_files(site: Site, out: ReleaseFolder, folder: Path, jobs: int = 1) -> list[Path]:
+def write_site_files(site: Site, out: ReleaseFolder, folder: Path) -> list[Path]:
     """Every page (HTML) and description (ttl, nt, jsonld), the home page, the example
-    queries and the web-server configuration, below ``folder``; the pages in ``jobs``
-    processes (forked: they inherit the store), each writing its share of the resources."""
-    resources = site.resources()
-    # A fork costs a few milliseconds: worth it from about 500 pages a share.
-    shares = max(1, min(jobs, len(resources) // 500))
-    bounds = [len(resources) * k // shares for k in range(shares + 1)]
-    waits = [in_fork("a worker writing the site's pages", _write_pages, site, out.root, folder,
-                     resources[bounds[k]:bounds[k + 1]]) for k in range(1, shares)]
-    # This process writes the first share, the workers the others, all at the same time.
-    written, records = _write_pages(site, out.root, folder, resources[:bounds[1]],
-                                    len(resources))
-    out.adopt(records)
-    for wait in waits:
-        more, records = wait()
-        written += more
-        out.adopt(records)
+    queries and the web-server configuration, below ``folder``."""
     renderer = Renderer(site, suffix=".html")
+    written: list[Path] = []
+    # Plain strings: thousands of small files, where pathlib's overhead would dominate.
     root = str(folder)
 
     def put(relative: str, data: bytes) -> None:
         written.append(out.write(f"{root}/{relative}", data))
 
+    resources = site.resources()
+    for done, iri in enumerate(resources):
+        if done % 256 == 0:
+            progress("site pages", done, len(resources))
+        node = ox.NamedNode(iri)
+        path = site_path(site, node)
+        stem = file_for(path)
+        put(stem + ".html", renderer.resource(node).encode("utf-8"))
+        keyed = site.keyed_description(node)
+        triples = [triple for _, triple in keyed]
+        # Each form from what is in hand: N-Triples from the sort keys (the terms), Turtle
+        # from lines spelled once, JSON-LD from the triples themselves (no parse).
+        put(f"{stem}.ttl", turtle_of_lines([nt.triple_line(t) for t in triples],
+                                           site.prefixes))
+        put(f"{stem}.nt", "".join([f"{s} {p} {o} .\n" for (s, p, o), _ in keyed]
+                                  ).encode("utf-8"))
+        put(f"{stem}.jsonld", jsonld_of_triples(triples, site.prefixes)[0])
     home = renderer.home(None)
     put("index.html", home.encode("utf-8"))
     # The base IRI is the dataset's landing page: its machine-readable forms describe the
@@ -556,45 +559,11 @@ def write_site_files(site: Site, out: ReleaseFolder, folder: Path, jobs: int = 1
     return written
 
 
-def _write_pages(site: Site, root_dir: Path, folder: Path, resources: list[str],
-                 total: int = 0) -> tuple[list[Path], dict[str, Written]]:
-    """The page (HTML) and descriptions (ttl, nt, jsonld) of each resource, below
-    ``folder``: the files written and their records (sha256, ...), for the release folder
-    at ``root_dir``. ``total``: all the site's resources, for progress (0: say nothing)."""
-    out = ReleaseFolder(root_dir)
-    renderer = Renderer(site, suffix=".html")
-    written: list[Path] = []
-    # Plain strings: thousands of small files, where pathlib's overhead would dominate.
-    root = str(folder)
-
-    def put(relative: str, data: bytes) -> None:
-        written.append(out.write(f"{root}/{relative}", data))
-
-    shares = max(1, total // max(1, len(resources)))
-    for done, iri in enumerate(resources):
-        if total and done % 256 == 0:
-            progress("site pages", done * shares, total)
-        node = ox.NamedNode(iri)
-        path = site_path(site, node)
-        stem = file_for(path)
-        put(stem + ".html", renderer.resource(node).encode("utf-8"))
-        keyed = site.keyed_description(node)
-        triples = [triple for _, triple in keyed]
-        # Each form from what is in hand: N-Triples from the sort keys (the terms), Turtle
-        # from lines spelled once, JSON-LD from the triples themselves (no parse).
-        put(f"{stem}.ttl", turtle_of_lines([nt.triple_line(t) for t in triples],
-                                           site.prefixes))
-        put(f"{stem}.nt", "".join([f"{s} {p} {o} .\n" for (s, p, o), _ in keyed]
-                                  ).encode("utf-8"))
-        put(f"{stem}.jsonld", jsonld_of_triples(triples, site.prefixes)[0])
-    return written, out.records()
-
-
 def write_site(release: Release, out: ReleaseFolder) -> list[Path]:
     """Release writer: the static site in ``<out>/site/`` (not ``site/product/``, which the
     product pages own), from the release files written before it."""
     site = load_site(out.root, release.publication, release.paths.queries)
-    return write_site_files(site, out, out.root / "site", release.jobs)
+    return write_site_files(site, out, out.root / "site")
 
 
 def export_site(build_dir: Path, publication: Publication, queries_dir: Path,
@@ -605,4 +574,4 @@ def export_site(build_dir: Path, publication: Publication, queries_dir: Path,
     products = build_dir / "site" / "product"
     if products.is_dir():
         shutil.copytree(products, folder / "product", symlinks=True)
-    return write_site_files(site, ReleaseFolder(build_dir), folder, default_jobs())
+    return write_site_files(site, ReleaseFolder(build_dir), folder)

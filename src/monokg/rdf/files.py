@@ -77,14 +77,6 @@ class ReleaseFolder:
                                       hashlib.sha256(data).hexdigest())
         return Path(name)
 
-    def records(self) -> dict[str, Written]:
-        """What this folder wrote, by file name (to hand to the parent from a forked writer)."""
-        return dict(self._written)
-
-    def adopt(self, records: dict[str, Written]) -> None:
-        """Remember files another process wrote into this folder (``records`` of it)."""
-        self._written.update(records)
-
     def sha256(self, path: Path, status: os.stat_result | None = None) -> str:
         """The sha256 of a file, hex (remembered from ``write`` while the file is unchanged)."""
         status = status or os.stat(path)
