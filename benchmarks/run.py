@@ -236,8 +236,9 @@ def check_loop(folder: Path) -> dict[str, float]:
     cache = folder / ".monokg-cache"
     shutil.rmtree(cache, ignore_errors=True)
     command = [str(MONOKG), "check", "--root", str(folder)]
-    cold = run_measured(command, 600)["wall"]
-    warm = run_measured(command, 600)["wall"]
+    cold_run = run_measured(command, 600)
+    warm_run = run_measured(command, 600)
+    cold, warm = cold_run["wall"], warm_run["wall"]
     claims = sorted((folder / "data" / "monographs").glob("*/claims/*.yaml"))[0]
     text = claims.read_text(encoding="utf-8")
     edited = text.replace("statement: ", "statement: Edited. ", 1)
@@ -245,7 +246,8 @@ def check_loop(folder: Path) -> dict[str, float]:
     after_edit = run_measured(command, 600)
     claims.write_text(text, encoding="utf-8")
     return {"cold_s": cold, "warm_s": warm, "after_edit_s": after_edit["wall"],
-            "after_edit_rc": after_edit["rc"]}
+            "after_edit_rc": after_edit["rc"], "cold_cpu_s": cold_run["cpu"],
+            "warm_cpu_s": warm_run["cpu"], "after_edit_cpu_s": after_edit["cpu"]}
 
 
 def median(values: list[float]) -> float:
@@ -297,6 +299,7 @@ def main() -> None:
                                     if k in r["timings"]["stages"]])
                          for k in timings.get("stages", {})},
             "warm_rebuild_s": warm["wall"] if warm else None,
+            "warm_rebuild_cpu_s": warm["cpu"] if warm else None,
         }
         row["triples_per_s"] = triples / float(row["build_s"]) if triples else 0
         row["raw_floor_s"] = raw_floor(nt, args.repeat) if nt.is_file() else None
@@ -341,6 +344,7 @@ def main() -> None:
             (x - mean_x) ** 2 for x in xs)
         report["slope_s_per_million_triples"] = slope
         report["intercept_s"] = mean_y - slope * mean_x
+    report["targets"] = [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(rows)]
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     print_table(report)
@@ -390,6 +394,86 @@ def print_table(report: dict[str, object]) -> None:
     if "slope_s_per_million_triples" in report:
         print(f"\nbuild time ~ {report['intercept_s']:.1f} s + "
               f"{report['slope_s_per_million_triples']:.1f} s per million triples")
+    print_stage_table(rows)
+    print_targets(rows)
+
+
+#: Stages of the two pipelines side by side: (what, stages of `monokg build` summed, stage of
+#: the naive pipeline).
+SIDE_BY_SIDE = (
+    ("reasoning", ("reason (ontology)", "reason (data)"), "reason (HermiT, whole graph)"),
+    ("validation", ("validate",), "validate (pySHACL, whole graph)"),
+    ("Turtle", ("export:ttl",), "export:ttl (rdflib)"),
+    ("N-Triples", ("export:nt",), "export:nt (rdflib)"),
+    ("JSON-LD", ("export:jsonld",), "export:jsonld (rdflib)"),
+    ("graph files (parse + the three above)", ("export:write_graph_files",), None),
+    ("static site", ("export:write_site",), None),
+    ("manifest", ("export:write_manifest",), None),
+)
+
+
+def print_stage_table(rows: list[dict[str, object]]) -> None:
+    """The main stages of `monokg build` beside the naive pipeline's (HermiT, pySHACL,
+    rdflib's writers) on the same graph, per corpus (s, median; "-" where not measured)."""
+    print("\n| stage | " + " | ".join(f"{r['size']}: build / naive (s)" for r in rows) + " |")
+    print("|---|" + "---|" * len(rows))
+    for what, ours, theirs in SIDE_BY_SIDE:
+        cells = []
+        for r in rows:
+            stages = r.get("stages_s") or {}
+            naive = r.get("baseline_stages_s") or {}
+            assert isinstance(stages, dict) and isinstance(naive, dict)
+            found = [float(stages[k]) for k in ours if k in stages]
+            mine = f"{sum(found):.2f}" if found else "-"
+            other = f"{float(naive[theirs]):.2f}" if theirs and theirs in naive else "-"
+            cells.append(f"{mine} / {other}")
+        print(f"| {what} | " + " | ".join(cells) + " |")
+
+
+def targets(rows: list[dict[str, object]]) -> list[tuple[str, str, bool | None]]:
+    """Issue 17's targets: (target, measured, met; None where this run did not measure it)."""
+    by = {str(r["size"]): r for r in rows}
+    out: list[tuple[str, str, bool | None]] = []
+    big = by.get("1m")
+    if big:
+        wall, pss = float(big["build_s"]), float(big["build_peak_tree_rss_mb"])
+        out.append(("1m build under 120 s wall", f"{wall:.1f} s (CPU {big['build_cpu_s']:.1f} s)",
+                    wall < 120))
+        out.append(("1m build under 2 GB peak PSS", f"{pss:,.0f} MB", pss < 2048))
+    else:
+        out.append(("1m build under 120 s wall and 2 GB peak PSS", "not run", None))
+    for size in ("100k", "1m"):
+        ratio = by.get(size, {}).get("ratio")
+        out.append((f"naive / build at {size} at least 5x (goal 10x)",
+                    f"{float(ratio):.1f}x" if ratio else "not run",
+                    float(ratio) >= 5 if ratio else None))
+    real = by.get("real")
+    if real:
+        out.append(("real monograph, cold build under 2.5 s",
+                    f"{float(real['build_s']):.2f} s (CPU {float(real['build_cpu_s']):.2f} s)",
+                    float(real["build_s"]) < 2.5))
+    else:
+        out.append(("real monograph, cold build under 2.5 s", "not run", None))
+    warm = [(str(r["size"]), float(r["warm_rebuild_s"]), float(r.get("warm_rebuild_cpu_s") or 0))
+            for r in rows if r.get("warm_rebuild_s")]
+    out.append(("rebuild with nothing changed under 0.5 s",
+                ", ".join(f"{s} {w:.2f} s (CPU {c:.2f} s)" for s, w, c in warm) or "not run",
+                all(w < 0.5 for _, w, _ in warm) if warm else None))
+    check = real.get("check") if real else None
+    if isinstance(check, dict):
+        out.append(("`monokg check` after editing one claim under 0.3 s",
+                    f"{check['after_edit_s']:.2f} s (CPU {check.get('after_edit_cpu_s', 0):.2f} s)",
+                    check["after_edit_s"] < 0.3))
+    else:
+        out.append(("`monokg check` after editing one claim under 0.3 s", "not run", None))
+    return out
+
+
+def print_targets(rows: list[dict[str, object]]) -> None:
+    print("\n| target | measured | met |\n|---|---|---|")
+    for what, measured, met in targets(rows):
+        print(f"| {what} | {measured} | "
+              f"{'n/a' if met is None else 'met' if met else 'NOT MET'} |")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from monokg.model.errors import InputError, InputErrors
 from monokg.model.namespaces import OWL, RDF, RDFS
 from monokg.model.paths import ProjectPaths
 from monokg.model.release_files import ReleaseFiles
-from monokg.model.timings import timed
+from monokg.model.timings import progress, timed
 from monokg.rdf.graphs import graph_of, ntriples_lines, rebase_lines
 from monokg.rdf.read import load_rdf, load_shapes
 
@@ -268,8 +268,13 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     workers = min(jobs, len(folders))
     pool, task = _part_builder(workers, context)
     with timed(timings, "monographs"), pool:
-        results = list(pool.map(task, folders, [use_cache] * len(folders),
-                                chunksize=max(1, len(folders) // (8 * workers))))
+        results = []
+        triples = 0
+        for result in pool.map(task, folders, [use_cache] * len(folders),
+                               chunksize=max(1, len(folders) // (8 * workers))):
+            results.append(result)
+            triples += len(result[0].lines) if result[0] is not None else 0
+            progress("monographs", len(results), len(folders), triples)
     errors = [e for _, errs in results for e in errs]
     if errors:
         raise input_errors(errors)

@@ -7,6 +7,7 @@ shortens an IRI that goes on past it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
@@ -30,6 +31,11 @@ class Converter:
         self._longest_first = sorted(self.prefix_map.items(), key=lambda item: -len(item[1]))
         self._accept = accept
         self._split: dict[str, tuple[str, str] | None] = {}
+        # The namespaces as one alternation, longest first: the regex engine finds the first
+        # that starts an IRI in one call, where a loop in Python tried each (most IRIs of a
+        # release are named once, so the memo alone does not help the writers).
+        self._first = re.compile("|".join(f"({re.escape(ns)})" for _, ns in
+                                          self._longest_first)) if self._longest_first else None
 
     def split(self, iri: str) -> tuple[str, str] | None:
         """(prefix, local name) of an IRI, or None where no prefix fits."""
@@ -37,7 +43,19 @@ class Converter:
             return self._split[iri]
         except KeyError:
             pass
-        found = None
+        match = self._first.match(iri) if self._first is not None else None
+        if match is None:
+            self._split[iri] = None
+            return None
+        index = match.lastindex
+        assert index is not None  # every alternative is a group
+        prefix, namespace = self._longest_first[index - 1]
+        local = iri[len(namespace):]
+        found: tuple[str, str] | None = None
+        if local and (self._accept is None or self._accept(local)):
+            self._split[iri] = found = (prefix, local)
+            return found
+        # Rare: the whole IRI is a namespace, or its local name is refused: try them all.
         for prefix, namespace in self._longest_first:
             if len(iri) > len(namespace) and iri.startswith(namespace):
                 local = iri[len(namespace):]

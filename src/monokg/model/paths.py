@@ -12,6 +12,10 @@ class ProjectPaths:
 
     root: Path
 
+    #: Everything a build reads below the root (files and folders): a change in any of them
+    #: makes a new release, so the no-op check (``publish.current``) hashes exactly these.
+    INPUTS = ("monokg.toml", "ontology", "shapes", "data", "queries", "vendor")
+
     @property
     def config(self) -> Path:
         return self.root / "monokg.toml"

@@ -29,10 +29,11 @@ from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, prefixes
 from monokg.model.templates import environment
+from monokg.model.timings import progress
 from monokg.publish.assets import write_assets
 from monokg.rdf import ntriples as nt
 from monokg.rdf.files import ReleaseFolder
-from monokg.rdf.jsonld import jsonld_of_lines
+from monokg.rdf.jsonld import jsonld_of_triples
 from monokg.rdf.turtle import turtle_of_lines
 
 #: Machine-readable formats of a resource: file extension -> (media type, pyoxigraph format).
@@ -162,12 +163,12 @@ class Site:
         _, fmt = RDF_FORMATS[ext]
         if triples is None:
             triples = self.describe(node)
+        if fmt == ox.RdfFormat.JSON_LD:
+            return jsonld_of_triples(triples, self.prefixes)[0]
         lines = [nt.triple_line(t) for t in triples]
         if fmt == ox.RdfFormat.N_TRIPLES:
             return "".join(line + "\n" for line in lines).encode("utf-8")
-        if fmt == ox.RdfFormat.TURTLE:
-            return turtle_of_lines(lines, self.prefixes)
-        return jsonld_of_lines(lines, self.prefixes)[0]
+        return turtle_of_lines(lines, self.prefixes)
 
     # -- reading the store ----------------------------------------------------------------------
     def objects(self, node: ox.NamedNode, predicate: ox.NamedNode) -> list:
@@ -524,19 +525,23 @@ def write_site_files(site: Site, out: ReleaseFolder, folder: Path) -> list[Path]
     def put(relative: str, data: bytes) -> None:
         written.append(out.write(f"{root}/{relative}", data))
 
-    for iri in site.resources():
+    resources = site.resources()
+    for done, iri in enumerate(resources):
+        if done % 256 == 0:
+            progress("site pages", done, len(resources))
         node = ox.NamedNode(iri)
         path = site_path(site, node)
         stem = file_for(path)
         put(stem + ".html", renderer.resource(node).encode("utf-8"))
         keyed = site.keyed_description(node)
         triples = [triple for _, triple in keyed]
-        for ext in RDF_FORMATS:
-            if ext == "nt":  # the sort keys are the N-Triples terms
-                put(f"{stem}.nt", "".join([f"{s} {p} {o} .\n" for (s, p, o), _ in keyed]
-                                          ).encode("utf-8"))
-            else:
-                put(f"{stem}.{ext}", site.serialize(node, ext, triples))
+        # Each form from what is in hand: N-Triples from the sort keys (the terms), Turtle
+        # from lines spelled once, JSON-LD from the triples themselves (no parse).
+        put(f"{stem}.ttl", turtle_of_lines([nt.triple_line(t) for t in triples],
+                                           site.prefixes))
+        put(f"{stem}.nt", "".join([f"{s} {p} {o} .\n" for (s, p, o), _ in keyed]
+                                  ).encode("utf-8"))
+        put(f"{stem}.jsonld", jsonld_of_triples(triples, site.prefixes)[0])
     home = renderer.home(None)
     put("index.html", home.encode("utf-8"))
     # The base IRI is the dataset's landing page: its machine-readable forms describe the

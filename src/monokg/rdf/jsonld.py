@@ -11,7 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyld import jsonld
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from monokg.model.curies import Converter
 from monokg.model.namespaces import RDF, XSD
@@ -19,7 +19,6 @@ from monokg.rdf.graphs import (
     Bindings,
     _bindings,
     _to_bytes,
-    _used_prefixes_of,
     ntriples_lines,
 )
 from monokg.rdf.ntriples import STRING_TYPED_END, canonical_line
@@ -46,21 +45,22 @@ def to_context(graph: Graph) -> bytes:
     return jsonld_of_lines(ntriples_lines(graph), _bindings(graph))[1]
 
 
-def _json_text(value: object, indent: str = "") -> str:
+def json_text(value: object, indent: str = "") -> str:
     """``json.dumps(value, ensure_ascii=False, indent=1)`` of strings, lists and dicts, with
-    the C string encoder (json's indented writer is pure Python: seconds per 100 k triples)."""
+    the C string encoder (json's indented writer is pure Python: seconds per 100 k triples,
+    or per 100 k files of a manifest)."""
     if isinstance(value, str):
         return _encode_string(value)
     inner = indent + " "
     if isinstance(value, dict):
         if not value:
             return "{}"
-        return "{\n" + ",\n".join(f"{inner}{_encode_string(k)}: {_json_text(v, inner)}"
+        return "{\n" + ",\n".join(f"{inner}{_encode_string(k)}: {json_text(v, inner)}"
                                    for k, v in value.items()) + f"\n{indent}}}"
     if isinstance(value, list):
         if not value:
             return "[]"
-        return "[\n" + ",\n".join(inner + _json_text(v, inner) for v in value) + f"\n{indent}]"
+        return "[\n" + ",\n".join(inner + json_text(v, inner) for v in value) + f"\n{indent}]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -81,7 +81,12 @@ def jsonld_of_lines(lines: Sequence[str], bindings: Bindings) -> tuple[bytes, by
     if any(line.endswith(STRING_TYPED_END) for line in lines):
         # rdflib's lines only: its "x"^^xsd:string and "x" are one literal, written once
         lines = sorted({canonical_line(line) for line in lines})
-    triples = _parsed(lines)
+    return jsonld_of_triples(_parsed(lines), bindings)
+
+
+def jsonld_of_triples(triples: Sequence[ox.Triple], bindings: Bindings) -> tuple[bytes, bytes]:
+    """``jsonld_of_lines`` of pyoxigraph triples in the order of their sorted lines (the
+    site's descriptions have them in hand: no spelling and parsing them again)."""
     rdf_type = str(RDF.type)
     xsd_string = str(XSD.string)
     # The IRIs written, for the context: every IRI, and every datatype but xsd:string (its
@@ -94,8 +99,16 @@ def jsonld_of_lines(lines: Sequence[str], bindings: Bindings) -> tuple[bytes, by
             elif isinstance(term, ox.Literal) and not term.language and \
                     term.datatype.value != xsd_string:
                 iris.add(term.datatype.value)
-    context = _used_prefixes_of([(URIRef(i),) for i in iris], bindings,
-                                lambda ns: ns.endswith(("/", "#")))
+    # The prefixes in use: each IRI's longest bound namespace (ending in / or #), found by
+    # the converter's one regex (an rdflib term per IRI and a loop over every prefix took
+    # seconds at a million triples).
+    finder = Converter({p: ns for p, ns in bindings if ns.endswith(("/", "#"))})
+    used: dict[str, str] = {}
+    for iri in iris:
+        parts = finder.split(iri)
+        if parts is not None:
+            used[parts[0]] = finder.prefix_map[parts[0]]
+    context = dict(sorted(used.items()))
     short = Converter(context, accept=_compact_iri_suffix).compact
 
     def key(term: ox.NamedNode | ox.BlankNode) -> str:
@@ -135,7 +148,7 @@ def jsonld_of_lines(lines: Sequence[str], bindings: Bindings) -> tuple[bytes, by
             item[name] = values[0] if len(values) == 1 else values
         items.append(item)
     document = {"@context": context, "@graph": items}
-    return (_to_bytes(_json_text(document) + "\n"),
+    return (_to_bytes(json_text(document) + "\n"),
             _to_bytes(json.dumps({"@context": context}, indent=1) + "\n"))
 
 
