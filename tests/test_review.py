@@ -19,6 +19,7 @@ from .conftest import ROOT
 
 # The browser and the local HTTP server of the product page's browser test, shared.
 browser = product_browser.browser
+shop = product_browser.shop  # the browser fixture's image host
 serve = product_browser.serve
 CHROMIUM, CHROMEDRIVER = product_browser.CHROMIUM, product_browser.CHROMEDRIVER
 

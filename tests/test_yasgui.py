@@ -24,7 +24,12 @@ from monokg.publish.assets import ASSET_FILES, ASSETS, YASGUI
 
 from .conftest import ROOT
 from .servers import stop
-from .test_product_browser import CHROMEDRIVER, CHROMIUM, browser  # noqa: F401 - fixture
+from .test_product_browser import (  # noqa: F401 - browser and shop are fixtures
+    CHROMEDRIVER,
+    CHROMIUM,
+    browser,
+    shop,
+)
 
 needs_browser = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
