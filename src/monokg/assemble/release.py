@@ -25,9 +25,10 @@ from monokg.assemble.parts import (
 from monokg.assemble.product import ProductPage, to_product_page
 from monokg.curate.claims import Monograph
 from monokg.curate.coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage
+from monokg.curate.cues import cue_triples
 from monokg.curate.dataset import load_description
 from monokg.curate.draft import open_drafts
-from monokg.curate.language import FALLBACK, LANGUAGES_DIR, cue_triples
+from monokg.curate.language import FALLBACK, LANGUAGES_DIR
 from monokg.curate.mappings import load_local_concepts
 from monokg.curate.products import ProductKit, claim_sentences, load_product, load_product_kit
 from monokg.curate.vocabulary import load_vocabulary
