@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
@@ -298,9 +299,12 @@ def _claim_places(release: Release) -> dict[str, str]:
     """Each node minted for one claim alone (the claim itself, its span, selectors, dose or
     quantity) -> the claim's YAML file and line."""
     places = {}
+    files: dict[Path, str] = {}  # shown() resolves paths: once per file, not per claim
     for mono in release.monographs:
         for claim in mono.claims:
-            where = f"{shown(claim.file)}:{claim.line}"
+            if claim.file not in files:
+                files[claim.file] = shown(claim.file)
+            where = f"{files[claim.file]}:{claim.line}"
             for node in claim_nodes(mono, claim):
                 places[str(node)] = where
     return places
