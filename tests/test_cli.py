@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monokg import __version__, pipeline
+from monokg import __version__
+from monokg.check import release as check_release
 from monokg.cli import main
 from monokg.model.curies import project_converter
 
@@ -138,7 +139,7 @@ def test_a_bug_says_so_with_its_own_exit_code(project: Path,
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(pipeline, "check", broken)
+    monkeypatch.setattr(check_release, "check_project", broken)
     result = CliRunner().invoke(main, ["check", "--root", str(project)])
     assert result.exit_code == 70, result.output
     assert "ZeroDivisionError: a bug" in result.stderr and "please report it" in result.stderr

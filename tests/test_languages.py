@@ -24,7 +24,8 @@ from rdflib.namespace import RDF, RDFS
 
 from monokg.check.quotes import quote_label_findings
 from monokg.cli import main
-from monokg.curate.language import check_language, known_tags, load_language
+from monokg.curate.cues import check_language
+from monokg.curate.language import known_tags, load_language
 from monokg.curate.sources import Paragraph
 from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.errors import InputError

@@ -9,7 +9,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from monokg.curate.language import cue_triples
+from monokg.curate.cues import cue_triples
 from monokg.model.namespaces import MKG
 
 from .conftest import ROOT, literal

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from monokg.assemble.metadata import GRAPH_PARTS, graph_iri
+from monokg.assemble.product import PublishedRelease, to_published
 from monokg.assemble.release import Release, assemble
 from monokg.check.history import Checklist, check_history
 from monokg.check.history import release_checklist as checklist_of
+from monokg.check.product import page_notes, publication_checks
 from monokg.check.release import check_release
 from monokg.check.written import start_graph_file_check
 from monokg.model.config import load_publication
@@ -53,9 +55,9 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     with _refused_writes(paths), build_lock(paths, wait):
         # Before the inputs are read: an input edited during the build makes the next one run.
         digest = inputs_digest(paths, lang)
-        release = assemble(paths, lang, jobs, use_cache)
+        release = to_published(assemble(paths, lang, jobs, use_cache))
         check_history(release)  # cheap, and a refusal needs no reasoning first
-        warnings = check_release(release, lang)
+        warnings = check_release(release, lang, publication_checks(release)) + page_notes(release)
         staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
         try:
             written = _write_verified(release, staging, jobs)
@@ -72,7 +74,7 @@ def build(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
     return Outcome(release, warnings, files)
 
 
-def _write_verified(release: Release, staging: Path, jobs: int | None) -> list[Path]:
+def _write_verified(release: PublishedRelease, staging: Path, jobs: int | None) -> list[Path]:
     """Write the release into ``staging`` and read its graph files back; a difference from the
     N-Triples is a ``NonConformance``.
 
@@ -137,14 +139,6 @@ WRITE_FIXES = {
     errno.EACCES: "make the project folder writable for you",
     errno.EPERM: "make the project folder writable for you",
 }
-
-
-def check(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
-          use_cache: bool = True) -> Outcome:
-    """The curator's quick loop: assemble, reason and validate the data; write nothing (the
-    dataset metadata and product pages are checked by ``build``)."""
-    release = assemble(paths, lang, jobs, use_cache)
-    return Outcome(release, check_release(release, lang, publishing=False), [])
 
 
 def release_checklist(paths: ProjectPaths, jobs: int | None = None) -> Checklist:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from babel.dates import format_date
@@ -16,13 +17,18 @@ from markupsafe import Markup
 from pyld import jsonld
 from rdflib import Graph, Literal, Namespace, URIRef
 
+from monokg.assemble.release import Release
 from monokg.curate.language import LANGUAGES_DIR
 from monokg.curate.products import (
     CONTEXT_URL,
     Policy,
     Product,
+    ProductKit,
     S,
+    claim_sentences,
     fallback_words,
+    load_product,
+    load_product_kit,
     locale_of,
     lookup,
     page_words,
@@ -575,3 +581,40 @@ def to_product_page(graph: Graph, ontology: Graph, product: Product, policy: Pol
     page, notes = to_page(product, meant, snippet, policy, mkg)
     return ProductPage(product, meant, document, snippet, page, left_out(meant, product, mkg),
                        notes)
+
+
+@dataclass
+class PublishedRelease(Release):
+    """A release about to be published: with its product pages, which only a build needs
+    (``monokg check`` skips them, and with them pyld, Jinja2 and Babel)."""
+
+    @cached_property
+    def product_kit(self) -> ProductKit:
+        """Policy, currencies, schema.org context and vocabulary, product-page shapes."""
+        return load_product_kit(self.paths, self.publication)
+
+    @cached_property
+    def product_pages(self) -> list[ProductPage]:
+        """A page for every product file of the project (``data/products/*.yaml``)."""
+        files = sorted(self.paths.products.glob("*.yaml"))
+        if not files:
+            return []
+        kit = self.product_kit
+        ontology = self.publication.rebase(self.ontology)
+        graphs: dict[str, Graph] = {}
+        pages = []
+        sentences = {m.id: claim_sentences(m) for m in self.monographs}
+        for file in files:
+            product = load_product(file, kit)
+            if product.monograph not in graphs:
+                graphs[product.monograph] = self.publication.rebase(
+                    self.monograph_graph(product.monograph))
+            pages.append(to_product_page(graphs[product.monograph], ontology, product,
+                                         kit.policy, self.publication, kit.context,
+                                         sentences.get(product.monograph, {})))
+        return pages
+
+
+def to_published(release: Release) -> PublishedRelease:
+    """The release, to be published with its product pages (made on first use)."""
+    return PublishedRelease(**{f.name: getattr(release, f.name) for f in fields(release)})

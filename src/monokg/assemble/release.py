@@ -22,14 +22,13 @@ from monokg.assemble.parts import (
     input_errors,
     start_worker,
 )
-from monokg.assemble.product import ProductPage, to_product_page
 from monokg.curate.claims import Monograph
 from monokg.curate.coverage import EXCLUSIONS_FILE, Coverage, load_exclusions, summary, to_coverage
+from monokg.curate.cues import cue_triples
 from monokg.curate.dataset import load_description
 from monokg.curate.draft import open_drafts
-from monokg.curate.language import FALLBACK, LANGUAGES_DIR, cue_triples
+from monokg.curate.language import FALLBACK, LANGUAGES_DIR
 from monokg.curate.mappings import load_local_concepts
-from monokg.curate.products import ProductKit, claim_sentences, load_product, load_product_kit
 from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.cache import Cache, files_digest
 from monokg.model.config import Publication, load_publication
@@ -91,32 +90,6 @@ class Release:
     def shapes(self) -> Graph:
         """The project's shapes graph, parsed when written or when pySHACL needs it."""
         return load_shapes(self.paths.shapes)
-
-    @cached_property
-    def product_kit(self) -> ProductKit:
-        """Policy, currencies, schema.org context and vocabulary, product-page shapes."""
-        return load_product_kit(self.paths, self.publication)
-
-    @cached_property
-    def product_pages(self) -> list[ProductPage]:
-        """A page for every product file of the project (``data/products/*.yaml``)."""
-        files = sorted(self.paths.products.glob("*.yaml"))
-        if not files:
-            return []
-        kit = self.product_kit
-        ontology = self.publication.rebase(self.ontology)
-        graphs: dict[str, Graph] = {}
-        pages = []
-        sentences = {m.id: claim_sentences(m) for m in self.monographs}
-        for file in files:
-            product = load_product(file, kit)
-            if product.monograph not in graphs:
-                graphs[product.monograph] = self.publication.rebase(
-                    self.monograph_graph(product.monograph))
-            pages.append(to_product_page(graphs[product.monograph], ontology, product,
-                                         kit.policy, self.publication, kit.context,
-                                         sentences.get(product.monograph, {})))
-        return pages
 
     def monograph_graph(self, monograph_id: str) -> Graph:
         """One monograph's triples with the project's term files: all a product page draws

@@ -41,7 +41,9 @@ def context_of(claim: Claim, split: dict[int, list[tuple[int, int]]]) -> str:
     para, span = claim.span.paragraph, claim.span
     start = bisect.bisect_left(para.raw_offsets, span.start)
     end = start + len(span.text)
-    bounds = split.setdefault(id(para), para.sentences())
+    bounds = split.get(id(para))
+    if bounds is None:  # not setdefault: that would split the paragraph again every time
+        bounds = split[id(para)] = para.sentences()
     parts = [para.text[a:b] for a, b in bounds if a < end and b > start]
     if para.list_item:
         earlier = [p for p in claim.section.paragraphs

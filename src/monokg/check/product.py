@@ -9,7 +9,9 @@ property was used on and the types it would have allowed.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from monokg.assemble.product import ProductPage
+from monokg.assemble.product import ProductPage, PublishedRelease
 from monokg.check.findings import to_findings
 from monokg.check.reference import pyshacl_report
+from monokg.check.release import check_metadata
 from monokg.curate.language import known_tags, load_language
 from monokg.curate.products import Policy, ProductKit, RichResults
 from monokg.curate.schemaorg import S, SchemaVocabulary, _http
@@ -211,3 +214,21 @@ def check_product_page(page: ProductPage, kit: ProductKit, lang: str = "en") -> 
     return findings
 
 
+def publication_checks(release: PublishedRelease) -> list[tuple[str, Callable[[], list[Finding]]]]:
+    """The checks of what only a build publishes, for ``check_release`` to run beside the
+    data's: the dataset metadata and every product page."""
+    return [("dataset metadata (SHACL)", functools.partial(check_metadata, release)),
+            *((f"product page {page.product.file.name}",
+               functools.partial(check_product_page, page, release.product_kit))
+              for page in release.product_pages)]
+
+
+def page_notes(release: PublishedRelease) -> list[Finding]:
+    """Warnings about the product pages: what a page leaves out (a page in a language the
+    graph lacks still conforms, but a shop should hear what it lacks), and its notes."""
+    return [*(Finding(str(page.product.file), name,
+                      f"left out of the {page.product.language} page: {why}", "Warning",
+                      "product page")
+              for page in release.product_pages for name, why in page.left_out),
+            *(Finding(str(page.product.file), None, note, "Warning", "product page")
+              for page in release.product_pages for note in page.notes)]

@@ -20,23 +20,22 @@ job, validation and the data check run in a forked worker while the parent write
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
 from monokg.assemble.graph import claim_nodes
 from monokg.assemble.metadata import planned_files, to_metadata
-from monokg.assemble.release import Release
+from monokg.assemble.release import Release, assemble
 from monokg.check.findings import to_findings
 from monokg.check.forked import in_fork
 from monokg.check.modality import modality_findings
 from monokg.check.polarity import polarity_findings
-from monokg.check.product import check_product_page
 from monokg.check.provenance import STAGE as PROVENANCE_STAGE
 from monokg.check.provenance import check_provenance
 from monokg.check.quotes import quote_label_findings
@@ -214,24 +213,19 @@ def check_metadata(release: Release) -> list[Finding]:
     return findings + to_findings(pyshacl_report(meta, dcat_ap), meta)
 
 
-def check_release(release: Release, lang: str = "en", publishing: bool = True
+def check_release(release: Release, lang: str = "en",
+                  stages: Sequence[tuple[str, Callable[[], list[Finding]]]] = ()
                   ) -> list[Finding]:
-    """Every check of a release, before anything is written: the data (reasoning and SHACL)
-    and, when ``publishing``, the dataset metadata and the product pages. Returns the
-    warnings; raises NonConformance on a contradiction or a violation."""
+    """Every check of a release's data, before anything is written (reasoning and SHACL),
+    with ``stages`` (named checks, e.g. ``check.product.publication_checks``) run beside
+    them. Returns the warnings; raises NonConformance on a contradiction or a violation."""
     with timed(release.timings, "check:provenance"):
         # First and in this process: parts read from the cache skipped resolving quotes.
         untrue = check_provenance(release.lines, release.paths, _claim_places(release))
     if untrue:
         raise NonConformance(PROVENANCE_STAGE, untrue)
     finish = start_data_checks(release, lang)
-    stages: list[tuple[str, Callable[[], list[Finding]]]] = []
-    if publishing:
-        stages = [("dataset metadata (SHACL)", lambda: check_metadata(release))]
-        stages += [(f"product page {page.product.file.name}",
-                    functools.partial(check_product_page, page, release.product_kit))
-                   for page in release.product_pages]
-    stages.append(("quote labels", lambda: quote_label_findings(release.lines, lang)))
+    stages = [*stages, ("quote labels", lambda: quote_label_findings(release.lines, lang))]
     failures: list[tuple[str, list[Finding]]] = []
     with timed(release.timings, "check:modality"):
         warnings = modality_findings(release.monographs, release.ontology, lang)
@@ -251,16 +245,16 @@ def check_release(release: Release, lang: str = "en", publishing: bool = True
             raise NonConformance(exc.stage, located(exc.findings, release)) from exc
     if failures:
         raise NonConformance(failures[0][0], located(failures[0][1], release))
-    # A page in a language the graph lacks still conforms, but a shop should hear what it lacks.
-    warnings += [Finding(str(page.product.file), name,
-                         f"left out of the {page.product.language} page: {why}", "Warning",
-                         "product page")
-                 for page in (release.product_pages if publishing else []) for name, why
-                 in page.left_out]
-    warnings += [Finding(str(page.product.file), None, note, "Warning", "product page")
-                 for page in (release.product_pages if publishing else [])
-                 for note in page.notes]
     return located(warnings, release)
+
+
+def check_project(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
+                  use_cache: bool = True) -> tuple[Release, list[Finding]]:
+    """The curator's quick loop (``monokg check``): assemble, reason and validate the data;
+    write nothing. The dataset metadata and product pages are checked by ``build``, and this
+    module imports neither them nor the writers: importing them took longer than the check."""
+    release = assemble(paths, lang, jobs, use_cache)
+    return release, check_release(release, lang)
 
 
 def located(findings: list[Finding], release: Release) -> list[Finding]:
@@ -305,9 +299,12 @@ def _claim_places(release: Release) -> dict[str, str]:
     """Each node minted for one claim alone (the claim itself, its span, selectors, dose or
     quantity) -> the claim's YAML file and line."""
     places = {}
+    files: dict[Path, str] = {}  # shown() resolves paths: once per file, not per claim
     for mono in release.monographs:
         for claim in mono.claims:
-            where = f"{shown(claim.file)}:{claim.line}"
+            if claim.file not in files:
+                files[claim.file] = shown(claim.file)
+            where = f"{files[claim.file]}:{claim.line}"
             for node in claim_nodes(mono, claim):
                 places[str(node)] = where
     return places

@@ -16,7 +16,8 @@ from typing import Any
 
 from rdflib import URIRef
 
-from monokg.curate.language import FALLBACK, catalogued_error, check_language, load_language
+from monokg.curate.cues import check_language
+from monokg.curate.language import FALLBACK, catalogued_error, load_language
 from monokg.curate.sources import (
     Paragraph,
     Section,

@@ -3,6 +3,11 @@
 The files ship with the package (``languages/<tag>.yaml``, described in the README there), so
 nothing in the code names a language: adding one is adding a file. A tag without a file gets an
 empty ``Language`` (plain sentence splitting, no cues, English messages) and a warning.
+
+This module imports no RDF library: every command's ``--lang`` reads its message catalogue
+before anything else, and a command that needs no RDF should not pay for loading rdflib. What
+ties a language to the ontology (its cues as triples, the terms its tables name) is in
+``monokg.curate.cues``.
 """
 
 from __future__ import annotations
@@ -12,12 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-
-from monokg.curate.vocabulary import Vocabulary
 from monokg.curate.yamlio import Node, load_yaml, text_field, text_list
 from monokg.model.errors import InputError
-from monokg.model.namespaces import MKG
 
 LANGUAGES_DIR = Path(__file__).parent / "languages"
 PACKAGE = Path(__file__).parents[1]
@@ -159,19 +160,6 @@ def load_language(tag: str, folder: Path = LANGUAGES_DIR) -> Language:
         lines={"hedges": table, "sections": sections})
 
 
-def check_language(language: Language, vocabulary: Vocabulary) -> None:
-    """Every modality a hedge names and every claim kind a section names is the ontology's."""
-    for key, known, what in (("hedges", vocabulary.modalities, "modality"),
-                             ("sections", vocabulary.claim_kinds, "claim kind")):
-        table = language.lines.get(key)
-        for name, value in (table or {}).items():
-            term = name if key == "hedges" else value
-            if term not in known:
-                raise catalogued_error("language_term_unknown", language.file,
-                                       table.line_of(name) if table else None, table=key,
-                                       term=term, what=what, known=", ".join(sorted(known)))
-
-
 def _mapping(node: Node, key: str, path: Path) -> Node:
     value = node.get(key)
     if value is None:
@@ -191,12 +179,6 @@ def message(lang: str, key: str, **values: object) -> str:
         if text is not None:
             return text.format(folder=LANGUAGES_DIR.relative_to(PACKAGE.parent), **values)
     raise KeyError(f"no message {key!r} in the English catalogue")
-
-
-def cue_triples(folder: Path = LANGUAGES_DIR) -> list[tuple[URIRef, URIRef, Literal]]:
-    """Every language's hedge cues as ``mkg:cue`` triples on the modalities they signal."""
-    return sorted((MKG[cue.meaning], MKG.cue, Literal(cue.text, lang=tag))
-                  for tag in known_tags(folder) for cue in load_language(tag, folder).hedges)
 
 
 def catalogued_error(key: str, file: Path | None, line: int | None,

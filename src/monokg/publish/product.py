@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monokg.assemble.product import ProductPage, to_text
-from monokg.assemble.release import Release
+from monokg.assemble.product import ProductPage, PublishedRelease, to_text
 from monokg.rdf.files import ReleaseFolder
 
 
@@ -25,7 +24,7 @@ def write_page_files(page: ProductPage, folder: Path) -> list[Path]:
     return write_product_page(page, ReleaseFolder(folder), folder, folder)
 
 
-def write_product_pages(release: Release, out: ReleaseFolder) -> list[Path]:
+def write_product_pages(release: PublishedRelease, out: ReleaseFolder) -> list[Path]:
     """Release writer: every product page as build/product/<slug>.jsonld (+ snippet) and
     build/site/product/<slug>.html (checked, before any file was written, by
     ``check.release``)."""

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from monokg.assemble.release import Release
+from monokg.assemble.product import PublishedRelease
 from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
 from monokg.model.timings import timed
@@ -34,7 +34,7 @@ from monokg.rdf.files import ReleaseFolder
 #: writes only below its own file names; the metadata describes the files written before it,
 #: the bulk files hold the metadata, the site shows it, and the manifest lists every file, so
 #: those four come last.
-RELEASE_WRITERS: tuple[Callable[[Release, ReleaseFolder], list[Path]], ...] = (
+RELEASE_WRITERS: tuple[Callable[[PublishedRelease, ReleaseFolder], list[Path]], ...] = (
     write_graph_files,
     write_coverage,
     write_review,
@@ -50,7 +50,7 @@ RELEASE_WRITERS: tuple[Callable[[Release, ReleaseFolder], list[Path]], ...] = (
 )
 
 
-def write_release(release: Release, out_dir: Path,
+def write_release(release: PublishedRelease, out_dir: Path,
                   progress: Callable[[list[Path]], None] | None = None) -> list[Path]:
     """Write every file of a checked release into ``out_dir`` (which must exist and be
     empty); nothing here checks. ``progress`` is told the files written so far after each
