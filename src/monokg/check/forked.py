@@ -3,6 +3,7 @@ through a pipe."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -38,6 +39,10 @@ def in_fork(what: str, work: Callable[..., T], *args: Any) -> Callable[[], T]:
 
 def _answer(work: Callable[..., Any], args: tuple[Any, ...], send: Connection) -> None:
     """Run the work in the worker and send back ("ok", result) or ("error", exception)."""
+    # The inherited objects are the parent's: a full collection here would write to every
+    # one of them and so copy the parent's whole heap into the worker (28 MB of PSS at
+    # 100 k triples); the worker collects only what it makes itself.
+    gc.freeze()
     try:
         send.send(("ok", work(*args)))
     except BaseException as exc:  # noqa: BLE001 - raised again in the parent

@@ -12,8 +12,10 @@ on the staging folder, before the release is swapped into place; it writes nothi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from hashlib import blake2b
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -30,27 +32,71 @@ _FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE,
 _SHOWN = 3
 
 
-def _read(path: Path) -> dict[str, set[ox.Triple]]:
-    """The triples of a file as pyoxigraph reads them, by the name of their graph ('' for the
-    default graph): this runs on every triple of every file."""
+class _Read(NamedTuple):
+    """A file's triples, held small: a digest of each ground triple (a set of pyoxigraph
+    triples is about four times the size: at 100 k triples the worker held two such sets
+    beside the parent's peak), and the few triples with a blank node as text (a parser
+    labels blank nodes anew, so they are compared as graphs, not looked up again)."""
+
+    ground: set[bytes]
+    blank: set[str]
+
+
+def _quads(path: Path) -> Iterator[tuple[str, ox.Triple]]:
+    """The triples of a file as pyoxigraph reads them, with the name of their graph ('' for
+    the default graph)."""
     fmt = _FORMATS[next(s for s in _FORMATS if path.name.endswith(s))]
-    found: dict[str, set[ox.Triple]] = {}
     for quad in ox.parse(path=str(path), format=fmt):
-        name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-        found.setdefault(name, set()).add(quad.triple)
+        yield ("" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value,
+               quad.triple)
+
+
+def _digest(triple: ox.Triple) -> bytes:
+    return blake2b(str(triple).encode(), digest_size=16).digest()
+
+
+def _read(path: Path) -> dict[str, _Read]:
+    """The triples of a file by the name of their graph: this runs on every triple of every
+    file."""
+    found: dict[str, _Read] = {}
+    for name, triple in _quads(path):
+        read = found.setdefault(name, _Read(set(), set()))
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+            read.blank.add(str(triple))
+        else:
+            read.ground.add(_digest(triple))
     return found
 
 
-def _triples(path: Path) -> set[ox.Triple]:
-    return set().union(*_read(path).values())
+def _triples(path: Path) -> _Read:
+    read = _Read(set(), set())
+    for part in _read(path).values():
+        read.ground.update(part.ground)
+        read.blank.update(part.blank)
+    return read
 
 
-def _difference(name: str, found: set[ox.Triple], triples: set[ox.Triple],
-                where: str = "") -> Finding | None:
-    extra = sorted(f"{t} ." for t in found - triples)
-    missing = sorted(f"{t} ." for t in triples - found)
-    if extra and missing and _isomorphic(extra, missing):
+def _spelled(path: Path, graph: str | None, digests: set[bytes]) -> list[str]:
+    """The ground triples of a file (of one of its graphs, with ``graph``) whose digests are
+    ``digests``, as N-Triples lines: read again only to word a finding."""
+    if not digests:
+        return []
+    return [f"{t} ." for name, t in _quads(path)
+            if (graph is None or name == graph) and _digest(t) in digests]
+
+
+def _difference(name: str, found: _Read, triples: _Read, read_from: tuple[Path, str | None],
+                source: Path, where: str = "") -> Finding | None:
+    """A finding if ``found`` (read from ``read_from``: a file and the graph, or None for
+    all of it) does not hold exactly ``triples`` (read from ``source``)."""
+    extra_blank = sorted(f"{t} ." for t in found.blank - triples.blank)
+    missing_blank = sorted(f"{t} ." for t in triples.blank - found.blank)
+    extra = sorted(_spelled(*read_from, found.ground - triples.ground))
+    missing = sorted(_spelled(source, None, triples.ground - found.ground))
+    if not extra and not missing and extra_blank and missing_blank \
+            and _isomorphic(extra_blank, missing_blank):
         return None  # the ontology's blank nodes, under other labels
+    extra, missing = sorted(extra + extra_blank), sorted(missing + missing_blank)
     if not extra and not missing:
         return None
     return Finding(name, None, (
@@ -65,12 +111,15 @@ def graph_file_differences(folder: Path, names: ReleaseFiles,
     triples (the bulk files: each part, by ``graphs`` (part -> graph IRI), in its own named
     graph, and nothing else), as a finding."""
     graph, (nq, trig) = names.graph, names.bulk
-    expected = _triples(folder / graph[".nt"])
-    parts = {graphs["data"]: expected, graphs["ontology"]: _triples(folder / names.ontology),
-             graphs["metadata"]: _triples(folder / names.metadata)}
+    sources = {graphs["data"]: folder / graph[".nt"],
+               graphs["ontology"]: folder / names.ontology,
+               graphs["metadata"]: folder / names.metadata}
+    parts = {iri: _triples(path) for iri, path in sources.items()}
+    expected = parts[graphs["data"]]
     findings = []
     for name in (graph[".ttl"], graph[".jsonld"]):
-        difference = _difference(name, _triples(folder / name), expected)
+        difference = _difference(name, _triples(folder / name), expected,
+                                 (folder / name, None), sources[graphs["data"]])
         if difference is not None:
             findings.append(difference)
     for name in (nq, trig):
@@ -80,7 +129,8 @@ def graph_file_differences(folder: Path, names: ReleaseFiles,
             findings.append(Finding(name, None, f"it has triples in {len(stray)} graph(s) "
                                     f"{stray[:_SHOWN]} that are not parts of the release"))
         for iri, triples in parts.items():
-            difference = _difference(name, found.get(iri, set()), triples, f" in <{iri}>")
+            difference = _difference(name, found.get(iri, _Read(set(), set())), triples,
+                                     (folder / name, iri), sources[iri], f" in <{iri}>")
             if difference is not None:
                 findings.append(difference)
     return findings
