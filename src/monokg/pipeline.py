@@ -102,18 +102,28 @@ def _write_verified(release: PublishedRelease, staging: Path, jobs: int | None) 
     return written
 
 
-def rewrite_site(paths: ProjectPaths, wait: float = 30.0) -> list[Path]:
-    """Write ``build/site/`` anew from the published release and swap it in whole, keeping
-    its product pages; under the build lock, so never beside a build."""
+def rewrite_site(paths: ProjectPaths, out: Path | None = None, jobs: int | None = None,
+                 wait: float = 30.0) -> tuple[Path, int]:
+    """`monokg site`: write the static site of the published release into ``out`` (default
+    ``build/site/``) anew and swap it in whole; under the build lock, so never beside a build
+    (which replaces build/ whole, and with it the site of the release before).
+
+    ``jobs`` writer processes (default: one per core). Returns the folder and the number of
+    files written."""
+    target = (out or paths.build / "site").absolute()
     with _refused_writes(paths), build_lock(paths, wait):
-        staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
+        # Beside the target, so the swap is a rename on one file system; named as a build's
+        # staging folder when it is in the project, so a killed run's is removed the same way.
+        parent = paths.root if target.parent == paths.build.absolute() else target.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=parent))
         try:
-            written = export_site(paths.build, load_publication(paths.config), paths.queries,
-                                  staging / "site")
-            publish(staging / "site", paths.build / "site")
+            count = export_site(paths.build, load_publication(paths.config), paths.queries,
+                                staging / "site", jobs)
+            publish(staging / "site", target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return [paths.build / "site" / p.relative_to(staging / "site") for p in written]
+    return target, count
 
 
 @contextlib.contextmanager
