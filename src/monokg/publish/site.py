@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -590,9 +591,12 @@ def write_site_files(site: Site, folder: Path, products: Path | None = None,
     workers = max(1, min(jobs or os.cpu_count() or 1, len(resources) // _CHUNK or 1))
     others = [in_fork("a site writer", _write_pages, site, resources, folder, k, workers)
               for k in range(1, workers)]
-    count = _write_pages(site, resources, folder, 0, workers)
-    for wait in others:
-        count += wait()
+    try:
+        count = _write_pages(site, resources, folder, 0, workers)
+    finally:
+        # Every worker has ended before anyone may remove the folder they write into.
+        counts = _wait_all(others)
+    count += sum(counts)
     files = _Files(folder)
     put = files.put
     put("index.html", Renderer(site, suffix=".html").home(None).encode("utf-8"))
@@ -616,6 +620,20 @@ def write_site_files(site: Site, folder: Path, products: Path | None = None,
     put(".htaccess", env.get_template("site/htaccess").render().encode("utf-8"))
     put("nginx.conf", env.get_template("site/nginx.conf").render().encode("utf-8"))
     return count + files.count
+
+
+def _wait_all(waits: list[Callable[[], int]]) -> list[int]:
+    """The answer of every worker, once all have ended; the first error, if any."""
+    answers: list[int] = []
+    errors: list[BaseException] = []
+    for wait in waits:
+        try:
+            answers.append(wait())
+        except Exception as exc:  # noqa: BLE001 - raised below, once every worker has ended
+            errors.append(exc)
+    if errors:
+        raise errors[0]
+    return answers
 
 
 def export_site(build_dir: Path, publication: Publication, queries_dir: Path,
