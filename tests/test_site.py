@@ -157,6 +157,16 @@ def test_the_site_is_reproducible_and_replaced_whole(built: Path, built_site: Pa
         (site_dir / "stale.html").write_text("left over")
 
 
+def test_the_site_command_replaces_only_a_site(built: Path, tmp_path: Path) -> None:
+    """`--out` names a folder to replace whole: one with other files is refused, untouched."""
+    folder = tmp_path / "not-a-site"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n")
+    result = CliRunner().invoke(main, ["site", "--root", str(built), "--out", str(folder)])
+    assert result.exit_code == 2 and "not a static site" in result.output, result.output
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
 def test_the_site_command_without_a_build_says_build_first(project: Path) -> None:
     result = CliRunner().invoke(main, ["site", "--root", str(project)])
     assert result.exit_code == 2 and "monokg build" in result.output

@@ -111,6 +111,11 @@ def rewrite_site(paths: ProjectPaths, out: Path | None = None, jobs: int | None 
     ``jobs`` writer processes (default: one per core). Returns the folder and the number of
     files written."""
     target = (out or paths.build / "site").absolute()
+    # The folder is replaced whole: never one that holds anything but a site (a release,
+    # a home folder given by mistake).
+    if target.is_dir() and any(target.iterdir()) and not (target / SITE_MARK).is_file():
+        raise InputError(f"not a static site, so not replaced: it has no {SITE_MARK}", target,
+                         fix="give --out a new or empty folder, or one `monokg site` wrote")
     with _refused_writes(paths), build_lock(paths, wait):
         # Beside the target, so the swap is a rename on one file system; named as a build's
         # staging folder when it is in the project, so a killed run's is removed the same way.
@@ -124,6 +129,10 @@ def rewrite_site(paths: ProjectPaths, out: Path | None = None, jobs: int | None 
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target, count
+
+
+#: A file every static site holds (its nginx configuration): what `monokg site` replaces.
+SITE_MARK = "nginx.conf"
 
 
 @contextlib.contextmanager
