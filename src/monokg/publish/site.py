@@ -565,9 +565,11 @@ def _write_pages(site: Site, resources: list[str], root: Path, worker: int, work
         keyed = site.keyed_description(node)
         triples = [triple for _, triple in keyed]
         # Each form from what is in hand: N-Triples from the sort keys (the terms), Turtle
-        # from lines spelled once, JSON-LD from the triples themselves (no parse).
-        put(f"{stem}.ttl", turtle_of_lines([nt.triple_line(t) for t in triples],
-                                           site.prefixes))
+        # from lines spelled once (an IRI's token is its sort key; only a literal is spelled
+        # by the module's rules), JSON-LD from the triples themselves (no parse).
+        put(f"{stem}.ttl", turtle_of_lines(
+            [f"{s} {p} {nt.token(t.object) if type(t.object) is ox.Literal else o} ."
+             for (s, p, o), t in keyed], site.prefixes))
         put(f"{stem}.nt", "".join([f"{s} {p} {o} .\n" for (s, p, o), _ in keyed]
                                   ).encode("utf-8"))
         put(f"{stem}.jsonld", jsonld_of_triples(triples, site.prefixes)[0])
