@@ -29,7 +29,7 @@ from monokg.model.config import load_publication
 from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.model.paths import ProjectPaths
 from monokg.model.timings import timed
-from monokg.publish.current import Current, inputs_digest, record_release
+from monokg.publish.current import SITE, Current, inputs_digest, record_release
 from monokg.publish.release import build_lock, publish, write_release
 from monokg.publish.site import export_site
 
@@ -110,7 +110,7 @@ def rewrite_site(paths: ProjectPaths, out: Path | None = None, jobs: int | None 
 
     ``jobs`` writer processes (default: one per core). Returns the folder and the number of
     files written."""
-    target = (out or paths.build / "site").absolute()
+    target = (out or paths.build / SITE).absolute()
     # The folder is replaced whole: never one that holds anything but a site (a release,
     # a home folder given by mistake).
     if target.is_dir() and any(target.iterdir()) and not (target / SITE_MARK).is_file():

@@ -9,8 +9,9 @@ the build said (counts and warnings). The next build computes the digest again (
 for a project of 100 files) and stats ``build/``; when both are the stamp's, the release is
 current and nothing is assembled, checked or written. Any change, to an input, to the code,
 or to a file of the release in ``build/`` (edited, removed, added), makes the next build a
-full one; the static site in ``build/site/`` is no part of the release and is not looked at. The stamp is a note, never trusted beyond that comparison: an
-unreadable one means "not current".
+full one; the static site in ``build/site/`` is no part of the release and is not looked at.
+The stamp is a note, never trusted beyond that comparison: an unreadable one means "not
+current".
 """
 
 from __future__ import annotations
