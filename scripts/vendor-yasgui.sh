@@ -5,7 +5,8 @@
 #   bash scripts/vendor-yasgui.sh           re-fetch the recorded VERSION and verify it
 #   bash scripts/vendor-yasgui.sh 4.7.0     move to another version: records its integrity
 #                                           and digests (review the diff, rebuild, commit)
-# The build copies these files into build/site/assets/yasgui/; nothing is fetched at run time.
+# `monokg site` copies these files into build/site/assets/yasgui/ and `monokg serve` serves them
+# from the package; nothing is fetched at run time.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$here/src/monokg/vendor/yasgui"

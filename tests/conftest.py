@@ -51,6 +51,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_site(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static site of the session's build (`monokg site --out`), written once, outside
+    the build so that tests copying the built project do not copy it too."""
+    from monokg.model.paths import ProjectPaths
+    from monokg.pipeline import rewrite_site
+
+    folder, _ = rewrite_site(ProjectPaths(built), tmp_path_factory.mktemp("site") / "site")
+    return folder
+
+
+@pytest.fixture(scope="session")
 def raw_source() -> str:
     """The source of record, read straight from disk, independently of the build code."""
     return (ROOT / "data" / "sources" / "l-glutamine.nl.txt").read_bytes().decode("utf-8")

@@ -53,6 +53,10 @@ def test_a_rebuild_does_nothing_until_something_changes(project: Path) -> None:
             assert current_release(paths, "en") is None, part
             added.unlink()
     assert current_release(paths, "en") is not None
+    site = paths.build / "site"  # the static site is no part of the release: not looked at
+    site.mkdir()
+    (site / "index.html").write_text("a site written by `monokg site`\n", encoding="utf-8")
+    assert current_release(paths, "en") is not None
 
     data = paths.build / "monokg.nt"
     data.write_bytes(data.read_bytes() + b"\n")  # build/ edited by hand: not the release

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +18,7 @@ from monokg.check.validate import check_shapes
 from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.namespaces import DEFAULT_BASE, SH, SPDX, VOID
 from monokg.model.paths import ProjectPaths
-from monokg.pipeline import build
+from monokg.pipeline import build, rewrite_site
 from monokg.rdf.read import load_shapes
 
 from .conftest import ROOT, literal, solutions
@@ -240,7 +241,7 @@ def test_a_dataset_description_in_any_languages_is_read(tmp_path: Path) -> None:
 
 
 def test_a_different_base_changes_every_minted_iri_and_nothing_else(
-        built: Path, project: Path) -> None:
+        built: Path, built_site: Path, project: Path, tmp_path: Path) -> None:
     """Build with another base; mapped back, every file holds the same graph; no file
     mentions the default base."""
     other = "https://data.example.org/kg/"
@@ -249,6 +250,11 @@ def test_a_different_base_changes_every_minted_iri_and_nothing_else(
         f'base = "{DEFAULT_BASE}"', f'base = "{other}"'), encoding="utf-8")
     build(ProjectPaths(project))
     moved, original = project / "build", built / "build"
+    # The site beside the release, as `site/` in each (the session's site is outside).
+    rewrite_site(ProjectPaths(project), moved / "site")
+    original = tmp_path / "original"
+    shutil.copytree(built / "build", original)
+    shutil.copytree(built_site, original / "site")
     names = sorted(p.relative_to(original).as_posix() for p in original.rglob("*")
                    if p.is_file())
     assert names == sorted(p.relative_to(moved).as_posix() for p in moved.rglob("*")

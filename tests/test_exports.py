@@ -42,6 +42,10 @@ def test_no_blank_nodes_in_the_data(turtle: Graph) -> None:
 
 def test_the_committed_release_is_what_a_fresh_build_writes(built: Path) -> None:
     fresh, committed = release_files(built / "build"), release_files(ROOT / "build")
+    # build/site/ is no part of the release (git-ignored, written by `monokg site`): the
+    # README's first command leaves one there before the tests run.
+    committed = {name: data for name, data in committed.items()
+                 if not name.startswith("site/")}
     assert sorted(fresh) == sorted(committed)
     stale = [name for name in fresh if fresh[name] != committed[name]]
     assert not stale, f"build/ is stale, run `monokg build` and commit: {stale}"

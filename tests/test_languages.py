@@ -110,11 +110,14 @@ def test_every_claim_has_its_quote_as_label_in_its_sources_language(three: Path)
         assert isinstance(statement, Literal) and (str(statement), "en") in labels
 
 
-def test_pages_and_coverage_tag_source_text_with_its_language(three: Path) -> None:
+def test_pages_and_coverage_tag_source_text_with_its_language(three: Path,
+                                                              tmp_path: Path) -> None:
     languages = source_languages(three)
+    code, output = run("site", "--root", three, "--out", tmp_path / "site")
+    assert code == 0, output
     for mono, language in languages.items():
         claim = next(i for i in claim_quotes(three) if i.split("/")[-2] == mono)
-        page = (three / "build" / "site" / f"{claim.removeprefix(DEFAULT_BASE)}.html")
+        page = (tmp_path / "site" / f"{claim.removeprefix(DEFAULT_BASE)}.html")
         assert f'<p class="quote" lang="{language}">' in page.read_text(encoding="utf-8")
     coverage = (three / "build" / "coverage.html").read_text(encoding="utf-8")
     for mono, language in languages.items():

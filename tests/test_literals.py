@@ -26,7 +26,7 @@ from monokg.model.errors import NonConformance
 from monokg.model.namespaces import prefixes
 from monokg.model.paths import ProjectPaths
 from monokg.model.release_files import ReleaseFiles
-from monokg.pipeline import build
+from monokg.pipeline import build, rewrite_site
 from monokg.publish import graph_files
 from monokg.rdf import ntriples as nt
 from monokg.rdf.files import ReleaseFolder
@@ -98,7 +98,8 @@ def test_line_breaks_in_a_literal_never_split_a_line(edited: Path) -> None:
         quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
         assert len(text.splitlines()) == len(quads)  # Python's idea of a line: one triple
         assert ox.Literal(BREAKS, language="en") in {q.object for q in quads}
-    site = [p for p in (edited / "build" / "site").rglob("dose-commonly-used.nt")]
+    folder, _ = rewrite_site(ProjectPaths(edited))
+    site = [p for p in folder.rglob("dose-commonly-used.nt")]
     assert site, "the claim's page is written"
     text = site[0].read_text(encoding="utf-8")
     assert BREAKS not in text and len(text.splitlines()) == text.count("\n")

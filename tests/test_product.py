@@ -119,7 +119,7 @@ def _claim_kinds(document: dict) -> set[str]:
 
 def test_build_writes_the_example_page_and_it_validates(built: Path) -> None:
     jsonld = built / "build" / "product" / "l-glutamine-500g.jsonld"
-    page = built / "build" / "site" / "product" / "l-glutamine-500g.html"
+    page = built / "build" / "product" / "l-glutamine-500g.html"
     assert jsonld.is_file() and page.is_file()
     result = CliRunner().invoke(main, ["validate", "--root", str(built), "--product", str(jsonld)])
     assert result.exit_code == 0, result.output

@@ -180,7 +180,7 @@ def test_the_example_page_survives_a_real_page_load(built: Path, browser: Any, s
                                                     tmp_path: Path) -> None:
     import extruct
 
-    site = built / "build" / "site" / "product"
+    site = built / "build" / "product"
     url = serve(site) + "l-glutamine-500g.html"
     scripts = _open(browser, url)
     assert len(scripts) == 1
@@ -302,7 +302,7 @@ def test_a_page_a_shop_would_ship(slug: str, request: pytest.FixtureRequest, bro
     meant = _meant(root, root / product_file)
     words = load_language(meant.product.language).product_page
     english = load_language("en").product_page
-    url = serve(root / "build" / "site" / "product") + f"{slug}.html"
+    url = serve(root / "build" / "product") + f"{slug}.html"
     browser.get(url)
     assert browser.execute_script("return document.documentElement.lang") \
         == meant.product.language
@@ -396,7 +396,7 @@ def test_a_hostile_claim_text_cannot_break_out(variant: Path, browser: Any,  # n
                                                serve: Any) -> None:
     from selenium.common.exceptions import NoAlertPresentException
 
-    url = serve(variant / "build" / "site" / "product") + "hostile-en.html"
+    url = serve(variant / "build" / "product") + "hostile-en.html"
     scripts = _open(browser, url)
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert  # noqa: B018 - reading it raises when no alert is open

@@ -23,7 +23,7 @@ from monokg.cli import main
 from monokg.model.config import load_publication
 from monokg.model.errors import InputError
 from monokg.model.paths import ProjectPaths
-from monokg.pipeline import build
+from monokg.pipeline import build, rewrite_site
 from monokg.publish import release
 from monokg.publish.release import build_lock
 
@@ -227,7 +227,9 @@ def test_a_full_disk_leaves_the_release_as_it_was(project: Path) -> None:
 def test_a_site_rewrite_that_cannot_write_leaves_the_site_as_it_was(project: Path) -> None:
     """`monokg site` writes a new site beside the old one and swaps it in whole; the largest
     pages are over 20 kB."""
+    rewrite_site(ProjectPaths(project), jobs=1)
     before = release_files(project / "build")
+    assert "site/index.html" in before
     done = _run(project, limit_bytes=20_000,
                 command=[sys.executable, "-m", "monokg", "site", "--root"])
     _refused_cleanly(project, before, done, "File too large")

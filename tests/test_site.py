@@ -15,8 +15,10 @@ import monokg
 from monokg.cli import main
 from monokg.model.config import load_publication
 from monokg.model.paths import ProjectPaths
-from monokg.pipeline import build
+from monokg.pipeline import build, rewrite_site
 from monokg.publish.site import Renderer, is_safe_path, load_site
+
+from .conftest import release_files
 
 CLAIM = "claim/l-glutamine-nl/dose-commonly-used"
 EXTS = ("html", "ttl", "nt", "jsonld")
@@ -25,8 +27,8 @@ PARSE = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
 
 
 @pytest.fixture(scope="module")
-def site_dir(built: Path) -> Path:
-    return built / "build" / "site"
+def site_dir(built_site: Path) -> Path:
+    return built_site
 
 
 def page(site_dir: Path, path: str) -> str:
@@ -131,26 +133,37 @@ def test_the_base_iri_describes_the_dataset(built: Path, site_dir: Path) -> None
         assert described == dataset and described, ext
 
 
-def test_the_site_command_rewrites_the_site_and_keeps_product_pages(
-        built: Path, tmp_path: Path) -> None:
-    import shutil
-    root = tmp_path / "copy"
-    shutil.copytree(built, root)
-    site_dir = root / "build" / "site"
-    before = {p.relative_to(site_dir): p.read_bytes() for p in site_dir.rglob("*")
-              if p.is_file() and "product" not in p.relative_to(site_dir).parts}
-    products = {p.name: p.read_bytes() for p in (site_dir / "product").iterdir()}
-    (site_dir / "product" / "x.html").write_text("product page")
-    (site_dir / "stale.html").write_text("left over")
-    result = CliRunner().invoke(main, ["site", "--root", str(root)])
+def test_the_build_writes_no_site(built: Path) -> None:
+    """The site is a publishing step of its own: the release holds its product pages."""
+    assert not (built / "build" / "site").exists()
+    assert (built / "build" / "product" / "l-glutamine-500g.html").is_file()
+
+
+def test_the_site_is_reproducible_and_replaced_whole(built: Path, built_site: Path,
+                                                     tmp_path: Path) -> None:
+    """`monokg site` in one process gives the session's site (one process per core) byte for
+    byte, and replaces the site folder whole (a file left in the old one goes)."""
+    expected = release_files(built_site)
+    assert "product/l-glutamine-500g.html" in expected and "nginx.conf" in expected
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "nginx.conf").write_text("an older site\n")
+    (site_dir / "stale.html").write_text("left over\n")
+    result = CliRunner().invoke(main, ["site", "--root", str(built), "--out", str(site_dir),
+                                       "--jobs", "1"])
     assert result.exit_code == 0, result.output
-    assert f"wrote {len(before)} files" in result.output
-    after = {p.relative_to(site_dir): p.read_bytes() for p in site_dir.rglob("*")
-             if p.is_file() and "product" not in p.relative_to(site_dir).parts}
-    assert after == before
-    assert (site_dir / "product" / "x.html").read_text() == "product page"
-    assert all((site_dir / "product" / name).read_bytes() == data
-               for name, data in products.items())
+    assert f"wrote {len(expected)} files into {site_dir}" in result.output
+    assert release_files(site_dir) == expected
+
+
+def test_the_site_command_replaces_only_a_site(built: Path, tmp_path: Path) -> None:
+    """`--out` names a folder to replace whole: one with other files is refused, untouched."""
+    folder = tmp_path / "not-a-site"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n")
+    result = CliRunner().invoke(main, ["site", "--root", str(built), "--out", str(folder)])
+    assert result.exit_code == 2 and "not a static site" in result.output, result.output
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
 
 
 def test_the_site_command_without_a_build_says_build_first(project: Path) -> None:
@@ -179,7 +192,7 @@ def test_text_from_the_data_is_escaped_everywhere(project: Path) -> None:
                   text)
     yaml_file.write_text(text, encoding="utf-8")
     build(ProjectPaths(project))
-    site_dir = project / "build" / "site"
+    site_dir, _ = rewrite_site(ProjectPaths(project))
     claim_page = page(site_dir, "claim/l-glutamine-nl/no-known-contraindications")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in claim_page
     assert "&lt;img src=x onerror=alert(2)&gt;" in claim_page

@@ -22,7 +22,6 @@ from monokg.model.config import load_publication
 from .servers import apache_site, nginx_site
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "build" / "site"
 PREFIX = "/monokg/"
 MEDIA = {"html": "text/html", "ttl": "text/turtle", "nt": "application/n-triples",
          "jsonld": "application/ld+json"}
@@ -46,20 +45,20 @@ SERVERS: dict[str, Callable[[Path, Path, str], AbstractContextManager[str]]] = {
     "nginx": nginx_site, "apache2": apache_site}
 
 
-def first_stem(folder: str) -> str:
+def first_stem(site: Path, folder: str) -> str:
     """The path (below the base) of the first resource with a description below ``folder``."""
-    for path in sorted((SITE / folder).rglob("*.ttl")):
+    for path in sorted((site / folder).rglob("*.ttl")):
         if path.stem != "index" and path.stem[0].isalpha():
-            return str(path.relative_to(SITE).with_suffix(""))
+            return str(path.relative_to(site).with_suffix(""))
     raise AssertionError(f"no resource below {folder}/")
 
 
-def samples() -> dict[str, str]:
+def samples(site: Path) -> dict[str, str]:
     """A resource of every kind, by kind: its path below the base ('' is the base itself)."""
-    return {"claim": first_stem("claim"), "span": first_stem("span"),
-            "monograph": first_stem("monograph"), "concept": first_stem("concept"),
-            "dataset": first_stem("dataset"), "base": "", "ontology": "ontology/",
-            "ontology term": first_stem("ontology")}
+    return {"claim": first_stem(site, "claim"), "span": first_stem(site, "span"),
+            "monograph": first_stem(site, "monograph"), "concept": first_stem(site, "concept"),
+            "dataset": first_stem(site, "dataset"), "base": "", "ontology": "ontology/",
+            "ontology term": first_stem(site, "ontology")}
 
 
 def get(url: str, accept: str | None) -> tuple[int, str | None, str, bytes]:
@@ -77,15 +76,13 @@ def get(url: str, accept: str | None) -> tuple[int, str | None, str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def served_site() -> Iterator[Path]:
-    """A copy of the committed site that any user can read (Apache, started as root, serves
-    it as www-data)."""
-    if not (SITE / "index.html").is_file():
-        pytest.skip("no build/site: run `monokg build`")
+def served_site(built_site: Path) -> Iterator[Path]:
+    """A copy of the session's site (`monokg site`) that any user can read (Apache, started
+    as root, serves it as www-data)."""
     folder = Path(tempfile.mkdtemp(prefix="monokg-site-"))
     try:
         folder.chmod(0o755)
-        shutil.copytree(SITE, folder / "site")
+        shutil.copytree(built_site, folder / "site")
         yield folder / "site"
     finally:
         shutil.rmtree(folder)
@@ -123,9 +120,10 @@ def check_body(ext: str, body: bytes, path: str) -> None:
 
 
 @pytest.mark.parametrize("accept", list(ACCEPTS), ids=lambda a: str(a))
-def test_every_kind_of_iri_negotiates(base_url: str, accept: str | None) -> None:
+def test_every_kind_of_iri_negotiates(base_url: str, served_site: Path,
+                                      accept: str | None) -> None:
     ext = ACCEPTS[accept]
-    for kind, path in samples().items():
+    for kind, path in samples(served_site).items():
         url = base_url + path
         status, location, media, body = get(url, accept)
         if ext == "html":
@@ -146,16 +144,17 @@ def test_unknown_iris_are_not_found(base_url: str, accept: str | None) -> None:
         assert get(base_url + path, accept)[0] == 404, path
 
 
-def test_a_description_by_extension_is_served_as_is(base_url: str) -> None:
-    path = samples()["claim"]
+def test_a_description_by_extension_is_served_as_is(base_url: str, served_site: Path) -> None:
+    path = samples(served_site)["claim"]
     for ext, media in MEDIA.items():
         status, _, served, body = get(base_url + f"{path}.{ext}", "text/html")
         assert (status, served) == (200, media), ext
-        assert body == (SITE / f"{path}.{ext}").read_bytes()
+        assert body == (served_site / f"{path}.{ext}").read_bytes()
 
 
-def test_responses_allow_any_origin_and_vary_by_accept(base_url: str) -> None:
-    parts = urlsplit(base_url + samples()["concept"])
+def test_responses_allow_any_origin_and_vary_by_accept(base_url: str,
+                                                       served_site: Path) -> None:
+    parts = urlsplit(base_url + samples(served_site)["concept"])
     connection = http.client.HTTPConnection(parts.netloc, timeout=10)
     try:
         connection.request("GET", parts.path, headers={"Accept": "text/turtle"})

@@ -22,7 +22,6 @@ from click.testing import CliRunner
 from monokg.cli import main
 from monokg.publish.assets import ASSET_FILES, ASSETS, YASGUI
 
-from .conftest import ROOT
 from .servers import stop
 from .test_product_browser import (  # noqa: F401 - browser and shop are fixtures
     CHROMEDRIVER,
@@ -169,9 +168,8 @@ def test_the_vendored_files_are_the_recorded_release() -> None:
     assert "MIT License" in (YASGUI / "LICENSE").read_text(encoding="utf-8")
 
 
-def test_the_release_site_carries_the_assets_verbatim(built: Path) -> None:
-    for root in (built, ROOT):  # a fresh build and the committed release
-        folder = root / "build" / "site" / ASSETS
-        assert sorted(p.name for p in folder.iterdir()) == sorted(ASSET_FILES)
-        for name in ASSET_FILES:
-            assert (folder / name).read_bytes() == (YASGUI / name).read_bytes(), name
+def test_the_site_carries_the_assets_verbatim(built_site: Path) -> None:
+    folder = built_site / ASSETS
+    assert sorted(p.name for p in folder.iterdir()) == sorted(ASSET_FILES)
+    for name in ASSET_FILES:
+        assert (folder / name).read_bytes() == (YASGUI / name).read_bytes(), name

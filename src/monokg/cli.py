@@ -434,13 +434,22 @@ def release(root: Path | None, check_only: bool, jobs: int | None) -> None:
 
 @main.command()
 @root_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the site into (replaced whole). [default: build/site]")
+@jobs_option
+@quiet_option
 @_fail_cleanly
-def site(root: Path | None) -> None:
-    """Write the static pages and web-server configuration into build/site/."""
+def site(root: Path | None, out: Path | None, jobs: int | None, quiet: bool) -> None:
+    """Write the static site of the published release (a page and Turtle, N-Triples and
+    JSON-LD per resource, the home page, the product pages and the web-server configuration)
+    into build/site/. Run it after `monokg build`: a build replaces build/ whole."""
+    _show_progress(quiet)
     from monokg.pipeline import rewrite_site
-    paths = _paths(root)
-    written = rewrite_site(paths)
-    click.echo(f"wrote {len(written)} files into {paths.build / 'site'}")
+    try:
+        folder, count = rewrite_site(_paths(root), out, jobs)
+    finally:
+        _end_progress()
+    click.echo(f"wrote {count} files into {folder}")
 
 
 @main.command()

@@ -29,7 +29,7 @@ from monokg.model.config import load_publication
 from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.model.paths import ProjectPaths
 from monokg.model.timings import timed
-from monokg.publish.current import Current, inputs_digest, record_release
+from monokg.publish.current import SITE, Current, inputs_digest, record_release
 from monokg.publish.release import build_lock, publish, write_release
 from monokg.publish.site import export_site
 
@@ -102,18 +102,37 @@ def _write_verified(release: PublishedRelease, staging: Path, jobs: int | None) 
     return written
 
 
-def rewrite_site(paths: ProjectPaths, wait: float = 30.0) -> list[Path]:
-    """Write ``build/site/`` anew from the published release and swap it in whole, keeping
-    its product pages; under the build lock, so never beside a build."""
+def rewrite_site(paths: ProjectPaths, out: Path | None = None, jobs: int | None = None,
+                 wait: float = 30.0) -> tuple[Path, int]:
+    """`monokg site`: write the static site of the published release into ``out`` (default
+    ``build/site/``) anew and swap it in whole; under the build lock, so never beside a build
+    (which replaces build/ whole, and with it the site of the release before).
+
+    ``jobs`` writer processes (default: one per core). Returns the folder and the number of
+    files written."""
+    target = (out or paths.build / SITE).absolute()
+    # The folder is replaced whole: never one that holds anything but a site (a release,
+    # a home folder given by mistake).
+    if target.is_dir() and any(target.iterdir()) and not (target / SITE_MARK).is_file():
+        raise InputError(f"not a static site, so not replaced: it has no {SITE_MARK}", target,
+                         fix="give --out a new or empty folder, or one `monokg site` wrote")
     with _refused_writes(paths), build_lock(paths, wait):
-        staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=paths.root))
+        # Beside the target, so the swap is a rename on one file system; named as a build's
+        # staging folder when it is in the project, so a killed run's is removed the same way.
+        parent = paths.root if target.parent == paths.build.absolute() else target.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=paths.STAGING_PREFIX, dir=parent))
         try:
-            written = export_site(paths.build, load_publication(paths.config), paths.queries,
-                                  staging / "site")
-            publish(staging / "site", paths.build / "site")
+            count = export_site(paths.build, load_publication(paths.config), paths.queries,
+                                staging / "site", jobs)
+            publish(staging / "site", target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return [paths.build / "site" / p.relative_to(staging / "site") for p in written]
+    return target, count
+
+
+#: A file every static site holds (its nginx configuration): what `monokg site` replaces.
+SITE_MARK = "nginx.conf"
 
 
 @contextlib.contextmanager

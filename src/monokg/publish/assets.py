@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monokg.rdf.files import ReleaseFolder
-
 #: The vendored YASGUI files.
 YASGUI = Path(__file__).resolve().parents[1] / "vendor" / "yasgui"
 #: Where the site holds them, relative to its root.
@@ -24,8 +22,3 @@ ASSET_FILES = {"yasgui.min.js": "text/javascript; charset=utf-8",
 def assets() -> dict[str, tuple[str, Path]]:
     """Each asset's path in the site -> its media type and vendored file."""
     return {f"{ASSETS}/{name}": (kind, YASGUI / name) for name, kind in ASSET_FILES.items()}
-
-
-def write_assets(out: ReleaseFolder, folder: Path) -> list[Path]:
-    """The YASGUI files in ``<folder>/assets/yasgui/``, byte for byte as vendored."""
-    return [out.write(folder / path, file.read_bytes()) for path, (_, file) in assets().items()]

@@ -25,11 +25,10 @@ def write_page_files(page: ProductPage, folder: Path) -> list[Path]:
 
 
 def write_product_pages(release: PublishedRelease, out: ReleaseFolder) -> list[Path]:
-    """Release writer: every product page as build/product/<slug>.jsonld (+ snippet) and
-    build/site/product/<slug>.html (checked, before any file was written, by
-    ``check.release``)."""
+    """Release writer: every product page as build/product/<slug>.jsonld, .snippet.html and
+    .html (checked, before any file was written, by ``check.release``); `monokg site` copies
+    the .html pages into the site's product/."""
     written: list[Path] = []
     for page in release.product_pages:
-        written += write_product_page(page, out, out.root / "product",
-                                      out.root / "site" / "product")
+        written += write_product_page(page, out, out.root / "product", out.root / "product")
     return written

@@ -26,14 +26,13 @@ from monokg.publish.metadata import write_manifest, write_metadata
 from monokg.publish.nanopubs import write_nanopubs
 from monokg.publish.product import write_product_pages
 from monokg.publish.review import write_review
-from monokg.publish.site import write_site
 from monokg.publish.sssom import write_sssom
 from monokg.rdf.files import ReleaseFolder
 
 #: Every writer of release files, in order: (release, release folder) -> files written. Each
 #: writes only below its own file names; the metadata describes the files written before it,
-#: the bulk files hold the metadata, the site shows it, and the manifest lists every file, so
-#: those four come last.
+#: the bulk files hold the metadata and the manifest lists every file, so those come last.
+#: The static site is no part of the release: `monokg site` writes it from the published one.
 RELEASE_WRITERS: tuple[Callable[[PublishedRelease, ReleaseFolder], list[Path]], ...] = (
     write_graph_files,
     write_coverage,
@@ -44,7 +43,6 @@ RELEASE_WRITERS: tuple[Callable[[PublishedRelease, ReleaseFolder], list[Path]], 
     write_history,
     write_metadata,
     write_bulk_files,
-    write_site,
     write_product_pages,
     write_manifest,
 )

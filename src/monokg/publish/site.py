@@ -4,7 +4,7 @@ One embedded pyoxigraph store holds the release (data graph, ontology, dataset m
 IRI minted under the base gets a page (HTML) and a description (its outgoing triples plus the
 labels of the terms it links to) as Turtle, N-Triples and JSON-LD. ``monokg serve`` renders them
 on request; ``monokg site`` writes them as static files with the web-server configuration that
-negotiates content without Python.
+negotiates content without Python (a publishing step after the build, not part of the release).
 
 Pages come from the templates in ``monokg/templates/site/``; every text taken from the data
 reaches HTML through their autoescaping (see :mod:`monokg.model.templates`).
@@ -13,8 +13,9 @@ reaches HTML through their autoescaping (see :mod:`monokg.model.templates`).
 from __future__ import annotations
 
 import functools
+import os
 import re
-import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,16 +24,15 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from monokg.assemble.release import Release
+from monokg.check.forked import in_fork
 from monokg.model.config import Publication
 from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, prefixes
 from monokg.model.templates import environment
 from monokg.model.timings import progress
-from monokg.publish.assets import write_assets
+from monokg.publish.assets import assets
 from monokg.rdf import ntriples as nt
-from monokg.rdf.files import ReleaseFolder
 from monokg.rdf.jsonld import jsonld_of_triples
 from monokg.rdf.turtle import turtle_of_lines
 
@@ -471,7 +471,8 @@ class Renderer:
         """The home page: monographs, downloads, example queries (and the endpoint, if any)."""
         site = self.site
         dataset = ox.NamedNode(f"{site.base}dataset/{site.publication.dataset}")
-        # manifest.json is written after the site: the template lists it by name only.
+        # The template names manifest.json without a size: it lists every other file
+        # (and its size changed with each file the release once held).
         downloads = [(quote(f"download/{path.name}"),  # a file, never a page: no suffix
                       path.name, f"{path.stat().st_size:,}")
                      for path in site.downloads if path.name != "manifest.json"]
@@ -514,36 +515,93 @@ def file_for(path: str) -> str:
     return path + "index" if path == "" or path.endswith("/") else path
 
 
-def write_site_files(site: Site, out: ReleaseFolder, folder: Path) -> list[Path]:
-    """Every page (HTML) and description (ttl, nt, jsonld), the home page, the example
-    queries and the web-server configuration, below ``folder``."""
+class _Files:
+    """Writes the site's files below one root: one ``open``/``write``/``close`` each.
+
+    No temporary file and rename per file (the whole tree is swapped in at once) and no hash
+    (the site is no part of the release's manifest): at a million triples the site is about
+    600,000 files, where each system call counts."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.fspath(root)
+        self.count = 0
+        self._folders: set[str] = set()
+
+    def put(self, relative: str, data: bytes) -> None:
+        name = f"{self.root}/{relative}"
+        folder = name.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError as exc:
+            # os.write names no file; the message for a full disk should.
+            raise OSError(exc.errno, exc.strerror, name) from exc
+        finally:
+            os.close(fd)
+        self.count += 1
+
+
+def _write_pages(site: Site, resources: list[str], root: Path, worker: int, workers: int
+                 ) -> int:
+    """The page and three descriptions of every ``workers``-th chunk of ``resources``,
+    starting at chunk ``worker``; the number of files written."""
     renderer = Renderer(site, suffix=".html")
-    written: list[Path] = []
-    # Plain strings: thousands of small files, where pathlib's overhead would dominate.
-    root = str(folder)
-
-    def put(relative: str, data: bytes) -> None:
-        written.append(out.write(f"{root}/{relative}", data))
-
-    resources = site.resources()
-    for done, iri in enumerate(resources):
-        if done % 256 == 0:
-            progress("site pages", done, len(resources))
+    files = _Files(root)
+    put = files.put
+    mine = [iri for start in range(worker * _CHUNK, len(resources), workers * _CHUNK)
+            for iri in resources[start:start + _CHUNK]]
+    for done, iri in enumerate(mine):
+        if worker == 0 and done % 256 == 0:
+            # The first worker speaks for all: they go at about the same pace.
+            progress("site pages", done * workers, len(resources))
         node = ox.NamedNode(iri)
-        path = site_path(site, node)
-        stem = file_for(path)
+        stem = file_for(site_path(site, node))
         put(stem + ".html", renderer.resource(node).encode("utf-8"))
         keyed = site.keyed_description(node)
         triples = [triple for _, triple in keyed]
         # Each form from what is in hand: N-Triples from the sort keys (the terms), Turtle
-        # from lines spelled once, JSON-LD from the triples themselves (no parse).
-        put(f"{stem}.ttl", turtle_of_lines([nt.triple_line(t) for t in triples],
-                                           site.prefixes))
+        # from lines spelled once (an IRI's token is its sort key; only a literal is spelled
+        # by the module's rules), JSON-LD from the triples themselves (no parse).
+        put(f"{stem}.ttl", turtle_of_lines(
+            [f"{s} {p} {nt.token(t.object) if type(t.object) is ox.Literal else o} ."
+             for (s, p, o), t in keyed], site.prefixes))
         put(f"{stem}.nt", "".join([f"{s} {p} {o} .\n" for (s, p, o), _ in keyed]
                                   ).encode("utf-8"))
         put(f"{stem}.jsonld", jsonld_of_triples(triples, site.prefixes)[0])
-    home = renderer.home(None)
-    put("index.html", home.encode("utf-8"))
+    return files.count
+
+
+#: Resources per chunk of the workers' round robin: neighbours share the terms they link
+#: (each worker's label and link memos), and the workers end at about the same time.
+_CHUNK = 64
+
+
+def write_site_files(site: Site, folder: Path, products: Path | None = None,
+                     jobs: int | None = None) -> int:
+    """Every page (HTML) and description (ttl, nt, jsonld), the home page, the example
+    queries, the product pages (``<slug>.html`` of ``products``) and the web-server
+    configuration, below ``folder``; the number of files written.
+
+    The pages are spread over ``jobs`` processes (default: one per core), forked once the
+    release is loaded, so each reads the same store without a copy."""
+    resources = site.resources()
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(resources) // _CHUNK or 1))
+    others = [in_fork("a site writer", _write_pages, site, resources, folder, k, workers)
+              for k in range(1, workers)]
+    try:
+        count = _write_pages(site, resources, folder, 0, workers)
+    finally:
+        # Every worker has ended before anyone may remove the folder they write into.
+        counts = _wait_all(others)
+    count += sum(counts)
+    files = _Files(folder)
+    put = files.put
+    put("index.html", Renderer(site, suffix=".html").home(None).encode("utf-8"))
     # The base IRI is the dataset's landing page: its machine-readable forms describe the
     # dataset, so a client asking the base for RDF gets the dataset's metadata.
     dataset = ox.NamedNode(f"{site.base}dataset/{site.publication.dataset}")
@@ -552,28 +610,38 @@ def write_site_files(site: Site, out: ReleaseFolder, folder: Path) -> list[Path]
             put(f"index.{ext}", site.serialize(dataset, ext))
     for query_file in site.queries:
         put(f"queries/{query_file.name}", query_file.read_bytes())
-    written.extend(write_assets(out, folder))
+    for path, (_, vendored) in assets().items():
+        put(path, vendored.read_bytes())
+    if products is not None and products.is_dir():
+        for page in sorted(products.glob("*.html")):
+            if not page.name.endswith(".snippet.html"):
+                put(f"product/{page.name}", page.read_bytes())
     # The web-server configuration has no placeholders today; it lives with the pages'
     # templates so every file of the site comes from one folder.
     env = environment()
     put(".htaccess", env.get_template("site/htaccess").render().encode("utf-8"))
     put("nginx.conf", env.get_template("site/nginx.conf").render().encode("utf-8"))
-    return written
+    return count + files.count
 
 
-def write_site(release: Release, out: ReleaseFolder) -> list[Path]:
-    """Release writer: the static site in ``<out>/site/`` (not ``site/product/``, which the
-    product pages own), from the release files written before it."""
-    site = load_site(out.root, release.publication, release.paths.queries)
-    return write_site_files(site, out, out.root / "site")
+def _wait_all(waits: list[Callable[[], int]]) -> list[int]:
+    """The answer of every worker, once all have ended; the first error, if any."""
+    answers: list[int] = []
+    errors: list[BaseException] = []
+    for wait in waits:
+        try:
+            answers.append(wait())
+        except Exception as exc:  # noqa: BLE001 - raised below, once every worker has ended
+            errors.append(exc)
+    if errors:
+        raise errors[0]
+    return answers
 
 
 def export_site(build_dir: Path, publication: Publication, queries_dir: Path,
-                folder: Path) -> list[Path]:
-    """`monokg site`: the static site of an existing build, written into the new ``folder``
-    (which the caller swaps in for ``build/site/``), with ``build/site/product/`` copied."""
+                folder: Path, jobs: int | None = None) -> int:
+    """`monokg site`: the static site of a published release, written into the new
+    ``folder`` (which the caller swaps in), with the release's product pages; the number of
+    files written."""
     site = load_site(build_dir, publication, queries_dir)
-    products = build_dir / "site" / "product"
-    if products.is_dir():
-        shutil.copytree(products, folder / "product", symlinks=True)
-    return write_site_files(site, ReleaseFolder(build_dir), folder)
+    return write_site_files(site, folder, build_dir / "product", jobs)

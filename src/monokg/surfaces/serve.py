@@ -32,6 +32,7 @@ from starlette.routing import Route
 from monokg.assemble.history import TOMBSTONES, archived_file, parse_tombstones, withdrawn_claim
 from monokg.model.config import load_publication
 from monokg.model.paths import ProjectPaths
+from monokg.publish.assets import YASGUI
 from monokg.publish.query_page import query_page
 from monokg.publish.site import HTML_TYPE, RDF_FORMATS, Renderer, Site, is_safe_path, load_site
 from monokg.rdf.files import media_type
@@ -339,7 +340,7 @@ def _tombstone(served: Served, key: str, version: str, replaced_by: str) -> Answ
 
 
 def _asset(request: Request, served: Served, relative: str) -> Response:
-    """A file of the built site's assets/ folder (the query page's scripts and styles)."""
+    """A file of the assets folder (the query page's scripts and styles)."""
     folder = served.assets
     if folder is None or not relative or not is_safe_path(relative) or relative.endswith("/"):
         return _response(error(404, "no such asset"))
@@ -476,7 +477,9 @@ def open_server(paths: ProjectPaths, host: str = "127.0.0.1", port: int = 8000,
     """A server over the project's build/, or with ``sparql`` over that endpoint (then
     build/ is optional: its files are offered as downloads when it is there)."""
     publication = load_publication(paths.config)
-    assets = paths.build / "site" / "assets"
+    # The query page's scripts and styles, as vendored in the package (the same files as
+    # the static site's assets/): serving needs no site.
+    assets = YASGUI.parent
     if sparql is None:
         site = load_site(paths.build, publication, paths.queries)
         return make_server(site, store_files(paths), host, port, config, verbose, assets)
