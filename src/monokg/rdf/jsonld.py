@@ -24,10 +24,9 @@ from monokg.rdf.graphs import (
 from monokg.rdf.ntriples import STRING_TYPED_END, canonical_line
 
 
-def _compact_iri_suffix(local: str) -> bool:
-    """JSON-LD reads ``p://...`` as an absolute IRI: a compact IRI's suffix may not start with
-    ``//``, so no prefix is used where the local name starts with a slash."""
-    return not local.startswith("/")
+#: JSON-LD reads ``p://...`` as an absolute IRI: a compact IRI's suffix may not start with
+#: ``//``, so no prefix is used where the local name starts with a slash.
+_COMPACT_IRI_SUFFIX = "(?!/).+"
 
 
 def _sort_key(value: object) -> str:
@@ -109,7 +108,7 @@ def jsonld_of_triples(triples: Sequence[ox.Triple], bindings: Bindings) -> tuple
         if parts is not None:
             used[parts[0]] = finder.prefix_map[parts[0]]
     context = dict(sorted(used.items()))
-    short = Converter(context, accept=_compact_iri_suffix).compact
+    short = Converter(context, local=_COMPACT_IRI_SUFFIX).compact
 
     def key(term: ox.NamedNode | ox.BlankNode) -> str:
         return term.value if isinstance(term, ox.NamedNode) else "_:" + term.value
