@@ -39,7 +39,7 @@ _PLAIN_LOCAL = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?"
 _PREFIX_NAME = re.compile(r"(?:[A-Za-z](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?")
 _INDENT = "    "
 _TYPE_ROW = _INDENT + "a "
-_STRING_TYPED = f'"^^<{nt.XSD_STRING}>'
+_STRING_TYPED = '"' + nt.STRING_DATATYPE
 
 
 def to_turtle(graph: Graph) -> bytes:
@@ -56,14 +56,9 @@ def turtle_of_lines(lines: Sequence[str], bindings: Bindings) -> bytes:
     """N-Triples lines (one triple a line, any order, blank nodes allowed) as Turtle."""
     try:
         text = _Writer(sorted(lines), bindings).text()
-    except _TypedString:  # rdflib's lines only: "x" and "x"^^xsd:string are one literal
+    except nt.ExplicitString:  # rdflib's lines only: "x"^^xsd:string and "x" are one literal
         text = _Writer(sorted({nt.canonical_line(line) for line in lines}), bindings).text()
     return text.encode("utf-8")
-
-
-class _TypedString(Exception):
-    """A literal typed xsd:string explicitly: the document is written again from canonical
-    lines (looking for one in every line first cost more than the rare second pass)."""
 
 
 @lru_cache(maxsize=16)
@@ -239,7 +234,7 @@ class _Writer:
         if token[-1] != ">":
             return token
         if token.endswith(_STRING_TYPED):
-            raise _TypedString
+            raise nt.ExplicitString
         at = token.rindex('"^^<')
         return token[:at + 3] + self.name(token[at + 3:])
 
