@@ -113,12 +113,12 @@ class _Document:
             else self.compact_first
         self.rewrite = False
         # Texts made once per document: an IRI or blank node's "@id" as JSON, the only value
-        # of a key that is an IRI, the start of a key's line, the end of a literal's object
-        # after its value (by language tag or datatype, and indent).
+        # of a key (but a plain literal), the start of a key's line, the end of a literal's
+        # object after its value (by language tag or datatype, and indent).
         self.ids: dict[str, str] = {}
         self.singles: dict[str, str] = {}
         self.heads: dict[str, str] = {}
-        self.tails: dict[tuple[str, str], str] = {}
+        self.tails: dict[tuple[str, str], dict[str, str]] = {_ONE: {}, _MANY: {}}
 
     def compact_first(self, iri: str) -> str:
         """An IRI's name while the context is being found: by its longest namespace."""
@@ -146,29 +146,29 @@ class _Document:
 
     def items(self) -> list[tuple[str, str]]:
         """(``@id``, text) of each subject, sorted; the lines are sorted, so each subject's
-        triples are one run."""
+        triples are one run, and several objects of a predicate are neighbours."""
         items = []
         compact = self.compact
         keys: dict[str, str] = {}  # predicate token -> its key
-        subject = ""
-        values: dict[str, list[str]] = {}
+        subject = last = ""
+        rows: list[tuple[str, str]] = []  # (key, object token)
+        several = False
         for line in self.lines:
             s, p, rest = line.split(" ", 2)
             if s != subject:
-                if values:
-                    items.append(self.item(subject, values))
-                subject, values = s, {}
+                if rows:
+                    items.append(self.item(subject, rows, several))
+                subject, rows, several, last = s, [], False, ""
             o = rest[:-2]
             key = keys.get(p) or self.key(p, keys)
             if key == "@type" and o[0] != "<":  # a literal or blank node: a value as any
                 key = compact(_iri(p))
-            found = values.get(key)
-            if found is None:
-                values[key] = [o]
-            else:
-                found.append(o)
-        if values:
-            items.append(self.item(subject, values))
+            if p == last:
+                several = True
+            last = p
+            rows.append((key, o))
+        if rows:
+            items.append(self.item(subject, rows, several))
         items.sort()
         return items
 
@@ -177,6 +177,9 @@ class _Document:
         all the same)."""
         name = self.compact(_iri(predicate))
         key = keys[predicate] = "@type" if predicate == _RDF_TYPE else name
+        self.heads[key] = f"   {_encode_string(key)}: "
+        if key == "@type":
+            self.heads[name] = f"   {_encode_string(name)}: "
         return key
 
     def ident(self, token: str) -> str:
@@ -184,43 +187,73 @@ class _Document:
             self.compact(_iri(token)) if token[0] == "<" else token)
         return known
 
-    def item(self, subject: str, values: dict[str, list[str]]) -> tuple[str, str]:
-        """(the ``@id``, the item's text) of a subject and its object tokens by key."""
-        ids, singles, heads = self.ids, self.singles, self.heads
+    def item(self, subject: str, rows: list[tuple[str, str]], several: bool
+             ) -> tuple[str, str]:
+        """(the ``@id``, the item's text) of a subject and its (key, object token) rows;
+        ``several`` where some key may have more than one."""
+        ids, heads = self.ids, self.heads
         out = ['  {\n   "@id": ' + (ids.get(subject) or self.ident(subject))]
-        for key in sorted(values):
-            tokens = values[key]
-            head = heads.get(key) or heads.setdefault(key, f"   {_encode_string(key)}: ")
-            if key == "@type":  # IRIs as compact strings
-                texts = [ids.get(o) or self.ident(o) for o in tokens]
-                if len(texts) > 1:
-                    texts.sort()
-                    out.append(head + "[\n    " + ",\n    ".join(texts) + "\n   ]")
+        rows.sort()
+        if several:
+            self.lists(rows, out)
+        else:
+            singles = self.singles
+            for key, token in rows:
+                if key == "@type":  # an IRI as a compact string
+                    text = ids.get(token) or self.ident(token)
                 else:
-                    out.append(head + texts[0])
-            elif len(tokens) == 1:
-                token = tokens[0]
-                out.append(head + (singles.get(token) or self.value(token, _ONE)))
-            else:
-                rows = sorted([(self.sort_key(o), self.value(o, _MANY)) for o in tokens])
-                out.append(head + "[\n    " + ",\n    ".join([r for _, r in rows])
-                           + "\n   ]")
+                    known = singles.get(token)
+                    # Else a plain literal without escapes, most often: no call.
+                    text = known if known is not None else _encode_string(token[1:-1]) \
+                        if token[-1] == '"' and "\\" not in token else self.value(token, _ONE)
+                out.append(heads[key] + text)
         return (_iri(subject) if subject[0] == "<" else subject,
                 ",\n".join(out) + "\n  }")
 
+    def lists(self, rows: list[tuple[str, str]], out: list[str]) -> None:
+        """``item``'s keys where some have several values (neighbours in the sorted rows):
+        those as a sorted JSON list."""
+        heads, end, at = self.heads, len(rows), 0
+        while at < end:
+            key, token = rows[at]
+            after = at + 1
+            while after < end and rows[after][0] == key:
+                after += 1
+            if after - at > 1:
+                text = self.many(key, [o for _, o in rows[at:after]])
+            elif key == "@type":
+                text = self.ids.get(token) or self.ident(token)
+            else:
+                text = self.singles.get(token) or self.value(token, _ONE)
+            out.append(heads[key] + text)
+            at = after
+
+    def many(self, key: str, tokens: list[str]) -> str:
+        """The JSON list of several values of a key, sorted by their ``json.dumps(...,
+        sort_keys=True)``."""
+        if key == "@type":  # IRIs as compact strings
+            texts = sorted([self.ids.get(o) or self.ident(o) for o in tokens])
+        else:
+            texts = [text for _, text in sorted(
+                [(self.sort_key(o), self.value(o, _MANY)) for o in tokens])]
+        return "[\n    " + ",\n    ".join(texts) + "\n   ]"
+
     def value(self, token: str, indent: tuple[str, str]) -> str:
-        """The JSON text of an object, its inner lines indented by ``indent``."""
+        """The JSON text of an object, its inner lines indented by ``indent``; remembered
+        for the only value of a key, but for a plain literal (cheaper made than kept)."""
         if token[0] != '"':
             text = f'{{\n{indent[0]}"@id": {self.ids.get(token) or self.ident(token)}\n' \
                 f'{indent[1]}}}'
-            if indent is _ONE:
-                self.singles[token] = text
-            return text
-        lexical, suffix = nt.literal_parts(token)
-        if not suffix:
-            return _encode_string(lexical)
-        tail = self.tails.get((suffix, indent[0])) or self.tail(suffix, indent)
-        return f'{{\n{indent[0]}"@value": {_encode_string(lexical)},\n{tail}'
+        else:
+            lexical, suffix = nt.literal_parts(token)
+            if not suffix:
+                return _encode_string(lexical)
+            tails = self.tails[indent]
+            tail = tails.get(suffix) or self.tail(suffix, indent)
+            text = f'{{\n{indent[0]}"@value": {_encode_string(lexical)},\n{tail}'
+        if indent is _ONE:
+            self.singles[token] = text
+        return text
 
     def tail(self, suffix: str, indent: tuple[str, str]) -> str:
         """A literal object's text after its value: its language or datatype, and the end."""
@@ -229,7 +262,7 @@ class _Document:
             text = f'{inner}"@language": {_encode_string(suffix[1:].lower())}\n{close}}}'
         else:
             text = f'{inner}"@type": {self.datatype(suffix)}\n{close}}}'
-        self.tails[(suffix, inner)] = text
+        self.tails[indent][suffix] = text
         return text
 
     def datatype(self, suffix: str) -> str:
