@@ -20,7 +20,7 @@ The layout, chosen for readable diffs of committed files:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -77,7 +77,7 @@ class _Writer:
         self.lines = lines
         self.names = _names(tuple(bindings))
         self.used: dict[str, str] = {}
-        self.spelled: dict[str, str] = {}  # IRI token -> its name in this document
+        self.spelled: dict[str, str] = {}  # IRI or typed literal token -> its spelling
         self.verbs: dict[str, str] = {}  # predicate token -> the start of its rows
         # '_' sorts after '<': the triples of blank node subjects are the tail of the lines.
         self.blank_start = bisect_left(lines, "_")
@@ -118,41 +118,40 @@ class _Writer:
 
     def text(self) -> str:
         # The IRI subjects' blocks, one run of sorted lines each: the bulk of every document,
-        # so written in one loop with no call per line but the split (a name is spelled once
-        # per document, a literal without datatype is written as it is read). In a run the
-        # predicates come sorted; only rdf:type (first) and several objects of one predicate
-        # (by their text) need moving.
+        # so written in one loop with no call per line but the split (a name or typed literal
+        # is spelled once per document, a literal without datatype is written as it is
+        # read). In a run the predicates come sorted; only rdf:type (first) and several
+        # objects of one predicate (by their text) need moving.
         blocks = []
         spelled, verbs, term = self.spelled, self.verbs, self.term
+        rdf_type, type_row, indent = _TYPE, _TYPE_ROW, _INDENT
         subject = last = ""
         types: list[str] = []
         rows: list[str] = []
-        keys: list[str] = []
-        unsorted = False
+        start = 0  # where the rows of the last predicate start
         for line in self.iri_lines:
             s, p, rest = line.split(" ", 2)
             if s != subject:
                 if subject:
-                    blocks.append(self._iri_block(subject, types, rows, keys, unsorted))
-                    types, rows, keys, unsorted = [], [], [], False
+                    blocks.append(self._iri_block(subject, types, rows))
+                    types, rows = [], []
                 subject, last = s, ""
             o = rest[:-2]
             if o[-1] == ">":
-                t = spelled.get(o) or term(o, _INDENT)
+                t = spelled.get(o) or term(o, indent)
             elif o[0] == '"':
                 t = o
             else:
-                t = term(o, _INDENT)
-            if p == _TYPE:
-                types.append(_TYPE_ROW + t)
-                continue
-            if p == last:
-                unsorted = True
-            last = p
-            rows.append((verbs.get(p) or self._verb_row(p)) + t)
-            keys.append(p)
+                t = term(o, indent)
+            if p == rdf_type:
+                types.append(type_row + t)
+            elif p == last:  # another object of the predicate: its rows sorted by their text
+                insort(rows, verbs[p] + t, start)
+            else:
+                last, start = p, len(rows)
+                rows.append((verbs.get(p) or self._verb_row(p)) + t)
         if subject:
-            blocks.append(self._iri_block(subject, types, rows, keys, unsorted))
+            blocks.append(self._iri_block(subject, types, rows))
         if self.blank_start < len(self.lines) and not self.laid_out:
             self._blank_layout()
         if self.labels:
@@ -161,12 +160,8 @@ class _Writer:
         head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(self.used.items()))
         return head + "\n" + "\n".join(blocks) if blocks else head
 
-    def _iri_block(self, subject: str, types: list[str], rows: list[str], keys: list[str],
-                   unsorted: bool) -> str:
-        """The block of an IRI subject from its rows: the rdf:type rows and the others, in
-        the order of their predicates' tokens (``keys``)."""
-        if unsorted:  # several objects of a predicate: sorted by their text
-            rows = [row for _, row in sorted(zip(keys, rows))]
+    def _iri_block(self, subject: str, types: list[str], rows: list[str]) -> str:
+        """The block of an IRI subject from its rows: the rdf:type rows, then the others."""
         if types:
             types.sort()
             rows = types + rows
@@ -236,7 +231,8 @@ class _Writer:
         if token.endswith(_STRING_TYPED):
             raise nt.ExplicitString
         at = token.rindex('"^^<')
-        return token[:at + 3] + self.name(token[at + 3:])
+        spelled = self.spelled[token] = token[:at + 3] + self.name(token[at + 3:])
+        return spelled
 
 
 def _on_cycle(blank: str, parent: dict[str, str], once: set[str]) -> bool:
