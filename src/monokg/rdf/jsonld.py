@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from json.encoder import encode_basestring as _encode_string
+from json.encoder import encode_basestring_ascii as _encode_ascii
 from typing import Any
 
 import pyoxigraph as ox
@@ -141,8 +142,13 @@ class _Document:
             context = self.context
         graph = "[\n" + ",\n".join([text for _, text in items]) + "\n ]" if items else "[]"
         document = f'{{\n "@context": {json_text(context, " ")},\n "@graph": {graph}\n}}\n'
-        return (document.encode("utf-8"),
-                (json.dumps({"@context": context}, indent=1) + "\n").encode("utf-8"))
+        # The context file as json.dumps(indent=1) writes it (ASCII), without its indenting
+        # encoder in pure Python (the site writes one document per resource).
+        pairs = ",\n".join([f"  {_encode_ascii(p)}: {_encode_ascii(ns)}"
+                            for p, ns in context.items()])
+        context_file = f'{{\n "@context": {{\n{pairs}\n }}\n}}\n' if context else \
+            '{\n "@context": {}\n}\n'
+        return document.encode("utf-8"), context_file.encode("utf-8")
 
     def items(self) -> list[tuple[str, str]]:
         """(``@id``, text) of each subject, sorted; the lines are sorted, so each subject's
