@@ -115,11 +115,11 @@ class _Document:
         self.rewrite = False
         # Texts made once per document: an IRI or blank node's "@id" as JSON, the only value
         # of a key (but a plain literal), the start of a key's line, the end of a literal's
-        # object after its value (by language tag or datatype, and indent).
+        # object after its value (by language tag or datatype).
         self.ids: dict[str, str] = {}
         self.singles: dict[str, str] = {}
         self.heads: dict[str, str] = {}
-        self.tails: dict[tuple[str, str], dict[str, str]] = {_ONE: {}, _MANY: {}}
+        self.tails: dict[str, str] = {}
 
     def compact_first(self, iri: str) -> str:
         """An IRI's name while the context is being found: by its longest namespace."""
@@ -211,7 +211,7 @@ class _Document:
                     known = singles.get(token)
                     # Else a plain literal without escapes, most often: no call.
                     text = known if known is not None else _encode_string(token[1:-1]) \
-                        if token[-1] == '"' and "\\" not in token else self.value(token, _ONE)
+                        if token[-1] == '"' and "\\" not in token else self.value(token)
                 out.append(heads[key] + text)
         return (_iri(subject) if subject[0] == "<" else subject,
                 ",\n".join(out) + "\n  }")
@@ -230,7 +230,7 @@ class _Document:
             elif key == "@type":
                 text = self.ids.get(token) or self.ident(token)
             else:
-                text = self.singles.get(token) or self.value(token, _ONE)
+                text = self.singles.get(token) or self.value(token)
             out.append(heads[key] + text)
             at = after
 
@@ -240,35 +240,30 @@ class _Document:
         if key == "@type":  # IRIs as compact strings
             texts = sorted([self.ids.get(o) or self.ident(o) for o in tokens])
         else:
-            texts = [text for _, text in sorted(
-                [(self.sort_key(o), self.value(o, _MANY)) for o in tokens])]
+            texts = [text for _, text in sorted([self.listed(o) for o in tokens])]
         return "[\n    " + ",\n    ".join(texts) + "\n   ]"
 
-    def value(self, token: str, indent: tuple[str, str]) -> str:
-        """The JSON text of an object, its inner lines indented by ``indent``; remembered
-        for the only value of a key, but for a plain literal (cheaper made than kept)."""
+    def value(self, token: str) -> str:
+        """The JSON text of an object, the only value of its key; remembered, but for a plain
+        literal (cheaper made than kept)."""
         if token[0] != '"':
-            text = f'{{\n{indent[0]}"@id": {self.ids.get(token) or self.ident(token)}\n' \
-                f'{indent[1]}}}'
+            text = f'{{\n    "@id": {self.ids.get(token) or self.ident(token)}\n   }}'
         else:
             lexical, suffix = nt.literal_parts(token)
             if not suffix:
                 return _encode_string(lexical)
-            tails = self.tails[indent]
-            tail = tails.get(suffix) or self.tail(suffix, indent)
-            text = f'{{\n{indent[0]}"@value": {_encode_string(lexical)},\n{tail}'
-        if indent is _ONE:
-            self.singles[token] = text
+            tail = self.tails.get(suffix) or self.tail(suffix)
+            text = f'{{\n    "@value": {_encode_string(lexical)},\n{tail}'
+        self.singles[token] = text
         return text
 
-    def tail(self, suffix: str, indent: tuple[str, str]) -> str:
+    def tail(self, suffix: str) -> str:
         """A literal object's text after its value: its language or datatype, and the end."""
-        inner, close = indent
         if suffix[0] == "@":
-            text = f'{inner}"@language": {_encode_string(suffix[1:].lower())}\n{close}}}'
+            text = f'    "@language": {_encode_string(suffix[1:].lower())}\n   }}'
         else:
-            text = f'{inner}"@type": {self.datatype(suffix)}\n{close}}}'
-        self.tails[indent][suffix] = text
+            text = f'    "@type": {self.datatype(suffix)}\n   }}'
+        self.tails[suffix] = text
         return text
 
     def datatype(self, suffix: str) -> str:
@@ -277,24 +272,26 @@ class _Document:
             raise nt.ExplicitString
         return _encode_string(self.compact(_iri(suffix[2:])))
 
-    def sort_key(self, token: str) -> str:
-        """``json.dumps(value, sort_keys=True, ensure_ascii=False)`` of an object."""
+    def listed(self, token: str) -> tuple[str, str]:
+        """(``json.dumps(value, sort_keys=True, ensure_ascii=False)``, the JSON text) of a
+        value in a list."""
         if token[0] != '"':
-            return f'{{"@id": {self.ids.get(token) or self.ident(token)}}}'
+            ident = self.ids.get(token) or self.ident(token)
+            return f'{{"@id": {ident}}}', f'{{\n     "@id": {ident}\n    }}'
         lexical, suffix = nt.literal_parts(token)
+        value = _encode_string(lexical)
         if not suffix:
-            return _encode_string(lexical)
+            return value, value
         if suffix[0] == "@":
-            return (f'{{"@language": {_encode_string(suffix[1:].lower())}, '
-                    f'"@value": {_encode_string(lexical)}}}')
-        return f'{{"@type": {self.datatype(suffix)}, "@value": {_encode_string(lexical)}}}'
+            tag = _encode_string(suffix[1:].lower())
+            return (f'{{"@language": {tag}, "@value": {value}}}',
+                    f'{{\n     "@value": {value},\n     "@language": {tag}\n    }}')
+        datatype = self.datatype(suffix)
+        return (f'{{"@type": {datatype}, "@value": {value}}}',
+                f'{{\n     "@value": {value},\n     "@type": {datatype}\n    }}')
 
 
 _RDF_TYPE = f"<{RDF.type}>"
-#: The indents of a value's inner lines and closing brace: the only value of a key, or one
-#: of its list.
-_ONE = ("    ", "   ")
-_MANY = ("     ", "    ")
 
 
 def offline_loader(context: dict[str, Any]):
