@@ -11,6 +11,7 @@ For the real monograph and synthetic corpora of about 10 k, 100 k and 1 M triple
 - the naive pipeline (benchmarks/baseline.py: one rdflib graph, HermiT and pySHACL on the whole
   graph, rdflib's serialisers) on the same data, and the ratio;
 - the raw floor: pyoxigraph parsing the N-Triples and writing Turtle, N-Triples and JSON-LD;
+- monokg's writers beside pyoxigraph's serialisers on the same lines (CPU seconds);
 - whether both pipelines give isomorphic graphs and the same verdicts;
 - the example queries (queries/*.rq, else benchmarks/queries/*.rq) on pyoxigraph's store:
   p50 and p95;
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -207,6 +209,60 @@ def raw_floor(nt: Path, repeat: int) -> float:
     return statistics.median(times)
 
 
+#: The writers compared with pyoxigraph's serialisers: (name, suffix of the build's file,
+#: pyoxigraph's format name).
+WRITERS = (("Turtle", ".ttl", "TURTLE"), ("JSON-LD", ".jsonld", "JSON_LD"),
+           ("N-Triples", ".nt", "N_TRIPLES"))
+
+
+def writer_times(folder: Path, repeat: int) -> dict[str, float]:
+    """CPU seconds (median of `repeat` rounds, in this process, each round running every
+    measurement once in turn) of monokg's writers and pyoxigraph's on the same input: the
+    build's sorted N-Triples lines and the project's prefixes.
+
+    - `monokg <format>`: the release's writer, lines in, the file's bytes out (checked equal
+      to the file the build wrote, so both sides do the whole job);
+    - `pyoxigraph <format>`: pyoxigraph's serialiser alone, from triples parsed before
+      the clock starts (the floor the writers are held to: at most 3x, issue 17);
+    - `pyoxigraph parse`: pyoxigraph reading the lines, which the serialiser needs first
+      and monokg's writers do not (lines in, bytes out is parse + serialise for pyoxigraph).
+    """
+    import pyoxigraph as ox
+
+    from monokg.model.config import load_publication
+    from monokg.rdf.graphs import new_graph, ntriples_of
+    from monokg.rdf.jsonld import jsonld_of_lines
+    from monokg.rdf.turtle import turtle_of_lines
+
+    build = folder / "build"
+    data = (build / "monokg.nt").read_bytes()
+    lines = data.decode("utf-8").split("\n")[:-1]
+    publication = load_publication(folder / "monokg.toml")
+    bindings = [(p, str(n)) for p, n in publication.rebase(new_graph()).namespaces()]
+    prefixes = dict(bindings)
+    triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    ours = {".ttl": lambda: turtle_of_lines(lines, bindings),
+            ".jsonld": lambda: jsonld_of_lines(lines, bindings)[0],
+            ".nt": lambda: ntriples_of(lines)}
+    def serialise(fmt: ox.RdfFormat) -> Callable[[], object]:
+        return lambda: ox.serialize(triples, format=fmt, prefixes=prefixes)
+
+    jobs = {"pyoxigraph parse": lambda: ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
+    for name, suffix, fmt in WRITERS:
+        assert ours[suffix]() == (build / f"monokg{suffix}").read_bytes(), suffix
+        jobs[f"monokg {name}"] = ours[suffix]
+        jobs[f"pyoxigraph {name}"] = serialise(getattr(ox.RdfFormat, fmt))
+    times: dict[str, list[float]] = {name: [] for name in jobs}
+    for _ in range(repeat):
+        for name, job in jobs.items():
+            started = time.process_time()
+            result = job()
+            if name == "pyoxigraph parse":
+                list(result)  # the parser is lazy: read every triple
+            times[name].append(time.process_time() - started)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def same_graph(ours: Path, theirs: Path) -> bool:
     """Whether two blank-node-free N-Triples files hold the same triples (isomorphic)."""
     import pyoxigraph as ox
@@ -326,6 +382,7 @@ def main() -> None:
         }
         row["triples_per_s"] = triples / float(row["build_s"]) if triples else 0
         row["raw_floor_s"] = raw_floor(nt, args.repeat) if nt.is_file() else None
+        row["writers_cpu_s"] = writer_times(folder, args.repeat) if nt.is_file() else {}
         row["queries"] = query_times(nt) if nt.is_file() else {}
         if not args.no_baseline:
             repeat = args.baseline_repeat or (1 if size == "1m" else args.repeat)
@@ -426,6 +483,7 @@ def print_table(report: dict[str, object]) -> None:
         print(f"\nbuild time ~ {report['intercept_s']:.1f} s + "
               f"{report['slope_s_per_million_triples']:.1f} s per million triples")
     print_stage_table(rows)
+    print_writer_table(rows)
     print_targets(rows)
 
 
@@ -458,6 +516,36 @@ def print_stage_table(rows: list[dict[str, object]]) -> None:
             other = f"{float(naive[theirs]):.2f}" if theirs and theirs in naive else "-"
             cells.append(f"{mine} / {other}")
         print(f"| {what} | " + " | ".join(cells) + " |")
+
+
+def writer_ratios(row: dict[str, object]) -> dict[str, tuple[float, float]]:
+    """Per format: (monokg's writer / pyoxigraph's serialiser, monokg's writer /
+    (pyoxigraph's parse + serialiser)), on the same lines, CPU seconds."""
+    cpu = row.get("writers_cpu_s") or {}
+    assert isinstance(cpu, dict)
+    out = {}
+    for name, _, _ in WRITERS:
+        if f"monokg {name}" in cpu:
+            ours, theirs = cpu[f"monokg {name}"], cpu[f"pyoxigraph {name}"]
+            out[name] = (ours / theirs, ours / (theirs + cpu["pyoxigraph parse"]))
+    return out
+
+
+def print_writer_table(rows: list[dict[str, object]]) -> None:
+    """monokg's writers beside pyoxigraph's serialisers on the same lines (CPU s, median)."""
+    print("\nwriters on the build's N-Triples lines, CPU s (median): monokg's writer (lines in, "
+          "bytes out) / pyoxigraph's serialiser (triples parsed beforehand) = ratio; "
+          "pyoxigraph's parse of the lines apart:")
+    for r in rows:
+        cpu = r.get("writers_cpu_s") or {}
+        assert isinstance(cpu, dict)
+        if not cpu:
+            continue
+        cells = [f"{name} {cpu[f'monokg {name}']:.3f} / {cpu[f'pyoxigraph {name}']:.3f} = "
+                 f"{ratio:.1f}x ({both:.1f}x of parse + serialise)"
+                 for name, (ratio, both) in writer_ratios(r).items()]
+        print(f"- {r['size']}: " + "; ".join(cells) +
+              f"; pyoxigraph parse {cpu['pyoxigraph parse']:.3f}")
 
 
 def targets(rows: list[dict[str, object]]) -> list[tuple[str, str, bool | None]]:
@@ -503,6 +591,13 @@ def targets(rows: list[dict[str, object]]) -> list[tuple[str, str, bool | None]]
                     check["after_edit_s"] < 0.3))
     else:
         out.append(("`monokg check` after editing one claim under 0.3 s", "not run", None))
+    writers = [(str(r["size"]), writer_ratios(r)) for r in rows if r.get("writers_cpu_s")]
+    out.append(("Turtle and JSON-LD writers at most 3x pyoxigraph's serialiser (CPU)",
+                ", ".join(f"{size} Turtle {ratios['Turtle'][0]:.1f}x, JSON-LD "
+                          f"{ratios['JSON-LD'][0]:.1f}x" for size, ratios in writers)
+                or "not run",
+                all(ratios[name][0] <= 3 for _, ratios in writers
+                    for name in ("Turtle", "JSON-LD")) if writers else None))
     return out
 
 

@@ -101,3 +101,23 @@ def test_jsonld_of_tricky_iris_expands_to_the_same_graph() -> None:
     written = {str(t) for t in ox.parse(graph.serialize(format="nt", encoding="utf-8"),
                                         format=ox.RdfFormat.N_TRIPLES)}
     assert expanded == written
+
+
+def test_jsonld_names_a_slash_local_iri_by_the_context_it_ends_up_with() -> None:
+    """A compact IRI's local name may not start with a slash: such an IRI takes the next
+    longest namespace the context holds, which is known only once every IRI is read (the
+    writer writes the document a second time then), whatever the order of the lines."""
+    from monokg.rdf.jsonld import jsonld_of_lines
+
+    bindings = [("ex", "http://example.org/a/"), ("e", "http://example.org/")]
+    slash = '<http://example.org/a//x> <http://example.org/a/p> "v" .'
+    other = '<http://example.org/b> <http://example.org/a/p> "w" .'
+    alone = json.loads(jsonld_of_lines([slash], bindings)[0])
+    assert alone["@context"] == {"ex": "http://example.org/a/"}
+    assert alone["@graph"][0]["@id"] == "http://example.org/a//x"
+    for lines in ([slash, other], [other, slash]):
+        document = json.loads(jsonld_of_lines(lines, bindings)[0])
+        assert document["@context"] == {"e": "http://example.org/", "ex": "http://example.org/a/"}
+        assert [item["@id"] for item in document["@graph"]] == ["e:a//x", "e:b"]
+        nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
+        assert sorted(nquads.splitlines()) == sorted(lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin
@@ -97,13 +96,10 @@ def _slug(iri: str, base: str) -> str:
     return "iri-" + hashlib.sha256(iri.encode()).hexdigest()[:16]
 
 
-_SLUG_LOCAL = re.compile(r"[A-Za-z0-9_-]+")
-
-
 @lru_cache(maxsize=8)
 def _slug_names(base: str) -> Converter:
     """The project's prefixes, taking only local names that make a plain path segment."""
-    return Converter(prefixes(base), accept=lambda local: bool(_SLUG_LOCAL.fullmatch(local)))
+    return Converter(prefixes(base), local="[A-Za-z0-9_-]+")
 
 
 def _n(value: int) -> Literal:

@@ -8,7 +8,7 @@ shortens an IRI that goes on past it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 
 from rdflib import Graph, URIRef
@@ -19,22 +19,23 @@ from monokg.model.namespaces import DEFAULT_BASE, prefixes
 class Converter:
     """A prefix map, with IRIs compacted by it and CURIEs expanded.
 
-    ``accept`` limits the local names a prefix may take (e.g. JSON-LD's rule that a compact
-    IRI's suffix may not start with ``//``); where a longer namespace's local name is not
-    accepted, the next longest is tried. Results are remembered: a release names the same
-    few thousand IRIs over and over."""
+    ``local`` is a regular expression (no capturing groups) a local name must match in full
+    (e.g. Turtle's plain local names, or JSON-LD's rule that a compact IRI's suffix may not
+    start with ``//``); where a longer namespace's local name does not match, the next
+    longest is tried. A namespace shortens only an IRI that goes on past it (the default
+    ``.+``). Results are remembered: a release names the same few thousand IRIs over and
+    over."""
 
-    def __init__(self, prefix_map: Mapping[str, str],
-                 accept: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, prefix_map: Mapping[str, str], local: str = ".+") -> None:
         self.prefix_map = dict(prefix_map)
         # Stable sort: among namespaces of one length the map's order decides.
         self._longest_first = sorted(self.prefix_map.items(), key=lambda item: -len(item[1]))
-        self._accept = accept
         self._split: dict[str, tuple[str, str] | None] = {}
-        # The namespaces as one alternation, longest first: the regex engine finds the first
-        # that starts an IRI in one call, where a loop in Python tried each (most IRIs of a
-        # release are named once, so the memo alone does not help the writers).
-        self._first = _alternation(tuple(ns for _, ns in self._longest_first)) \
+        # The namespaces as one alternation, longest first, each followed by the local name's
+        # rule: the regex engine backtracks to the next namespace where a local name does not
+        # fit, so one call in C finds the prefix (a loop in Python tried each namespace, and
+        # most IRIs of a release are named once, so the memo alone does not help the writers).
+        self._whole = _alternation(tuple(ns for _, ns in self._longest_first), local) \
             if self._longest_first else None
 
     def split(self, iri: str) -> tuple[str, str] | None:
@@ -43,25 +44,13 @@ class Converter:
             return self._split[iri]
         except KeyError:
             pass
-        match = self._first.match(iri) if self._first is not None else None
-        if match is None:
-            self._split[iri] = None
-            return None
-        index = match.lastindex
-        assert index is not None  # every alternative is a group
-        prefix, namespace = self._longest_first[index - 1]
-        local = iri[len(namespace):]
+        match = self._whole.fullmatch(iri) if self._whole is not None else None
         found: tuple[str, str] | None = None
-        if local and (self._accept is None or self._accept(local)):
-            self._split[iri] = found = (prefix, local)
-            return found
-        # Rare: the whole IRI is a namespace, or its local name is refused: try them all.
-        for prefix, namespace in self._longest_first:
-            if len(iri) > len(namespace) and iri.startswith(namespace):
-                local = iri[len(namespace):]
-                if self._accept is None or self._accept(local):
-                    found = (prefix, local)
-                    break
+        if match is not None:
+            index = match.lastindex
+            assert index is not None  # the namespace is the only (and last) group
+            prefix, namespace = self._longest_first[index - 1]
+            found = (prefix, iri[len(namespace):])
         self._split[iri] = found
         return found
 
@@ -77,11 +66,13 @@ class Converter:
 
 
 @lru_cache(maxsize=64)
-def _alternation(namespaces: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex of the namespaces, in order, each a group. Made once per prefix map: the
-    site's writers make a converter per resource (150,000 at a million triples) from the
-    same few maps, and escaping every namespace each time cost a third of making one."""
-    return re.compile("|".join(f"({re.escape(ns)})" for ns in namespaces))
+def _alternation(namespaces: tuple[str, ...], local: str) -> re.Pattern[str]:
+    """One regex of the namespaces, in order, each a group, followed by the local name's rule.
+    Made once per prefix map: the site's writers make a converter per resource (150,000 at a
+    million triples) from the same few maps, and escaping every namespace each time cost a
+    third of making one."""
+    return re.compile("(?:" + "|".join(f"({re.escape(ns)})" for ns in namespaces)
+                      + f")(?:{local})", re.DOTALL)
 
 
 @lru_cache(maxsize=8)

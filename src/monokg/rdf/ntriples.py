@@ -150,6 +150,16 @@ def line(subject: str, predicate: str, obj: str) -> str:
 STRING_TYPED_END = f'"^^<{XSD_STRING}> .'
 
 
+#: What follows an explicitly xsd:string-typed literal's lexical form.
+STRING_DATATYPE = f"^^<{XSD_STRING}>"
+
+
+class ExplicitString(Exception):
+    """A writer met a literal typed xsd:string explicitly (rdflib's spelling): it writes the
+    document again from `canonical_line`s (looking for one in every line first cost more
+    than this rare second pass)."""
+
+
 def canonical_line(line: str) -> str:
     """A line with an explicit ``^^xsd:string`` dropped, as every writer writes it."""
     if line.endswith(STRING_TYPED_END):
@@ -231,10 +241,20 @@ def unescape(text: str) -> str:
                          if m.group(3) is None else _ESCAPES.get(m.group(3), m.group(0)), text)
 
 
+def literal_parts(token: str) -> tuple[str, str]:
+    """(lexical form, what follows it: ``@tag``, ``^^<datatype>`` or "") of an N-Triples
+    literal token (the writers keep the tag or datatype as a key of what they made of it)."""
+    if token[-1] == '"':  # most literals: plain
+        lexical, suffix = token[1:-1], ""
+    else:
+        end = token.rindex('"')
+        lexical, suffix = token[1:end], token[end + 1:]
+    return (unescape(lexical) if "\\" in lexical else lexical), suffix
+
+
 def split_literal(token: str) -> tuple[str, str | None, str | None]:
     """(lexical form, language, datatype IRI) of an N-Triples literal token."""
-    end = token.rindex('"')
-    lexical, suffix = unescape(token[1:end]), token[end + 1:]
+    lexical, suffix = literal_parts(token)
     if suffix.startswith("@"):
         return lexical, suffix[1:], None
     if suffix.startswith("^^<"):
