@@ -120,13 +120,15 @@ class Engine:
                     found.extend((i, (batch[i], path, v, key))
                                  for i, nodes in enumerate(value_sets)
                                  for v in nodes if v in failing)
-        for i, (focus, nodes) in enumerate(zip(batch, value_sets)):
-            if nodes:
-                for judge, c in per_focus:
+        for judge, c in per_focus:
+            for i, (focus, nodes) in enumerate(zip(batch, value_sets)):
+                if nodes:
                     found.extend((i, (focus, path, v, key)) for v in judge(self, c, focus, nodes))
-            for judge, c in all_values:
+        for judge, c in all_values:
+            for i, (focus, nodes) in enumerate(zip(batch, value_sets)):
                 found.extend((i, (focus, path, v, key)) for v in judge(self, c, focus, nodes))
-            for c in closed:
+        for c in closed:
+            for i, (focus, nodes) in enumerate(zip(batch, value_sets)):
                 found.extend((i, (focus, ("p", predicate), obj, key))
                              for predicate, obj in shape_based.closed(self, c, nodes))
         if shape.properties:
