@@ -8,9 +8,9 @@ look at (one column per predicate), validates each shape on a batch of focus nod
 results pySHACL gives (``validate.check_shapes``): the same constraint semantics (rdflib's
 literal values, ill-typed literals, comparisons), the same results, reported by the same
 helpers. Anything it does not implement makes ``compile_shapes`` raise ``Unsupported``
-(naming the shape and the feature), and data it cannot judge like pySHACL (e.g. a blank node in sh:lessThan, where
-pySHACL stops with an error) makes ``check_lines`` raise it, so that the caller falls back to
-pySHACL. The SPARQL-based constraints run on pyoxigraph over the same lines.
+(naming the shape and the feature), and data it cannot judge like pySHACL (e.g. a blank node
+in sh:lessThan, where pySHACL stops with an error) makes ``check_lines`` raise it, so that the
+caller falls back to pySHACL. The SPARQL-based constraints run on pyoxigraph over the same lines.
 
 One deliberate difference: a literal outside its XSD datatype's lexical space is ill-typed here
 even where rdflib repairs it to a value (``"1e10"^^xsd:decimal``, ``NaN`` as a decimal), so
