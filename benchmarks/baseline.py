@@ -63,6 +63,7 @@ def main(root: Path, out: Path, result: Path) -> None:
     findings, _ = check_shapes(graph, shapes, vocabulary.ontology)
     verdict["violations"] = sum(f.severity == "Violation" for f in findings)
     verdict["warnings"] = sum(f.severity != "Violation" for f in findings)
+    verdict["shacl_results"] = sorted([f.focus, f.path, f.shape, f.severity] for f in findings)
     t = stage("validate (pySHACL, whole graph)", t)
     out.mkdir(parents=True, exist_ok=True)
     (out / "monokg.ttl").write_bytes(graph.serialize(format="longturtle", encoding="utf-8"))

@@ -3,6 +3,7 @@ on seeded mutations of it; what it does not implement goes to pySHACL."""
 
 from __future__ import annotations
 
+import gc
 import pickle
 import random
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 from rdflib import Graph
 
 from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
+from monokg.check.shacl import results as results_of
 from monokg.check.validate import check_shape_lines, check_shapes
 from monokg.curate.vocabulary import load_vocabulary
 from monokg.model.curies import bindings_of
@@ -336,3 +338,51 @@ def test_data_pyshacl_stops_on_stops_the_lines_check_alike(shapes: Graph, ontolo
     with pytest.raises(InputError) as got:
         check_shape_lines(ntriples_lines(data) + ontology_lines, shapes, "en", bindings_of(data))
     assert str(got.value) == str(expected.value)
+
+
+_SHORT_CIRCUIT = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetNode ex:a, ex:b ; sh:{kind} ( ex:First ex:Second ) .
+ex:First a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .
+ex:Second a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:minCount 1 ; sh:lessThan ex:r ] .
+"""
+
+
+@pytest.mark.parametrize(("kind", "data", "results"), [
+    # ex:a fits ex:First, so sh:or never asks ex:Second, whose sh:lessThan on a blank node
+    # would stop pySHACL (and this engine); ex:b fits neither
+    ("or", '<http://example.org/a> <http://example.org/p> "1" .', 1),
+    # ex:a fails ex:First, so sh:and never asks ex:Second; ex:b fails ex:First too
+    ("and", '<http://example.org/b> <http://example.org/z> "1" .', 2)])
+def test_a_shape_is_asked_only_about_nodes_the_shapes_before_it_left(
+        kind: str, data: str, results: int) -> None:
+    """Value nodes are judged in batches, but each shape of sh:or / sh:and still sees only
+    the nodes pySHACL's short-circuit would show it (else the blank node would be refused)."""
+    compiled = compile_shapes(Graph().parse(data=_SHORT_CIRCUIT.format(kind=kind),
+                                            format="turtle"))
+    lines = [data, "<http://example.org/a> <http://example.org/q> _:b1 .",
+             "<http://example.org/a> <http://example.org/r> \"2\" ."]
+    found = [(focus, key) for focus, _, _, key in results_of(lines, compiled)[0]]
+    assert len(found) == results
+    assert all(key == "<http://example.org/S>" for _, key in found)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_engine_leaves_the_garbage_collector_as_it_found_it(
+        compiled: CompiledShapes, release_lines: list[str], enabled: bool) -> None:
+    """The cyclic collector is off while the engine runs (its index makes no cycles), then
+    as the caller had it: after a run, and after a refusal."""
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        check_lines(release_lines[:200], compiled)
+        assert gc.isenabled() is enabled
+        refused = ["<http://example.org/s> <http://www.w3.org/ns/oa#start> _:b1 .",
+                   f"<http://example.org/s> <{OA}end> \"3\"^^<{XSD}nonNegativeInteger> .",
+                   f"<http://example.org/s> {RDF_TYPE} <{OA}TextPositionSelector> ."]
+        with pytest.raises(Unsupported):
+            check_lines(refused, compiled)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

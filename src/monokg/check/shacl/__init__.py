@@ -2,13 +2,15 @@
 
 pySHACL builds rdflib objects for every triple and re-parses a SPARQL query per focus node; on
 the monograph that is seconds, at a million triples minutes. This engine keeps terms as their
-N-Triples tokens, indexes only the predicates the shapes look at, and gives the results pySHACL
-gives (``validate.check_shapes``): the same constraint semantics (rdflib's literal values,
-ill-typed literals, comparisons), the same results, reported by the same helpers. Anything it
-does not implement makes ``compile_shapes`` raise ``Unsupported`` (naming the shape and the
-feature), and data it cannot judge like pySHACL (e.g. a blank node in sh:lessThan, where
-pySHACL stops with an error) makes ``check_lines`` raise it, so that the caller falls back to
-pySHACL. The SPARQL-based constraints run on pyoxigraph over the same lines.
+N-Triples tokens (one string object per distinct term), indexes only the predicates the shapes
+look at (one column per predicate), validates each shape on a batch of focus nodes at once
+(a value node judged once per constraint, however many focus nodes reach it), and gives the
+results pySHACL gives (``validate.check_shapes``): the same constraint semantics (rdflib's
+literal values, ill-typed literals, comparisons), the same results, reported by the same
+helpers. Anything it does not implement makes ``compile_shapes`` raise ``Unsupported``
+(naming the shape and the feature), and data it cannot judge like pySHACL (e.g. a blank node
+in sh:lessThan, where pySHACL stops with an error) makes ``check_lines`` raise it, so that the
+caller falls back to pySHACL. The SPARQL-based constraints run on pyoxigraph over the same lines.
 
 One deliberate difference: a literal outside its XSD datatype's lexical space is ill-typed here
 even where rdflib repairs it to a value (``"1e10"^^xsd:decimal``, ``NaN`` as a decimal), so

@@ -13,7 +13,12 @@ _NONE: frozenset[str] = frozenset()
 
 class Data:
     """subject -> predicate -> objects for the predicates the shapes read (every predicate
-    when ``everything``, as closed shapes need), and the reverse for ``inverse``."""
+    when ``everything``, as closed shapes need), and the reverse for ``inverse``: one column
+    per predicate.
+
+    Each distinct term is one string object (interned as the lines are read), so the
+    columns share their keys and values, and a lookup finds its key by identity instead of
+    comparing two copies of an IRI character by character."""
 
     def __init__(self, lines: Iterable[str], predicates: AbstractSet[str],
                  inverse: AbstractSet[str], literals: Literals, everything: bool = False):
@@ -23,6 +28,8 @@ class Data:
         self.inv: dict[str, dict[str, set[str]]] = {p: {} for p in {*inverse, TYPE, SUBCLASS}}
         #: predicate -> its lines (literals as rdflib stores them), for the SPARQL store
         self.lines: dict[str, list[str]] = {}
+        terms: dict[str, str] = {}
+        term = terms.setdefault
         canonical = literals.canonical
         out, inv, by_predicate = self.out, self.inv, self.lines
         for line in lines:
@@ -51,6 +58,8 @@ class Data:
                 if not everything:
                     continue
                 by_subject = out[predicate] = {}
+            subject = term(subject, subject)
+            obj = term(obj, obj)
             objects = by_subject.get(subject)
             if objects is None:
                 by_subject[subject] = {obj}
@@ -63,7 +72,7 @@ class Data:
                     by_object[obj] = {subject}
                 else:
                     subjects.add(subject)
-        self._supers: dict[str, set[str]] = {}
+        self._instances: dict[str, set[str]] = {}
 
     def objects(self, node: str, predicate: str) -> AbstractSet[str]:
         return self.out[predicate].get(node, _NONE)
@@ -81,39 +90,26 @@ class Data:
         """Every (predicate, object) of a node (only complete when built with everything)."""
         return [(p, o) for p, by_subject in self.out.items() for o in by_subject.get(node, ())]
 
-    def superclasses(self, cls: str) -> set[str]:
-        """The class and everything it is rdfs:subClassOf*, in the data and ontology."""
-        found = self._supers.get(cls)
+    def instances(self, cls: str) -> AbstractSet[str]:
+        """Nodes typed with the class or any of its sub-classes (rdfs:subClassOf*): the
+        nodes of which the class holds, worked out once per class."""
+        found = self._instances.get(cls)
         if found is None:
-            found, todo = {cls}, [cls]
+            classes, todo = {cls}, [cls]
             while todo:
-                for sup in self.objects(todo.pop(), SUBCLASS):
-                    if sup not in found:
-                        found.add(sup)
-                        todo.append(sup)
-            self._supers[cls] = found
+                for sub in self.subjects(SUBCLASS, todo.pop()):
+                    if sub not in classes:
+                        classes.add(sub)
+                        todo.append(sub)
+            found = self._instances[cls] = {s for c in classes for s in self.subjects(TYPE, c)}
         return found
-
-    def instances(self, cls: str) -> set[str]:
-        """Nodes typed with the class or any of its sub-classes (rdfs:subClassOf*)."""
-        classes, todo = {cls}, [cls]
-        while todo:
-            for sub in self.subjects(SUBCLASS, todo.pop()):
-                if sub not in classes:
-                    classes.add(sub)
-                    todo.append(sub)
-        return {s for c in classes for s in self.subjects(TYPE, c)}
-
-    def is_instance(self, node: str, cls: str) -> bool:
-        return node[0] != '"' and any(cls in self.superclasses(t)
-                                      for t in self.objects(node, TYPE))
 
 
 class Judge(Protocol):
-    """What a constraint check sees of the engine: the data, the literals, and whether a
-    node conforms to a shape."""
+    """What a constraint check sees of the engine: the data, the literals, and which of some
+    nodes conform to a shape."""
 
     data: Data
     lit: Literals
 
-    def conforms(self, key: str, node: str) -> bool: ...
+    def conforming(self, key: str, nodes: AbstractSet[str]) -> AbstractSet[str]: ...

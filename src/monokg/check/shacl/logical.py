@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -10,18 +10,22 @@ from monokg.check.shacl.data import Judge
 
 
 def logical(engine: Judge, c: tuple[Any, ...], focus: str, values: AbstractSet[str]
-            ) -> Iterator[str | None]:
+            ) -> list[str | None]:
     kind, shapes = c
-    conforms = engine.conforms
-    for v in values:
-        # short-circuit as pySHACL does: a shape it never evaluates cannot stop it
-        if kind == "not":
-            fails = conforms(shapes, v)
-        elif kind == "and":
-            fails = not all(conforms(s, v) for s in shapes)
-        elif kind == "or":
-            fails = not any(conforms(s, v) for s in shapes)
-        else:
-            fails = sum(1 for s in shapes if conforms(s, v)) != 1
-        if fails:
-            yield v
+    # short-circuit as pySHACL does: a shape it never evaluates on a node cannot stop it, so
+    # each shape is asked only about the nodes the shapes before it left undecided
+    if kind == "not":
+        failing: AbstractSet[str] = engine.conforming(shapes, values)
+    elif kind == "and":
+        passing = values
+        for shape in shapes:
+            passing = engine.conforming(shape, passing)
+        failing = values - passing
+    elif kind == "or":
+        failing = values
+        for shape in shapes:
+            failing = failing - engine.conforming(shape, failing)
+    else:
+        counts = Counter(v for shape in shapes for v in engine.conforming(shape, values))
+        failing = {v for v in values if counts[v] != 1}
+    return [v for v in values if v in failing]

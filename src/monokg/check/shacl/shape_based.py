@@ -11,22 +11,25 @@ from monokg.check.shacl.data import Judge
 
 
 def node(engine: Judge, c: tuple[Any, ...], focus: str, values: AbstractSet[str]
-         ) -> Iterator[str | None]:
-    for v in values:
-        if not engine.conforms(c[1], v):
-            yield v
+         ) -> list[str | None]:
+    conforming = engine.conforming(c[1], values)
+    return [v for v in values if v not in conforming]
 
 
-def qualified(engine: Judge, c: tuple[Any, ...], focus: str, values: AbstractSet[str]
-              ) -> Iterator[str | None]:
-    """c: ("qualified", shape, min, max, sibling shapes a counted value must not fit)."""
+def qualified(engine: Judge, c: tuple[Any, ...], value_sets: list[AbstractSet[str]]
+              ) -> Iterator[tuple[int, None]]:
+    """c: ("qualified", shape, min, max, sibling shapes a counted value must not fit); the
+    value nodes of the whole batch are judged together, each once."""
     _, shape, low, high, siblings = c
-    count = sum(1 for v in values if engine.conforms(shape, v) and
-                not any(engine.conforms(s, v) for s in siblings))
-    if high is not None and count > high:
-        yield None
-    if low is not None and count < low:
-        yield None
+    counted = set(engine.conforming(shape, set().union(*value_sets)))
+    for sibling in siblings:  # a sibling is asked only about nodes the ones before it left
+        counted -= engine.conforming(sibling, counted)
+    for i, values in enumerate(value_sets):
+        count = sum(1 for v in values if v in counted)
+        if high is not None and count > high:
+            yield i, None
+        if low is not None and count < low:
+            yield i, None
 
 
 def closed(engine: Judge, c: tuple[Any, ...], values: AbstractSet[str]

@@ -29,7 +29,8 @@ def node_kind(engine: Judge, c: tuple[Any, ...], focus: str, values: Values
 
 def class_(engine: Judge, c: tuple[Any, ...], focus: str, values: Values
            ) -> Iterable[str | None]:
-    return [v for v in values if not engine.data.is_instance(v, c[1])]
+    instances = engine.data.instances(c[1])
+    return [v for v in values if v not in instances]
 
 
 def in_(engine: Judge, c: tuple[Any, ...], focus: str, values: Values
