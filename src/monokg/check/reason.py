@@ -65,7 +65,6 @@ pass.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import tempfile
@@ -76,12 +75,11 @@ from fractions import Fraction
 from itertools import chain
 from pathlib import Path
 
-import owlready2
-from owlready2 import reasoning
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from monokg.check.reference import hermit_command
 from monokg.model.curies import compact
 from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.rdf.graphs import graph_of, ntriples_lines
@@ -691,11 +689,7 @@ def to_reasoning_input(ontology: Graph, data: Graph) -> Graph:
 
 
 def _hermit_command(owl_file: Path) -> list[str]:
-
-    here = Path(owlready2.__file__).parent / "hermit"
-    classpath = os.pathsep.join([str(here), str(here / "HermiT.jar")])
-    return [owlready2.JAVA_EXE, f"-Xmx{reasoning.JAVA_MEMORY}M", *JVM_OPTIONS, "-cp", classpath,
-            "org.semanticweb.HermiT.cli.CommandLine", "-c", "--ignoreUnsupportedDatatypes",
+    return [*hermit_command(*JVM_OPTIONS), "-c", "--ignoreUnsupportedDatatypes",
             owl_file.resolve().as_uri()]
 
 
