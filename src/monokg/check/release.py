@@ -39,7 +39,7 @@ from monokg.check.polarity import polarity_findings
 from monokg.check.provenance import STAGE as PROVENANCE_STAGE
 from monokg.check.provenance import check_provenance
 from monokg.check.quotes import quote_label_findings
-from monokg.check.reason import HERMIT_STAGE, check_data, check_ontology
+from monokg.check.reason import HERMIT_STAGE, check_data, start_ontology_check
 from monokg.check.reference import pyshacl_report
 from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
 from monokg.check.validate import check_shape_lines
@@ -69,17 +69,30 @@ class Checks:
     use_cache: bool
 
 
-def ontology_verdict(checks: Checks) -> Verdict:
-    """HermiT on the ontology alone (unsatisfiable classes, contradictions), once per version."""
+def start_ontology_verdict(checks: Checks) -> Callable[[], Verdict]:
+    """HermiT on the ontology alone (unsatisfiable classes, contradictions), once per version:
+    its JVM starts now and runs beside the caller's work; the returned function waits for
+    the verdict."""
 
     cache = Cache(checks.paths.root, checks.use_cache)
     key = digest_of(["ontology", checks.ontology_digest])
     cached = cache.get("ontology", key, list, items=Finding)
     if cached is not None:
-        return (HERMIT_STAGE, cached) if cached else None
-    findings = check_ontology(checks.ontology)
-    cache.put("ontology", key, findings)
-    return (HERMIT_STAGE, findings) if findings else None
+        verdict: Verdict = (HERMIT_STAGE, cached) if cached else None
+        return lambda: verdict
+    running = start_ontology_check(checks.ontology)
+
+    def wait() -> Verdict:
+        findings = running()
+        cache.put("ontology", key, findings)
+        return (HERMIT_STAGE, findings) if findings else None
+    return wait
+
+
+def _raising(error: Exception) -> Callable[[], Verdict]:
+    def again() -> Verdict:
+        raise error
+    return again
 
 
 def data_verdict(checks: Checks, lines: Sequence[str]) -> Verdict:
@@ -176,10 +189,16 @@ def start(checks: Checks, lines: Sequence[str], jobs: int,
     warnings (or raises NonConformance)."""
     started = time.perf_counter()
     outcome: dict[str, Any] = {}
+    # HermiT is a JVM, a process of its own: started first, it runs beside all that follows
+    # (compiling the shapes, the worker, the caller's own checks).
+    try:
+        verdict_of_ontology = start_ontology_verdict(checks)
+    except Exception as exc:  # noqa: BLE001 - raised when the verdicts are judged, as always
+        verdict_of_ontology = _raising(exc)
 
     def classify() -> None:
         try:
-            outcome["verdict"] = ontology_verdict(checks)
+            outcome["verdict"] = verdict_of_ontology()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             outcome["error"] = exc
         timings["reason (ontology)"] = time.perf_counter() - started
@@ -190,7 +209,7 @@ def start(checks: Checks, lines: Sequence[str], jobs: int,
     # Forked before the thread starts: forking a threaded process is unsafe.
     in_worker = in_fork("the checking worker", _data_checks, checks, lines) if jobs > 1 \
         else None
-    # HermiT is a JVM: this thread only waits on it, beside the work below.
+    # This thread only waits for HermiT, beside the work below.
     thread.start()
     local = _data_checks(checks, lines) if in_worker is None else None
 
