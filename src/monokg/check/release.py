@@ -14,8 +14,9 @@ HermiT's verdict on ontology plus data is in ``reason``.
 *Validation.* ``validate.check_shape_lines``: our SHACL engine over the data plus the ontology
 (pySHACL where a shape uses a feature the engine lacks).
 
-The ontology's HermiT run is a JVM, so it runs in a thread beside the rest; with more than one
-job, validation and the data check run in a forked worker while the parent writes the release.
+The ontology's HermiT run is a JVM, started first and running beside the rest (a thread only
+waits for it); with more than one job, validation and the data check run in a forked worker
+while the parent writes the release.
 """
 
 from __future__ import annotations
