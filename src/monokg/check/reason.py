@@ -65,23 +65,21 @@ pass.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import chain
 from pathlib import Path
 
-import owlready2
-from owlready2 import reasoning
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from monokg.check.reference import hermit_command
 from monokg.model.curies import compact
 from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.rdf.graphs import graph_of, ntriples_lines
@@ -691,11 +689,7 @@ def to_reasoning_input(ontology: Graph, data: Graph) -> Graph:
 
 
 def _hermit_command(owl_file: Path) -> list[str]:
-
-    here = Path(owlready2.__file__).parent / "hermit"
-    classpath = os.pathsep.join([str(here), str(here / "HermiT.jar")])
-    return [owlready2.JAVA_EXE, f"-Xmx{reasoning.JAVA_MEMORY}M", *JVM_OPTIONS, "-cp", classpath,
-            "org.semanticweb.HermiT.cli.CommandLine", "-c", "--ignoreUnsupportedDatatypes",
+    return [*hermit_command(*JVM_OPTIONS), "-c", "--ignoreUnsupportedDatatypes",
             owl_file.resolve().as_uri()]
 
 
@@ -746,6 +740,11 @@ def _axiom_of(graph: Graph, node: Node) -> str:
 def run_hermit(graph: Graph) -> tuple[bool, list[URIRef]]:
     """Classify with HermiT: (consistent?, unsatisfiable named classes). Refuses (InputError)
     an input whose axioms use a datatype HermiT does not support (``unsupported_datatypes``)."""
+    return start_hermit(graph).result()
+
+
+def start_hermit(graph: Graph) -> HermitRun:
+    """``run_hermit``, its JVM started in the background: ``result()`` waits for it."""
     refused = unsupported_datatypes(graph)
     if refused:
         raise InputError(
@@ -754,7 +753,7 @@ def run_hermit(graph: Graph) -> tuple[bool, list[URIRef]]:
             + (f"; and {len(refused) - 5} more" if len(refused) > 5 else ""), None,
             fix="use a datatype of the OWL 2 datatype map (e.g. xsd:string), or check the "
             "values with a SHACL shape (sh:datatype, sh:pattern) instead")
-    return run_hermit_ntriples(graph.serialize(format="nt", encoding="utf-8"))
+    return HermitRun(graph.serialize(format="nt", encoding="utf-8"))
 
 
 #: A literal or an IRI in HermiT's error message, to find the input triples it names.
@@ -802,31 +801,65 @@ def _hermit_failure(stderr: str, returncode: int, text: bytes) -> InputError:
 def run_hermit_ntriples(text: bytes) -> tuple[bool, list[URIRef]]:
     """Classify N-Triples with HermiT, literals exactly as written (rdflib would normalise
     them): (consistent?, unsatisfiable named classes)."""
-    with tempfile.TemporaryDirectory(prefix="monokg-hermit-") as folder:
-        owl_file = Path(folder) / "input.nt"
+    return HermitRun(text).result()
+
+
+class HermitRun:
+    """HermiT classifying N-Triples in a JVM that runs in the background from the moment
+    this is made (a process: nothing in this one waits on it until ``result``)."""
+
+    def __init__(self, text: bytes):
+        self.text = text
+        self.started = time.perf_counter()
+        self._folder = tempfile.TemporaryDirectory(prefix="monokg-hermit-")
+        folder = Path(self._folder.name)
+        owl_file = folder / "input.nt"
         owl_file.write_bytes(text)
+        # Files, not pipes: nobody reads a pipe while the JVM runs, and a full one stops it.
+        self._out = (folder / "stdout").open("w+b")
+        self._err = (folder / "stderr").open("w+b")
         try:
-            done = subprocess.run(_hermit_command(owl_file), capture_output=True, text=True,
-                                  timeout=HERMIT_TIMEOUT_S, check=False)
+            self.process = subprocess.Popen(_hermit_command(owl_file), stdout=self._out,
+                                            stderr=self._err, stdin=subprocess.DEVNULL)
         except FileNotFoundError as exc:
+            self._close()
             raise InputError("Java is not installed, and HermiT needs it", None,
                              fix="run `bash scripts/setup.sh` (it installs a Java runtime)") \
                 from exc
-        except subprocess.TimeoutExpired as exc:
-            raise InputError(f"HermiT did not finish within {HERMIT_TIMEOUT_S} s", None,
-                             fix="look for a recent ontology change that makes reasoning "
-                             "explode (e.g. a new cardinality or property chain)") from exc
-    if done.returncode != 0:
-        if "InconsistentOntologyException" in done.stderr or \
-                "Inconsistent ontology" in done.stderr:
-            return False, []
-        raise _hermit_failure(done.stderr, done.returncode, text)
-    unsatisfiable = set()
-    for match in _EQUIVALENT.finditer(done.stdout):
-        iris = re.findall(r"<([^>]+)>", match.group(1))
-        if _NOTHING in iris or "owl:Nothing" in match.group(1):
-            unsatisfiable |= {URIRef(i) for i in iris if i != _NOTHING}
-    return True, sorted(unsatisfiable)
+
+    def _close(self) -> None:
+        self._out.close()
+        self._err.close()
+        self._folder.cleanup()
+
+    def result(self) -> tuple[bool, list[URIRef]]:
+        """Wait for HermiT: (consistent?, unsatisfiable named classes)."""
+        try:
+            left = HERMIT_TIMEOUT_S - (time.perf_counter() - self.started)
+            try:
+                returncode = self.process.wait(timeout=max(left, 0.001))
+            except subprocess.TimeoutExpired as exc:
+                self.process.kill()
+                self.process.wait()
+                raise InputError(f"HermiT did not finish within {HERMIT_TIMEOUT_S} s", None,
+                                 fix="look for a recent ontology change that makes reasoning "
+                                 "explode (e.g. a new cardinality or property chain)") from exc
+            self._out.seek(0)
+            self._err.seek(0)
+            stdout = self._out.read().decode("utf-8", "replace")
+            stderr = self._err.read().decode("utf-8", "replace")
+        finally:
+            self._close()
+        if returncode != 0:
+            if "InconsistentOntologyException" in stderr or "Inconsistent ontology" in stderr:
+                return False, []
+            raise _hermit_failure(stderr, returncode, self.text)
+        unsatisfiable = set()
+        for match in _EQUIVALENT.finditer(stdout):
+            iris = re.findall(r"<([^>]+)>", match.group(1))
+            if _NOTHING in iris or "owl:Nothing" in match.group(1):
+                unsatisfiable |= {URIRef(i) for i in iris if i != _NOTHING}
+        return True, sorted(unsatisfiable)
 
 
 def check_consistency(ontology: Graph, data: Graph) -> float:
@@ -854,14 +887,24 @@ def check_ontology(ontology: Graph) -> list[Finding]:
     """HermiT on the ontology alone (its axioms and its own individuals): an inconsistent
     ontology, or its unsatisfiable classes. Depends only on the ontology: cache it by its
     content and run it once per ontology change."""
-    consistent, unsatisfiable = run_hermit(to_reasoning_input(ontology, Graph()))
-    if not consistent:
-        return explain_inconsistency(ontology, Graph()) or [Finding(
-            focus="the ontology", path=None, message="HermiT found the ontology inconsistent, "
-            "and no single pair of disjoint classes explains it; open it in Protégé and ask "
-            "HermiT for an explanation")]
-    return [Finding(focus=_label(ontology, c), path=None,
-                    message=explain_unsatisfiable(ontology, c)) for c in unsatisfiable]
+    return start_ontology_check(ontology)()
+
+
+def start_ontology_check(ontology: Graph) -> Callable[[], list[Finding]]:
+    """``check_ontology`` with HermiT's JVM started now, in the background; the returned
+    function waits for it and gives the findings."""
+    run = start_hermit(to_reasoning_input(ontology, Graph()))
+
+    def findings() -> list[Finding]:
+        consistent, unsatisfiable = run.result()
+        if not consistent:
+            return explain_inconsistency(ontology, Graph()) or [Finding(
+                focus="the ontology", path=None, message="HermiT found the ontology "
+                "inconsistent, and no single pair of disjoint classes explains it; open it in "
+                "Protégé and ask HermiT for an explanation")]
+        return [Finding(focus=_label(ontology, c), path=None,
+                        message=explain_unsatisfiable(ontology, c)) for c in unsatisfiable]
+    return findings
 
 
 #: How the data was reasoned over, for the stage a contradiction is reported under.

@@ -14,8 +14,9 @@ HermiT's verdict on ontology plus data is in ``reason``.
 *Validation.* ``validate.check_shape_lines``: our SHACL engine over the data plus the ontology
 (pySHACL where a shape uses a feature the engine lacks).
 
-The ontology's HermiT run is a JVM, so it runs in a thread beside the rest; with more than one
-job, validation and the data check run in a forked worker while the parent writes the release.
+The ontology's HermiT run is a JVM, started first and running beside the rest (a thread only
+waits for it); with more than one job, validation and the data check run in a forked worker
+while the parent writes the release.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from monokg.check.polarity import polarity_findings
 from monokg.check.provenance import STAGE as PROVENANCE_STAGE
 from monokg.check.provenance import check_provenance
 from monokg.check.quotes import quote_label_findings
-from monokg.check.reason import HERMIT_STAGE, check_data, check_ontology
+from monokg.check.reason import HERMIT_STAGE, check_data, start_ontology_check
 from monokg.check.reference import pyshacl_report
 from monokg.check.shacl import CompiledShapes, Unsupported, check_lines, compile_shapes
 from monokg.check.validate import check_shape_lines
@@ -69,17 +70,30 @@ class Checks:
     use_cache: bool
 
 
-def ontology_verdict(checks: Checks) -> Verdict:
-    """HermiT on the ontology alone (unsatisfiable classes, contradictions), once per version."""
+def start_ontology_verdict(checks: Checks) -> Callable[[], Verdict]:
+    """HermiT on the ontology alone (unsatisfiable classes, contradictions), once per version:
+    its JVM starts now and runs beside the caller's work; the returned function waits for
+    the verdict."""
 
     cache = Cache(checks.paths.root, checks.use_cache)
     key = digest_of(["ontology", checks.ontology_digest])
     cached = cache.get("ontology", key, list, items=Finding)
     if cached is not None:
-        return (HERMIT_STAGE, cached) if cached else None
-    findings = check_ontology(checks.ontology)
-    cache.put("ontology", key, findings)
-    return (HERMIT_STAGE, findings) if findings else None
+        verdict: Verdict = (HERMIT_STAGE, cached) if cached else None
+        return lambda: verdict
+    running = start_ontology_check(checks.ontology)
+
+    def wait() -> Verdict:
+        findings = running()
+        cache.put("ontology", key, findings)
+        return (HERMIT_STAGE, findings) if findings else None
+    return wait
+
+
+def _raising(error: Exception) -> Callable[[], Verdict]:
+    def again() -> Verdict:
+        raise error
+    return again
 
 
 def data_verdict(checks: Checks, lines: Sequence[str]) -> Verdict:
@@ -93,31 +107,49 @@ def data_verdict(checks: Checks, lines: Sequence[str]) -> Verdict:
 def shape_findings(checks: Checks, lines: Sequence[str]) -> list[Finding]:
     """SHACL findings of the data plus the ontology (shapes check links to its individuals)."""
 
-    data = [*lines, *checks.ontology_lines]
-    compiled = compiled_shapes(checks)
+    compiled = compiled_shapes(checks.paths, checks.shapes_digest, checks.shapes,
+                               checks.use_cache)
+    return _shape_findings([*lines, *checks.ontology_lines], compiled, checks.shapes,
+                           checks.lang)
+
+
+def _shape_findings(lines: Sequence[str], compiled: CompiledShapes | None,
+                    shapes: Callable[[], Graph], lang: str,
+                    namespaces: dict[str, str] | None = None) -> list[Finding]:
+    """The engine's findings with the compiled shapes; pySHACL's where it cannot judge."""
     if compiled is not None:
         try:
-            return check_lines(data, compiled, checks.lang)
+            return check_lines(lines, compiled, lang, namespaces)
         except Unsupported:
             pass  # pySHACL below
-    return check_shape_lines(data, checks.shapes(), checks.lang)
+    return check_shape_lines(lines, shapes(), lang, namespaces)
 
 
-def compiled_shapes(checks: Checks) -> CompiledShapes | None:
-    """The shapes compiled for the engine, cached by the shapes files' content (compiling
-    parses them and the SPARQL constraints: most of a quick check's time); None when a shape
-    needs pySHACL."""
+#: The project's shapes compiled, by the digest of their files: a build checks the data and
+#: the dataset metadata with them, and compiles them once, before the checking worker forks.
+_COMPILED: dict[str, CompiledShapes | None] = {}
 
-    cache = Cache(checks.paths.root, checks.use_cache)
-    key = digest_of(["compiled shapes", checks.shapes_digest])
-    cached = cache.get("shapes", key, CompiledShapes)
-    if cached is not None:
-        return cached
-    try:
-        compiled = compile_shapes(checks.shapes())
-    except Unsupported:
-        return None
-    cache.put("shapes", key, compiled)
+
+def compiled_shapes(paths: ProjectPaths, digest: str, shapes: Callable[[], Graph],
+                    use_cache: bool) -> CompiledShapes | None:
+    """The shapes compiled for the engine, cached by the shapes files' content (``digest``;
+    compiling parses them and the SPARQL constraints: most of a quick check's time); None
+    when a shape needs pySHACL."""
+
+    if digest in _COMPILED:
+        return _COMPILED[digest]
+    cache = Cache(paths.root, use_cache)
+    key = digest_of(["compiled shapes", digest])
+    compiled = cache.get("shapes", key, CompiledShapes)
+    if compiled is None:
+        try:
+            compiled = compile_shapes(shapes())
+        except Unsupported:
+            compiled = None
+        else:
+            cache.put("shapes", key, compiled)
+    _COMPILED.clear()  # one project's shapes at a time
+    _COMPILED[digest] = compiled
     return compiled
 
 
@@ -158,19 +190,27 @@ def start(checks: Checks, lines: Sequence[str], jobs: int,
     warnings (or raises NonConformance)."""
     started = time.perf_counter()
     outcome: dict[str, Any] = {}
+    # HermiT is a JVM, a process of its own: started first, it runs beside all that follows
+    # (compiling the shapes, the worker, the caller's own checks).
+    try:
+        verdict_of_ontology = start_ontology_verdict(checks)
+    except Exception as exc:  # noqa: BLE001 - raised when the verdicts are judged, as always
+        verdict_of_ontology = _raising(exc)
 
     def classify() -> None:
         try:
-            outcome["verdict"] = ontology_verdict(checks)
+            outcome["verdict"] = verdict_of_ontology()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             outcome["error"] = exc
         timings["reason (ontology)"] = time.perf_counter() - started
 
     thread = threading.Thread(target=classify, daemon=True)
+    # Here, so that the worker inherits them and the metadata check finds them.
+    compiled_shapes(checks.paths, checks.shapes_digest, checks.shapes, checks.use_cache)
     # Forked before the thread starts: forking a threaded process is unsafe.
     in_worker = in_fork("the checking worker", _data_checks, checks, lines) if jobs > 1 \
         else None
-    # HermiT is a JVM: this thread only waits on it, beside the work below.
+    # This thread only waits for HermiT, beside the work below.
     thread.start()
     local = _data_checks(checks, lines) if in_worker is None else None
 
@@ -195,9 +235,12 @@ def start_data_checks(release: Release, lang: str) -> Callable[[], list[Finding]
         ontology_lines = ntriples_lines(release.ontology)
         checks = Checks(release.paths, release.ontology, ontology_lines,
                         digest_of(ontology_lines), lambda: release.shapes,
-                        files_digest(sorted(release.paths.shapes.glob("*.ttl"))), lang,
-                        release.use_cache)
+                        _shapes_digest(release.paths), lang, release.use_cache)
     return start(checks, release.lines, release.jobs, release.timings)
+
+
+def _shapes_digest(paths: ProjectPaths) -> str:
+    return files_digest(sorted(paths.shapes.glob("*.ttl")))
 
 
 def check_metadata(release: Release) -> list[Finding]:
@@ -207,7 +250,10 @@ def check_metadata(release: Release) -> list[Finding]:
     # The metadata uses the publication's base; the ontology's individuals are checked with it.
     lines = ntriples_lines(meta) + ntriples_lines(release.ontology)
     namespaces = {prefix: str(ns) for prefix, ns in meta.namespaces() if prefix}
-    findings = check_shape_lines(lines, release.shapes, namespaces=namespaces)
+    # The shapes the data checks compiled (compiled here only when called on its own)
+    compiled = compiled_shapes(release.paths, _shapes_digest(release.paths),
+                               lambda: release.shapes, release.use_cache)
+    findings = _shape_findings(lines, compiled, lambda: release.shapes, "en", namespaces)
     # and against DCAT-AP's mandatory shapes, which catalogues such as data.europa.eu apply
     dcat_ap = load_shapes(release.paths.dcat_ap / "mandatory")
     return findings + to_findings(pyshacl_report(meta, dcat_ap), meta)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from monokg.curate.yamlio import Node, load_yaml, text_field, text_list
@@ -53,16 +53,20 @@ class Cue:
     text: str
     meaning: str
     line: int
-    pattern: re.Pattern[str] = field(compare=False)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Whole words only: "kan" must not match "kanker", nor "no" "not". Compiled on first
+        use: every check reads the cues of every language (the ontology lists them), and
+        searches with those of its sources' languages only."""
+        return re.compile(rf"(?<!\w){re.escape(self.text)}(?!\w)", re.IGNORECASE)
 
     def found_in(self, text: str) -> bool:
         return bool(self.pattern.search(text))
 
 
 def _cue(text: str, meaning: str, line: int) -> Cue:
-    # Whole words only: "kan" must not match "kanker", nor "no" "not".
-    return Cue(text, meaning, line, re.compile(rf"(?<!\w){re.escape(text)}(?!\w)",
-                                               re.IGNORECASE))
+    return Cue(text, meaning, line)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, ID_PATTERNS, MKG, prefixes
+from monokg.rdf.read import turtle_graph
 
 _ID_PATTERNS = {prefix: re.compile(pattern) for prefix, pattern in ID_PATTERNS.items()}
 
@@ -107,6 +108,9 @@ def load_units(path: Path) -> dict[str, Unit]:
 
 
 def _parse_with_rdflib(path: Path) -> Graph:
+    fast = turtle_graph(path.read_bytes(), path.resolve().as_uri())
+    if fast is not None:
+        return fast
     graph = Graph()
     try:
         graph.parse(path, format="turtle")

@@ -30,7 +30,7 @@ from rdflib.term import Node
 from monokg.assemble.release import Release, term_languages
 from monokg.curate.language import FALLBACK, load_language
 from monokg.model.config import Publication
-from monokg.model.curies import compact, project_converter
+from monokg.model.curies import bindings_of, compact_node, project_converter
 from monokg.model.namespaces import MKG
 from monokg.model.release_files import ReleaseFiles
 from monokg.model.templates import environment
@@ -109,8 +109,8 @@ def _text(graph: Graph, node: URIRef, prop: URIRef, lang: str) -> str | None:
     return str(values[0]) if values else None
 
 
-def _anchor(graph: Graph, node: URIRef) -> str:
-    return compact(node, graph).replace(":", "-").replace("/", "-")
+def _anchor(page: _Page, node: URIRef) -> str:
+    return page.compact(node).replace(":", "-").replace("/", "-")
 
 
 class _Ref(NamedTuple):
@@ -142,19 +142,25 @@ class _Page:
     def __init__(self, graph: Graph, lang: str, documented: set[URIRef]):
         self.graph, self.lang, self.documented = graph, lang, documented
         self.namespaces: dict[str, str] = {}
+        # The graph's prefixes, read once: ``compact(node, graph)`` reads them on every call
+        # (a few thousand per page), and the page does not change the graph.
+        self.bindings = bindings_of(graph)
+
+    def compact(self, node: URIRef) -> str:
+        return compact_node(node, self.bindings)
 
     def label(self, node: URIRef) -> str:
-        return _text(self.graph, node, RDFS.label, self.lang) or compact(node, self.graph)
+        return _text(self.graph, node, RDFS.label, self.lang) or self.compact(node)
 
     def curie(self, node: URIRef) -> str:
-        curie, iri = compact(node, self.graph), str(node)
+        curie, iri = self.compact(node), str(node)
         if curie != iri:
             prefix, local = curie.split(":", 1)
             self.namespaces[prefix] = iri[:len(iri) - len(local)]
         return curie
 
     def ref(self, node: URIRef) -> _Ref:
-        anchor = _anchor(self.graph, node) if node in self.documented else None
+        anchor = _anchor(self, node) if node in self.documented else None
         return _Ref(anchor, self.label(node), self.curie(node))
 
     def refs(self, nodes: Iterable[Node]) -> list[_Ref]:
@@ -164,7 +170,7 @@ class _Page:
 
     def term(self, node: URIRef, rows: Sequence[tuple[str, str, Sequence[object]]]) -> _Term:
         g = self.graph
-        return _Term(_anchor(g, node), self.label(node), str(node), self.curie(node),
+        return _Term(_anchor(self, node), self.label(node), str(node), self.curie(node),
                      _text(g, node, SKOS.definition, self.lang),
                      _text(g, node, RDFS.comment, self.lang), rows)
 

@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from monokg.model.errors import InputError
+from monokg.model.namespaces import XSD
 from monokg.rdf import ntriples as nt
 from monokg.rdf.graphs import ntriples_lines
 
@@ -48,14 +50,83 @@ def load_rdf(path: Path) -> Graph:
                          fix="save the file as UTF-8") from exc
     if fmt == "json-ld":
         _refuse_remote_contexts(data, path)
+    base = path.resolve().as_uri()
+    fast = turtle_graph(data, base) if fmt == "turtle" else None
+    if fast is not None:
+        return fast
     graph = Graph()
     try:
-        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+        graph.parse(data=data, format=fmt, publicID=base)
     except Exception as exc:  # rdflib's parsers raise many unrelated exception types
         line, column, why = _position(exc)
         where = f" at line {line}" + (f", column {column}" if column else "") if line else ""
         raise InputError(f"not valid {fmt}{where}: {why}", path, line, column,
                          fix="correct the syntax at that place") from exc
+    return graph
+
+
+#: A prefix declaration (Turtle's or SPARQL's spelling) and the name it declares.
+_PREFIX = re.compile(rb"(?:@prefix|PREFIX)\s+([^\s:]*):", re.IGNORECASE)
+#: A literal typed xsd:string, however its datatype is spelled (or anything like one).
+_STRING_TYPED = re.compile(rb"\^\^\s*\S*string")
+#: A language tag with a capital: rdflib keeps it as written, pyoxigraph lowercases it.
+_UPPER_TAG = re.compile(rb"[\"']@[a-zA-Z0-9-]*[A-Z]")
+
+
+def turtle_graph(data: bytes, base: str) -> Graph | None:
+    """A Turtle document as rdflib's Turtle parser gives it (the same triples and prefix
+    bindings), read by pyoxigraph, 5-10 times faster. None where only rdflib gives rdflib's
+    graph: a syntax error (for rdflib's message), an xsd:string literal (pyoxigraph cannot
+    tell it from a plain one, rdflib can), a language tag with a capital (pyoxigraph
+    lowercases it), or prefix declarations it cannot put in the order rdflib binds them."""
+
+    if _STRING_TYPED.search(data) or _UPPER_TAG.search(data):
+        return None
+    try:
+        parser = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base)
+        quads = list(parser)
+    except (SyntaxError, ValueError):
+        return None
+    declared = parser.prefixes
+    # rdflib binds the prefixes after parsing, in the order they were first declared, each
+    # to its last namespace; pyoxigraph keeps the last namespaces, so the declarations in
+    # the text give the order (any mismatch, e.g. one inside a string: rdflib reads it).
+    order = list(dict.fromkeys(m.group(1).decode("utf-8", "replace")
+                               for m in _PREFIX.finditer(data)))
+    if sorted(order) != sorted(declared):
+        return None
+    iris: dict[str, URIRef] = {}
+    blanks: dict[str, BNode] = {}
+    literals: dict[tuple[str, str | None, str], Literal] = {}
+    plain = str(XSD.string)
+
+    def term(node: object) -> Node:
+        if isinstance(node, ox.NamedNode):
+            found = iris.get(node.value)
+            if found is None:
+                found = iris[node.value] = URIRef(node.value)
+            return found
+        if isinstance(node, ox.BlankNode):
+            # Fresh ids, as rdflib's parser makes: documents merged into one graph may use
+            # the same label for different nodes.
+            blank = blanks.get(node.value)
+            if blank is None:
+                blank = blanks[node.value] = BNode()
+            return blank
+        assert isinstance(node, ox.Literal)
+        key = (node.value, node.language, node.datatype.value)
+        literal = literals.get(key)
+        if literal is None:
+            # rdflib turns each lexical form into a value: once per distinct literal
+            literal = literals[key] = Literal(node.value, lang=node.language) \
+                if node.language or key[2] == plain \
+                else Literal(node.value, datatype=URIRef(key[2]))
+        return literal
+
+    graph = Graph()
+    graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in quads)
+    for prefix in order:
+        graph.bind(prefix, declared[prefix])
     return graph
 
 

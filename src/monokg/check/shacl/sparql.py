@@ -12,10 +12,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import SH
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import ResultRow
 
+from monokg.check.reference import algebra_node_type, prepare_query
 from monokg.check.shacl.terms import XSD, Literals, Unsupported, rdflib_term, term_token
 from monokg.rdf.graphs import graph_of
 
@@ -75,10 +74,11 @@ def _query_scope(node: Any, query: str) -> Query:
     is bound to a variable that another pattern binds as the object of a named predicate."""
 
     patterns: list[tuple[Any, Any, Any]] = []
-    todo: list[Any] = [prepareQuery(query).algebra]
+    todo: list[Any] = [prepare_query(query).algebra]
+    algebra_node = algebra_node_type()
     while todo:
         item = todo.pop()
-        if isinstance(item, CompValue):
+        if isinstance(item, algebra_node):
             if item.name == "BGP":
                 patterns.extend(item.triples)
             todo.extend(item.values())
@@ -138,7 +138,7 @@ def run_rdflib(lines: list[str], queries: list[tuple[str, Query, set[str]]]
     for key, query, focus in queries:
         prepared = None
         for node in sorted(focus):
-            prepared = prepared or prepareQuery(query.text)
+            prepared = prepared or prepare_query(query.text)
             done: set[str | None] = set()
             for row in graph.query(prepared, initBindings={"this": rdflib_term(node, literals)}):
                 assert isinstance(row, ResultRow), "a SELECT query"
