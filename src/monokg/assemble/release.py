@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -240,14 +241,21 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         extra_lines = ntriples_lines(extra)
     workers = min(jobs, len(folders))
     pool, task = _part_builder(workers, context)
-    with timed(timings, "monographs"), pool:
-        results = []
-        triples = 0
-        for result in pool.map(task, folders, [use_cache] * len(folders),
-                               chunksize=max(1, len(folders) // (8 * workers))):
-            results.append(result)
-            triples += len(result[0].lines) if result[0] is not None else 0
-            progress("monographs", len(results), len(folders), triples)
+    # Frozen while the pool forks and works: a worker's collections then skip what it
+    # inherited (the vocabulary, the libraries) instead of writing to, and so copying, every
+    # page that holds it.
+    gc.freeze()
+    try:
+        with timed(timings, "monographs"), pool:
+            results = []
+            triples = 0
+            for result in pool.map(task, folders, [use_cache] * len(folders),
+                                   chunksize=max(1, len(folders) // (8 * workers))):
+                results.append(result)
+                triples += len(result[0].lines) if result[0] is not None else 0
+                progress("monographs", len(results), len(folders), triples)
+    finally:
+        gc.unfreeze()
     errors = [e for _, errs in results for e in errs]
     if errors:
         raise input_errors(errors)
