@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from hashlib import blake2b
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -105,24 +105,31 @@ def _difference(name: str, found: _Read, triples: _Read, read_from: tuple[Path, 
         "spelled a term its own way (a bug in monokg)"))
 
 
-def graph_file_differences(folder: Path, names: ReleaseFiles,
-                           graphs: dict[str, str]) -> list[Finding]:
-    """Each graph file of a written release that does not hold exactly the N-Triples'
-    triples (the bulk files: each part, by ``graphs`` (part -> graph IRI), in its own named
-    graph, and nothing else), as a finding."""
-    graph, (nq, trig) = names.graph, names.bulk
-    sources = {graphs["data"]: folder / graph[".nt"],
-               graphs["ontology"]: folder / names.ontology,
-               graphs["metadata"]: folder / names.metadata}
-    parts = {iri: _triples(path) for iri, path in sources.items()}
-    expected = parts[graphs["data"]]
+def data_file_differences(folder: Path, names: ReleaseFiles) -> list[Finding]:
+    """The data graph's Turtle and JSON-LD files that do not hold exactly the N-Triples'
+    triples, as findings: final once the graph files are written, so this runs beside the
+    writers that follow."""
+    graph = names.graph
+    expected = _triples(folder / graph[".nt"])
     findings = []
     for name in (graph[".ttl"], graph[".jsonld"]):
         difference = _difference(name, _triples(folder / name), expected,
-                                 (folder / name, None), sources[graphs["data"]])
+                                 (folder / name, None), folder / graph[".nt"])
         if difference is not None:
             findings.append(difference)
-    for name in (nq, trig):
+    return findings
+
+
+def bulk_file_differences(folder: Path, names: ReleaseFiles,
+                          graphs: dict[str, str]) -> list[Finding]:
+    """The bulk files that do not hold each part of the release, by ``graphs`` (part ->
+    graph IRI), in its own named graph, and nothing else, as findings."""
+    sources = {graphs["data"]: folder / names.graph[".nt"],
+               graphs["ontology"]: folder / names.ontology,
+               graphs["metadata"]: folder / names.metadata}
+    parts = {iri: _triples(path) for iri, path in sources.items()}
+    findings = []
+    for name in names.bulk:
         found = _read(folder / name)
         stray = sorted(set(found) - set(parts))
         if stray:
@@ -136,13 +143,22 @@ def graph_file_differences(folder: Path, names: ReleaseFiles,
     return findings
 
 
-def start_graph_file_check(folder: Path, names: ReleaseFiles, graphs: dict[str, str],
-                           fork: bool) -> Callable[[], list[Finding]]:
-    """`graph_file_differences` started in a forked worker (with ``fork``), beside whatever
-    the caller writes next; the returned function waits for the findings."""
+def graph_file_differences(folder: Path, names: ReleaseFiles,
+                           graphs: dict[str, str]) -> list[Finding]:
+    """Each graph file of a written release that does not hold exactly the N-Triples'
+    triples (the bulk files: each part in its own named graph, and nothing else), as a
+    finding."""
+    return data_file_differences(folder, names) + bulk_file_differences(folder, names, graphs)
+
+
+def start_file_check(check: Callable[..., list[Finding]], *args: Any,
+                     fork: bool) -> Callable[[], list[Finding]]:
+    """``check(*args)`` (one of the checks above) started in a worker process (with
+    ``fork``: a new interpreter, which needs only the file names), beside whatever the
+    caller writes next; the returned function waits for the findings."""
     if not fork:
-        return lambda: graph_file_differences(folder, names, graphs)
-    return in_fork("the read-back worker", graph_file_differences, folder, names, graphs)
+        return lambda: check(*args)
+    return in_fork("the read-back worker", check, *args, fresh=True)
 
 
 def _isomorphic(found: list[str], wanted: list[str]) -> bool:
