@@ -11,6 +11,8 @@ on the staging folder, before the release is swapped into place; it writes nothi
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from collections.abc import Callable, Iterator
 from hashlib import blake2b
@@ -46,9 +48,83 @@ def _quads(path: Path) -> Iterator[tuple[str, ox.Triple]]:
     """The triples of a file as pyoxigraph reads them, with the name of their graph ('' for
     the default graph)."""
     fmt = _FORMATS[next(s for s in _FORMATS if path.name.endswith(s))]
-    for quad in ox.parse(path=str(path), format=fmt):
+    parts = _jsonld_parts(path) if fmt == ox.RdfFormat.JSON_LD else None
+    quads = (ox.parse(path=str(path), format=fmt) if parts is None else
+             itertools.chain.from_iterable(ox.parse(part, format=fmt) for part in parts))
+    for quad in quads:
         yield ("" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value,
                quad.triple)
+
+
+#: Node objects per part of a JSON-LD graph read in parts.
+_NODES = 2000
+_TEXT = re.compile(r"\S")
+
+
+def _jsonld_parts(path: Path) -> Iterator[bytes] | None:
+    """A JSON-LD document made only of a context and a graph, as documents of the same
+    context and a part of the graph's node objects each, cut where the file has them (each
+    node object means what it means alone, so the parts hold the document's triples); None
+    for any other document, or one with labelled blank nodes (a label names one node across
+    the parts), which pyoxigraph reads whole.
+
+    pyoxigraph reads a graph it cannot stream whole before the first triple (0.8 GB for
+    the 90 MB document of 1m triples), and a top-level "@graph" it cannot stream: an "@id"
+    after it would make it a named graph."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        head, nodes = _context_and_nodes(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError):
+        return None  # pyoxigraph reads it whole, and says what is wrong
+    if '"_:' in text:
+        return None
+    return ((head + ",".join(text[a:b] for a, b in nodes[n:n + _NODES]) + "]}").encode()
+            for n in range(0, len(nodes), _NODES))
+
+
+def _context_and_nodes(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The start of a document of the context of a JSON-LD document made only of a context
+    and a graph (a ValueError for any other), and where each of its graph's node objects
+    is in the text."""
+    decode = json.JSONDecoder().raw_decode
+
+    def skip(at: int, expected: str = "") -> int:
+        """The first non-space at or after ``at`` (after ``expected``, which must be next)."""
+        found = _TEXT.search(text, at)
+        at = len(text) if found is None else found.start()
+        if expected:
+            if text[at:at + 1] != expected:
+                raise ValueError(f"{expected!r} expected at {at}")
+            return skip(at + 1)
+        return at
+
+    at, context, nodes = skip(0, "{"), None, None
+    while text[at:at + 1] != "}":
+        key, at = decode(text, at)
+        at = skip(at, ":")
+        start = at
+        if key == "@context" and context is None:
+            _, at = decode(text, at)
+            context = text[start:at]
+        elif key == "@graph" and nodes is None:
+            at, nodes = skip(at, "["), []
+            while text[at:at + 1] != "]":
+                start = at
+                _, at = decode(text, at)
+                nodes.append((start, at))
+                at = skip(at)
+                if text[at:at + 1] == ",":
+                    at = skip(at + 1)
+            at += 1
+        else:
+            raise ValueError(f"a top-level {key!r}")
+        at = skip(at)
+        if text[at:at + 1] == ",":
+            at = skip(at + 1)
+    if nodes is None or skip(at + 1) != len(text):
+        raise ValueError("no graph, or text after the document")
+    return ('{"@graph": [' if context is None else f'{{"@context": {context}, "@graph": ['), \
+        nodes
 
 
 def _digest(triple: ox.Triple) -> bytes:
