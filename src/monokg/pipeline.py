@@ -13,10 +13,9 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from monokg.assemble.metadata import GRAPH_PARTS, graph_iri
 from monokg.assemble.product import PublishedRelease, to_published
@@ -25,11 +24,7 @@ from monokg.check.history import Checklist, check_history
 from monokg.check.history import release_checklist as checklist_of
 from monokg.check.product import page_notes, publication_checks
 from monokg.check.release import check_release
-from monokg.check.written import (
-    bulk_file_differences,
-    data_file_differences,
-    start_file_check,
-)
+from monokg.check.written import ReadBack
 from monokg.model.config import load_publication
 from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.model.paths import ProjectPaths
@@ -85,34 +80,26 @@ def _write_verified(release: PublishedRelease, staging: Path, jobs: int | None) 
 
     A writer that spelled a term its own way thus fails the build and leaves build/ as it was.
     It is a check of written files, so the pipeline runs it, between the writers (which never
-    check) and publishing; in forked workers from the moment the files each reads are final,
+    check) and publishing; in a worker from the moment the data graph's files are final,
     beside the remaining writers."""
     names = release.files
     graphs = {part: str(graph_iri(release.publication, part)) for part in GRAPH_PARTS}
-    fork = (jobs or os.cpu_count() or 1) > 1
-    # Each check starts as soon as the files it reads are final: the data graph's formats
-    # right after the first writer, beside every writer after it (at 1m they waited, read
-    # back with the bulk files, for the better part of a minute at the end of the build).
-    checks: list[tuple[set[Path], Callable[..., list[Finding]], tuple[Any, ...]]] = [
-        ({staging / names.graph[s] for s in (".nt", ".ttl", ".jsonld")},
-         data_file_differences, (staging, names)),
-        ({staging / n for n in (*names.bulk, names.graph[".nt"], names.ontology,
-                                names.metadata)},
-         bulk_file_differences, (staging, names, graphs)),
-    ]
-    started: dict[int, Callable[[], list[Finding]]] = {}
+    # Read back from the moment the data graph's files are written, beside every writer
+    # after them (at 1m all five files were read at the end, for the better part of a minute).
+    read_back = ReadBack(staging, names, graphs, fork=(jobs or os.cpu_count() or 1) > 1)
+    data_files = {staging / names.graph[s] for s in (".nt", ".ttl", ".jsonld")}
+    bulk_files = {staging / n for n in (*names.bulk, names.ontology, names.metadata)}
 
     def progress(files: list[Path]) -> None:
         done = set(files)
-        for n, (needs, check, args) in enumerate(checks):
-            if n not in started and needs <= done:
-                started[n] = start_file_check(check, *args, fork=fork)
+        if data_files <= done:
+            read_back.data_written()
+        if bulk_files <= done:
+            read_back.bulk_written()
 
     written = write_release(release, staging, progress)
     with timed(release.timings, "verify:graph files (wait)"):
-        differences = [finding for n, (_, check, args) in enumerate(checks)
-                       for finding in (started.get(n)
-                                       or start_file_check(check, *args, fork=False))()]
+        differences = read_back.findings()
     if differences:
         raise NonConformance("the written graph files", differences)
     return written
