@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 
 from monokg.assemble.metadata import GRAPH_PARTS, graph_iri
 from monokg.check.validate import check_files
-from monokg.check.written import graph_file_differences
+from monokg.check.written import data_file_differences, graph_file_differences
 from monokg.cli import main
 from monokg.model.config import load_publication
 from monokg.model.errors import NonConformance
@@ -189,6 +189,29 @@ def test_the_check_finds_a_graph_file_that_says_something_else(edited: Path,
     assert sorted(found) == ["monokg.nq", "monokg.ttl"]
     assert '"1.0"^^' in found["monokg.ttl"] and '"1"^^' in found["monokg.ttl"]
     assert "holds 0 triple(s) in <" in found["monokg.nq"] and "lacks 1" in found["monokg.nq"]
+
+
+def test_a_jsonld_document_read_back_in_parts_is_read_whole(tmp_path: Path) -> None:
+    """The read-back reads a JSON-LD graph in parts of its node objects (pyoxigraph would
+    hold the whole document): a triple added to its last node is found, and a document it
+    cannot cut (a top-level "@id" names its graph) is read whole, with the same triples."""
+    names = ReleaseFiles("monokg")
+    for suffix in (".nt", ".ttl", ".jsonld"):
+        shutil.copy(ROOT / "build" / names.graph[suffix], tmp_path)
+    jsonld = tmp_path / names.graph[".jsonld"]
+    document = json.loads(jsonld.read_text(encoding="utf-8"))
+    assert len(document["@graph"]) > 2000, "more nodes than one part holds"
+    document["@graph"][-1]["rdfs:comment"] = "said only in JSON-LD"
+    jsonld.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    (found,) = data_file_differences(tmp_path, names)
+    assert found.focus == jsonld.name and "said only in JSON-LD" in found.message
+    assert "holds 1 triple(s)" in found.message and "lacks 0" in found.message
+
+    del document["@graph"][-1]["rdfs:comment"]
+    named = {"@context": document["@context"], "@graph": document["@graph"],
+             "@id": "https://example.org/graph"}
+    jsonld.write_text(json.dumps(named, ensure_ascii=False), encoding="utf-8")
+    assert data_file_differences(tmp_path, names) == []
 
 
 def test_a_writer_that_rewrites_a_literal_fails_the_build_and_keeps_build(

@@ -13,7 +13,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from monokg.check.history import Checklist, check_history
 from monokg.check.history import release_checklist as checklist_of
 from monokg.check.product import page_notes, publication_checks
 from monokg.check.release import check_release
-from monokg.check.written import start_graph_file_check
+from monokg.check.written import ReadBack
 from monokg.model.config import load_publication
 from monokg.model.errors import Finding, InputError, NonConformance
 from monokg.model.paths import ProjectPaths
@@ -80,23 +80,26 @@ def _write_verified(release: PublishedRelease, staging: Path, jobs: int | None) 
 
     A writer that spelled a term its own way thus fails the build and leaves build/ as it was.
     It is a check of written files, so the pipeline runs it, between the writers (which never
-    check) and publishing; in a forked worker from the moment those files are final, beside
-    the remaining writers (the site)."""
+    check) and publishing; in a worker from the moment the data graph's files are final,
+    beside the remaining writers."""
     names = release.files
-    graph_files = {staging / n for n in (*names.graph.values(), names.ontology, names.metadata,
-                                         *names.bulk)}
     graphs = {part: str(graph_iri(release.publication, part)) for part in GRAPH_PARTS}
-    started: list[Callable[[], list[Finding]]] = []
+    # Read back from the moment the data graph's files are written, beside every writer
+    # after them (at 1m all five files were read at the end, for the better part of a minute).
+    read_back = ReadBack(staging, names, graphs, fork=(jobs or os.cpu_count() or 1) > 1)
+    data_files = {staging / names.graph[s] for s in (".nt", ".ttl", ".jsonld")}
+    bulk_files = {staging / n for n in (*names.bulk, names.ontology, names.metadata)}
 
     def progress(files: list[Path]) -> None:
-        if not started and graph_files <= set(files):
-            started.append(start_graph_file_check(staging, names, graphs,
-                                                  fork=(jobs or os.cpu_count() or 1) > 1))
+        done = set(files)
+        if data_files <= done:
+            read_back.data_written()
+        if bulk_files <= done:
+            read_back.bulk_written()
 
     written = write_release(release, staging, progress)
     with timed(release.timings, "verify:graph files (wait)"):
-        differences = (started[0] if started else
-                       start_graph_file_check(staging, names, graphs, fork=False))()
+        differences = read_back.findings()
     if differences:
         raise NonConformance("the written graph files", differences)
     return written

