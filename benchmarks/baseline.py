@@ -28,15 +28,15 @@ def main(root: Path, out: Path, result: Path) -> None:
         timings[name] = now - since
         return now
 
-    from monokg.curate.claims import load_monograph
-    from monokg.model.errors import NonConformance
     from monokg.assemble.graph import to_graph
-    from monokg.curate.mappings import load_local_concepts, load_mapping_set
-    from monokg.model.paths import ProjectPaths
     from monokg.check.reason import check_consistency
     from monokg.check.validate import check_shapes
-    from monokg.rdf.read import load_rdf, load_shapes
+    from monokg.curate.claims import load_monograph
+    from monokg.curate.mappings import load_local_concepts, load_mapping_set
     from monokg.curate.vocabulary import load_vocabulary
+    from monokg.model.errors import NonConformance
+    from monokg.model.paths import ProjectPaths
+    from monokg.rdf.read import load_rdf, load_shapes
 
     paths = ProjectPaths(root)
     t = stage("imports", started)
@@ -57,7 +57,7 @@ def main(root: Path, out: Path, result: Path) -> None:
     except NonConformance as exc:
         verdict["consistent"] = False
         verdict["contradictions"] = len(exc.findings)
-    except Exception as exc:  # e.g. HermiT out of memory: record it, carry on
+    except Exception as exc:  # noqa: BLE001 - e.g. HermiT out of memory: record it, carry on
         verdict["consistent"] = f"error: {type(exc).__name__}"
     t = stage("reason (HermiT, whole graph)", t)
     findings, _ = check_shapes(graph, shapes, vocabulary.ontology)

@@ -36,8 +36,9 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -82,7 +83,7 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_measured(command: list[str], timeout: float) -> dict[str, object]:
+def run_measured(command: list[str], timeout: float) -> dict[str, Any]:
     """Run a command; wall time, exit code, peak RSS of its process tree and of its largest
     process (GNU time), and its output."""
     report = Path(tempfile.mkstemp(suffix=".time")[1])
@@ -161,7 +162,7 @@ def triples_per_monograph() -> int:
         return int(json.loads((Path(tmp) / "t.json").read_text())["triples"])
 
 
-def build_once(folder: Path, cache: bool, timeout: float) -> dict[str, object]:
+def build_once(folder: Path, cache: bool, timeout: float) -> dict[str, Any]:
     timings = Path(tempfile.mkstemp(suffix=".json")[1])
     command = [str(MONOKG), "build", "--root", str(folder),
                "--cache" if cache else "--no-cache", "--timings-json", str(timings)]
@@ -174,7 +175,7 @@ def build_once(folder: Path, cache: bool, timeout: float) -> dict[str, object]:
     return result
 
 
-def site_once(folder: Path, timeout: float) -> dict[str, object]:
+def site_once(folder: Path, timeout: float) -> dict[str, Any]:
     """`monokg site` on a built project (into its build/site/)."""
     result = run_measured([str(MONOKG), "site", "--root", str(folder)], timeout)
     words = str(result["stdout"]).split()
@@ -182,7 +183,7 @@ def site_once(folder: Path, timeout: float) -> dict[str, object]:
     return result
 
 
-def baseline_once(folder: Path, timeout: float) -> dict[str, object]:
+def baseline_once(folder: Path, timeout: float) -> dict[str, Any]:
     out = folder.parent / f"{folder.name}-baseline-out"
     shutil.rmtree(out, ignore_errors=True)
     report = Path(tempfile.mkstemp(suffix=".json")[1])
@@ -247,7 +248,9 @@ def writer_times(folder: Path, repeat: int) -> dict[str, float]:
     def serialise(fmt: ox.RdfFormat) -> Callable[[], object]:
         return lambda: ox.serialize(triples, format=fmt, prefixes=prefixes)
 
-    jobs = {"pyoxigraph parse": lambda: ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
+    jobs: dict[str, Callable[[], object]] = {
+        # the parser is lazy: read every triple
+        "pyoxigraph parse": lambda: list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))}
     for name, suffix, fmt in WRITERS:
         assert ours[suffix]() == (build / f"monokg{suffix}").read_bytes(), suffix
         jobs[f"monokg {name}"] = ours[suffix]
@@ -256,9 +259,7 @@ def writer_times(folder: Path, repeat: int) -> dict[str, float]:
     for _ in range(repeat):
         for name, job in jobs.items():
             started = time.process_time()
-            result = job()
-            if name == "pyoxigraph parse":
-                list(result)  # the parser is lazy: read every triple
+            job()
             times[name].append(time.process_time() - started)
     return {name: statistics.median(values) for name, values in times.items()}
 
@@ -294,6 +295,8 @@ def same_graph(ours: Path, theirs: Path) -> bool:
 def query_times(nt: Path, runs: int = 30) -> dict[str, dict[str, float]]:
     """p50 and p95 (ms) of each example query on the in-memory pyoxigraph store `monokg query`
     answers from (data, ontology and dataset metadata: hedged-claims needs the ontology)."""
+    import pyoxigraph as ox
+
     from monokg.surfaces.query import load_store
 
     store = load_store([p for p in (nt, nt.with_suffix(".owl.ttl"), nt.with_suffix(".void.ttl"))
@@ -306,7 +309,7 @@ def query_times(nt: Path, runs: int = 30) -> dict[str, dict[str, float]]:
         for _ in range(runs):
             started = time.perf_counter()
             result = store.query(query)
-            if not isinstance(result, bool):
+            if not isinstance(result, ox.QueryBoolean):
                 rows = sum(1 for _ in result)  # noqa: F841 - drain the iterator
             times.append((time.perf_counter() - started) * 1000)
         times.sort()
@@ -323,7 +326,7 @@ def check_loop(folder: Path) -> dict[str, float]:
     cold_run = run_measured(command, 600)
     warm_run = run_measured(command, 600)
     cold, warm = cold_run["wall"], warm_run["wall"]
-    claims = sorted((folder / "data" / "monographs").glob("*/claims/*.yaml"))[0]
+    claims = min((folder / "data" / "monographs").glob("*/claims/*.yaml"))
     text = claims.read_text(encoding="utf-8")
     edited = text.replace("statement: ", "statement: Edited. ", 1)
     claims.write_text(edited, encoding="utf-8")
@@ -377,7 +380,7 @@ def main() -> None:
         timings = ok[-1]["timings"] if ok else {}
         triples = int(timings.get("triples", 0))
         nt = folder / "build" / "monokg.nt"
-        row: dict[str, object] = {
+        row: dict[str, Any] = {
             "size": size, "monographs": timings.get("monographs"), "triples": triples,
             "claims": timings.get("claims"),
             "build_s": median([float(r["wall"]) for r in ok]),
@@ -430,7 +433,7 @@ def main() -> None:
         print(json.dumps({k: v for k, v in row.items() if k != "stages_s"}, default=str),
               file=sys.stderr, flush=True)
     shutil.rmtree(work, ignore_errors=True)
-    report = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                          f"{platform.python_implementation()} {platform.python_version()}",
               "load_average_at_end": os.getloadavg(), "repeat": args.repeat, "rows": rows}
@@ -467,10 +470,10 @@ def print_table(report: dict[str, object]) -> None:
               f"{r['build_cpu_s']:.1f} | "
               f"{r['triples_per_s']:,.0f} | {r['build_peak_tree_rss_mb']:.0f} / "
               f"{r['build_peak_process_rss_mb']:.0f} | "
-              f"{'%.2f' % r['warm_rebuild_s'] if r['warm_rebuild_s'] else 'n/a'} | "
-              f"{'%.1f' % base if base else 'n/a'} | "
-              f"{'%.1f' % base_cpu if base_cpu else 'n/a'} | "
-              f"{'%.1fx' % r['ratio'] if r.get('ratio') else 'n/a'} | "
+              f"{format(r['warm_rebuild_s'], '.2f') if r['warm_rebuild_s'] else 'n/a'} | "
+              f"{format(base, '.1f') if base else 'n/a'} | "
+              f"{format(base_cpu, '.1f') if base_cpu else 'n/a'} | "
+              f"{format(r['ratio'], '.1f') + 'x' if r.get('ratio') else 'n/a'} | "
               f"{r['raw_floor_s']:.2f} | {r.get('isomorphic', 'n/a')}, "
               f"{r.get('same_verdict', 'n/a')} |")
     print("\n`monokg site` (the static site, after the build; not in the build's figures):")
@@ -567,7 +570,7 @@ def print_writer_table(rows: list[dict[str, object]]) -> None:
               f"; pyoxigraph parse {cpu['pyoxigraph parse']:.3f}")
 
 
-def targets(rows: list[dict[str, object]]) -> list[tuple[str, str, bool | None]]:
+def targets(rows: list[dict[str, Any]]) -> list[tuple[str, str, bool | None]]:
     """Issue 17's targets: (target, measured, met; None where this run did not measure it)."""
     by = {str(r["size"]): r for r in rows}
     out: list[tuple[str, str, bool | None]] = []

@@ -14,17 +14,18 @@ import time
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
-from monokg.model.paths import ProjectPaths
 from monokg.assemble.release import assemble
 from monokg.check.reason import check_consistency
 from monokg.check.validate import check_shapes
+from monokg.model.paths import ProjectPaths
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_CLAIM = ("/claim/", "/span/", "/selector/", "/dose/", "/quantity/")
 
 
-def _copy(node: object, n: int) -> object:
+def _copy(node: Node, n: int) -> Node:
     if isinstance(node, URIRef) and any(p in str(node) for p in PER_CLAIM):
         text = str(node)
         if "#" in text:
@@ -42,7 +43,7 @@ def scaled(graph: Graph, factor: int) -> Graph:
         p in str(x) for p in PER_CLAIM) for x in t)]
     for n in range(1, factor):
         for s, p, o in per_claim:
-            out.add((_copy(s, n), p, _copy(o, n)))  # type: ignore[arg-type]
+            out.add((_copy(s, n), p, _copy(o, n)))
     return out
 
 
