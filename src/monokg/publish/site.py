@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import pyoxigraph as ox
+from jinja2 import Template
 from markupsafe import Markup
 
 from monokg.check.forked import in_fork
@@ -314,6 +315,9 @@ class Renderer:
         self._links: dict[tuple[str, int], Markup] = {}
         # A template module's macros are attributes Jinja2 makes at run time.
         self._macros: Any = environment().get_template("site/macros.html").module
+        #: Templates by name, as the environment compiled them: its own lookup costs more
+        #: than a dict's, once per page.
+        self._templates: dict[str, Template] = {}
 
     def href(self, target: str, here: str) -> str:
         """A relative link from the page at path ``here`` to the page at path ``target``."""
@@ -345,24 +349,35 @@ class Renderer:
         return Markup(out)
 
     def render(self, template: str, title: str, here: str, alternates: bool = True,
-               **context: object) -> str:
+               link: Callable[[object], Markup] | None = None, **context: object) -> str:
         """A whole page from a template extending ``site/layout.html``: the title, links to
-        the machine-readable forms (``alternates``) and to the home page, then ``context``."""
+        the machine-readable forms (``alternates``) and to the home page, then ``context``;
+        ``link`` is the page's :meth:`linker` when the caller has made it already."""
         name = quote(here.rsplit("/", 1)[-1] if here and not here.endswith("/") else "index")
         forms = [(ext, media, f"{name}.{ext}") for ext, (media, _) in RDF_FORMATS.items()]
         home = self.href("", here) if here else "./"
         if self.suffix and not here:
             home = "index.html"
+        if link is None:
+            link = self.linker(here)
+        compiled = self._templates.get(template)
+        if compiled is None:
+            compiled = self._templates[template] = environment().get_template(template)
+        return compiled.render(
+            title=title, forms=forms, alternates=alternates, home=home,
+            dataset=self.site.publication.dataset, link=link, **context)
+
+    def linker(self, here: str) -> Callable[[object], Markup]:
+        """``link`` for the page at ``here``: the `link` filter of every template, and how
+        the renderer links rows before a template prints them."""
         depth, links = here.count("/"), self._links
 
         def link(term: object) -> Markup:
-            # The `link` filter of every template: remembered links without a method call.
+            # Remembered links without a method call.
             found = links.get((term.value, depth)) if type(term) is ox.NamedNode else None
             return found if found is not None else self.link(term, here)
 
-        return environment().get_template(template).render(
-            title=title, forms=forms, alternates=alternates, home=home,
-            dataset=self.site.publication.dataset, link=link, **context)
+        return link
 
     def resource(self, node: ox.NamedNode) -> str:
         """The page of one minted IRI: a special part for claims, paragraphs, sections and
@@ -373,6 +388,7 @@ class Renderer:
         kinds = self._kinds(node)
         incoming = sorted({q.subject for q in site.store.quads_for_pattern(None, None, node)
                            if isinstance(q.subject, ox.NamedNode)}, key=str)
+        link = self.linker(here)
         return self.render(
             "site/resource.html", title, here, iri=node.value,
             other=_other_label(labels, title),
@@ -381,11 +397,12 @@ class Renderer:
             paragraph=self._paragraph(node) if "Paragraph" in kinds else None,
             section=self._section(node) if "Section" in kinds else None,
             monograph=self._monograph(node) if "Monograph" in kinds else None,
-            statements=[(q.predicate, q.object) for q in sorted(
+            statements=[(link(q.predicate), link(q.object)) for q in sorted(
                 site.store.quads_for_pattern(node, None, None),
                 key=lambda q: (str(q.predicate), str(q.object)))],
             # A term used by thousands of claims lists the first few hundred.
-            incoming=incoming[:200], incoming_count=len(incoming))
+            incoming=[link(subject) for subject in incoming[:200]],
+            incoming_count=len(incoming), link=link)
 
     def _claim(self, node: ox.NamedNode) -> ClaimPart:
         """The claim's statement, its quote in the source and its parts, each part a list of
