@@ -315,6 +315,11 @@ class Renderer:
         self._links: dict[tuple[str, int], Markup] = {}
         # A template module's macros are attributes Jinja2 makes at run time.
         self._macros: Any = environment().get_template("site/macros.html").module
+        #: Literals as pages show them, by (text, language): most a page prints are numbers,
+        #: offsets and names other pages print too (four in five at 100k). Bounded, because
+        #: long texts (statements, paragraphs) are mostly printed once.
+        self._literal: Callable[[str, str | None], Markup] = functools.lru_cache(
+            maxsize=1 << 16)(lambda text, lang: Markup(self._macros.literal(text, lang)))
         #: Templates by name, as the environment compiled them: its own lookup costs more
         #: than a dict's, once per page.
         self._templates: dict[str, Template] = {}
@@ -332,7 +337,7 @@ class Renderer:
     def link(self, term: object, here: str, text: str | None = None) -> Markup:
         """A link to a term: inside the site for minted IRIs, out for others; literals as text."""
         if isinstance(term, ox.Literal):
-            return Markup(self._macros.literal(term.value, term.language))
+            return self._literal(term.value, term.language)
         iri = getattr(term, "value", str(term))
         key = (iri, here.count("/"))
         cached = text is None and isinstance(term, ox.NamedNode)
