@@ -390,41 +390,49 @@ class Renderer:
         site, here = self.site, site_path(self.site, node)
         labels = site.labels(node)
         title = site.label(node)
-        kinds = self._kinds(node)
+        # The node's own triples, read once and sorted as the statements table lists them;
+        # its types and its claim's parts come from them, not from a store query each.
+        own = sorted((((str(q.predicate), str(q.object)), q.predicate, q.object)
+                      for q in site.store.quads_for_pattern(node, None, None)),
+                     key=lambda row: row[0])
+        values: dict[str, list[object]] = {}
+        for _, predicate, value in own:
+            values.setdefault(predicate.value, []).append(value)
+        prefix = site.base + "ontology/"
+        kinds = {t.value[len(prefix):] for t in values.get(TYPE.value, ())
+                 if isinstance(t, ox.NamedNode) and t.value.startswith(prefix)}
         incoming = sorted({q.subject for q in site.store.quads_for_pattern(None, None, node)
                            if isinstance(q.subject, ox.NamedNode)}, key=str)
         link = self.linker(here)
         return self.render(
             "site/resource.html", title, here, iri=node.value,
             other=_other_label(labels, title),
-            claim=self._claim(node) if site.first(node, site.term("statement")) is not None
-            else None,
+            claim=self._claim(node, values) if prefix + "statement" in values else None,
             paragraph=self._paragraph(node) if "Paragraph" in kinds else None,
             section=self._section(node) if "Section" in kinds else None,
             monograph=self._monograph(node) if "Monograph" in kinds else None,
-            statements=[(link(q.predicate), link(q.object)) for q in sorted(
-                site.store.quads_for_pattern(node, None, None),
-                key=lambda q: (str(q.predicate), str(q.object)))],
+            statements=[(link(predicate), link(value)) for _, predicate, value in own],
             # A term used by thousands of claims lists the first few hundred.
             incoming=[link(subject) for subject in incoming[:200]],
             incoming_count=len(incoming), link=link)
 
-    def _claim(self, node: ox.NamedNode) -> ClaimPart:
+    def _claim(self, node: ox.NamedNode, values: dict[str, list[object]]) -> ClaimPart:
         """The claim's statement, its quote in the source and its parts, each part a list of
-        values with their labels (see ``_labelled``)."""
-        site = self.site
-        statement = site.first(node, site.term("statement"))
+        values with their labels (see ``_labelled``); ``values`` are the claim's objects by
+        predicate IRI, each list sorted."""
+        prefix = self.site.base + "ontology/"
+        statement = values[prefix + "statement"][0]
         rows = []
         for name, caption in (("subject", "Subject"), ("object", "Object"),
                               ("relation", "Relation"), ("modality", "Modality"),
                               ("population", "Population"), ("context", "Context"),
                               ("setting", "Setting"), ("location", "Location"),
                               ("evidence", "Evidence"), ("negated", "Negated")):
-            values = site.objects(node, site.term(name))
-            if values:
-                rows.append((caption, [self._labelled(v) for v in values]))
+            found = values.get(prefix + name)
+            if found:
+                rows.append((caption, [self._labelled(v) for v in found]))
         return ClaimPart(statement.value if isinstance(statement, ox.Literal) else None,
-                         self._quote(node), rows, site.objects(node, site.term("curatorNote")))
+                         self._quote(node), rows, values.get(prefix + "curatorNote", []))
 
     def _labelled(self, term: object) -> Labelled:
         """A term to show with its Dutch label (when it has an English one too) and its short
