@@ -76,7 +76,8 @@ class Site:
     #: Page path (or None) of every IRI asked about: a site of
     #: thousands of pages asks about the same few thousand IRIs over and over.
     _paths: dict[str, str | None] = field(default_factory=dict, repr=False)
-    _label_triples: dict[str, set[ox.Triple]] = field(default_factory=dict, repr=False)
+    _label_triples: dict[str, dict[tuple[str, str, str], ox.Triple]] = field(
+        default_factory=dict, repr=False)
 
     @functools.cached_property
     def prefixes(self) -> list[tuple[str, str]]:
@@ -146,17 +147,19 @@ class Site:
         linked: set[object] = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
         linked |= {t.predicate for t in triples} | {t.subject for t in triples}
         linked.discard(node)
+        # Keyed by their terms, so a label triple is spelled once per site, not once per
+        # description that links its term (most of a description is such labels).
+        keyed = {_key(t): t for t in triples}
         for other in linked:
             if not isinstance(other, ox.NamedNode):
                 continue
             found = self._label_triples.get(other.value)
             if found is None:
                 found = self._label_triples[other.value] = {
-                    q.triple for label in LABELS
+                    _key(q.triple): q.triple for label in LABELS
                     for q in self.store.quads_for_pattern(other, label, None)}
-            triples |= found
-        return sorted((((str(t.subject), str(t.predicate), str(t.object)), t) for t in triples),
-                      key=_first)
+            keyed |= found
+        return sorted(keyed.items(), key=_first)
 
     def serialize(self, node: ox.NamedNode, ext: str,
                   triples: list[ox.Triple] | None = None) -> bytes:
@@ -217,6 +220,11 @@ class Site:
 
 def _first(pair: tuple[tuple[str, str, str], ox.Triple]) -> tuple[str, str, str]:
     return pair[0]
+
+
+def _key(triple: ox.Triple) -> tuple[str, str, str]:
+    """A triple's terms in N-Triples: its sort key, and equal exactly when the triples are."""
+    return str(triple.subject), str(triple.predicate), str(triple.object)
 
 
 def is_safe_path(path: str) -> bool:
