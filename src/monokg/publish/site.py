@@ -30,7 +30,7 @@ from monokg.model.config import Publication
 from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, prefixes
-from monokg.model.templates import environment
+from monokg.model.templates import environment, escape
 from monokg.model.timings import progress
 from monokg.publish.assets import assets
 from monokg.rdf import ntriples as nt
@@ -44,6 +44,8 @@ RDF_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
     "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
 }
 HTML_TYPE = "text/html"
+#: The forms' extensions and media types as every page prints them.
+_FORMS = [(escape(ext), escape(media)) for ext, (media, _) in RDF_FORMATS.items()]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -328,6 +330,7 @@ class Renderer:
         #: long texts (statements, paragraphs) are mostly printed once.
         self._literal: Callable[[str, str | None], Markup] = functools.lru_cache(
             maxsize=1 << 16)(lambda text, lang: Markup(self._macros.literal(text, lang)))
+        self._dataset = escape(site.publication.dataset)
         #: Templates by name, as the environment compiled them: its own lookup costs more
         #: than a dict's, once per page.
         self._templates: dict[str, Template] = {}
@@ -367,7 +370,9 @@ class Renderer:
         the machine-readable forms (``alternates``) and to the home page, then ``context``;
         ``link`` is the page's :meth:`linker` when the caller has made it already."""
         name = quote(here.rsplit("/", 1)[-1] if here and not here.endswith("/") else "index")
-        forms = [(ext, media, f"{name}.{ext}") for ext, (media, _) in RDF_FORMATS.items()]
+        # What the layout and the page both print is escaped once, here: printing leaves
+        # escaped text as it is (see monokg.model.templates).
+        forms = [(ext, media, escape(f"{name}.{ext}")) for ext, media in _FORMS]
         home = self.href("", here) if here else "./"
         if self.suffix and not here:
             home = "index.html"
@@ -377,8 +382,8 @@ class Renderer:
         if compiled is None:
             compiled = self._templates[template] = environment().get_template(template)
         return compiled.render(
-            title=title, forms=forms, alternates=alternates, home=home,
-            dataset=self.site.publication.dataset, link=link, **context)
+            title=escape(title), forms=forms, alternates=alternates, home=escape(home),
+            dataset=self._dataset, link=link, **context)
 
     def linker(self, here: str) -> Callable[[object], Markup]:
         """``link`` for the page at ``here``: the `link` filter of every template, and how
