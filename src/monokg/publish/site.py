@@ -331,6 +331,8 @@ class Renderer:
         self._literal: Callable[[str, str | None], Markup] = functools.lru_cache(
             maxsize=1 << 16)(lambda text, lang: Markup(self._macros.literal(text, lang)))
         self._dataset = escape(site.publication.dataset)
+        #: A claim part's value with its labels, by IRI: claims share their concepts.
+        self._labelled_terms: dict[str, Labelled] = {}
         #: Templates by name, as the environment compiled them: its own lookup costs more
         #: than a dict's, once per page.
         self._templates: dict[str, Template] = {}
@@ -420,7 +422,7 @@ class Renderer:
         return self.render(
             "site/resource.html", title, here, iri=node.value,
             other=_other_label(labels, title),
-            claim=self._claim(node, values) if prefix + "statement" in values else None,
+            claim=self._claim(values) if prefix + "statement" in values else None,
             paragraph=self._paragraph(node) if "Paragraph" in kinds else None,
             section=self._section(node) if "Section" in kinds else None,
             monograph=self._monograph(node) if "Monograph" in kinds else None,
@@ -429,7 +431,7 @@ class Renderer:
             incoming=[link(subject) for subject in incoming[:200]],
             incoming_count=len(incoming), link=link)
 
-    def _claim(self, node: ox.NamedNode, values: dict[str, list[object]]) -> ClaimPart:
+    def _claim(self, values: dict[str, list[object]]) -> ClaimPart:
         """The claim's statement, its quote in the source and its parts, each part a list of
         values with their labels (see ``_labelled``); ``values`` are the claim's objects by
         predicate IRI, each list sorted."""
@@ -445,22 +447,27 @@ class Renderer:
             if found:
                 rows.append((caption, [self._labelled(v) for v in found]))
         return ClaimPart(statement.value if isinstance(statement, ox.Literal) else None,
-                         self._quote(node), rows, values.get(prefix + "curatorNote", []))
+                         self._quote(values), rows, values.get(prefix + "curatorNote", []))
 
     def _labelled(self, term: object) -> Labelled:
         """A term to show with its Dutch label (when it has an English one too) and its short
         name; literals and blank nodes have neither."""
         if not isinstance(term, ox.NamedNode):
             return Labelled(term, None, None)
-        labels = self.site.labels(term)
-        return Labelled(term, _other_label(labels) if "en" in labels else None,
-                        curie(term.value, self.site.base))
+        found = self._labelled_terms.get(term.value)
+        if found is None:
+            labels = self.site.labels(term)
+            found = self._labelled_terms[term.value] = Labelled(
+                term, _other_label(labels) if "en" in labels else None,
+                curie(term.value, self.site.base))
+        return found
 
-    def _quote(self, node: ox.NamedNode) -> Quote | None:
-        """The paragraph's source text split around the claim's words, by the span offsets."""
+    def _quote(self, values: dict[str, list[object]]) -> Quote | None:
+        """The paragraph's source text split around the claim's words, by the span offsets;
+        ``values`` are the claim's (see ``_claim``)."""
         site = self.site
-        span = site.first(node, site.term("textSpan"))
-        paragraph = site.first(node, ox.NamedNode(_PROV + "wasDerivedFrom"))
+        span = next(iter(values.get(site.term("textSpan").value, ())), None)
+        paragraph = next(iter(values.get(_PROV + "wasDerivedFrom", ())), None)
         if not isinstance(span, ox.NamedNode) or not isinstance(paragraph, ox.NamedNode):
             return None
         text = site.first(paragraph, site.term("sourceText"))
