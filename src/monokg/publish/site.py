@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import pyoxigraph as ox
+from jinja2 import Template
 from markupsafe import Markup
 
 from monokg.check.forked import in_fork
@@ -29,7 +30,7 @@ from monokg.model.config import Publication
 from monokg.model.curies import project_converter
 from monokg.model.errors import InputError
 from monokg.model.namespaces import DEFAULT_BASE, prefixes
-from monokg.model.templates import environment
+from monokg.model.templates import environment, escape
 from monokg.model.timings import progress
 from monokg.publish.assets import assets
 from monokg.rdf import ntriples as nt
@@ -43,6 +44,8 @@ RDF_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
     "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
 }
 HTML_TYPE = "text/html"
+#: The forms' extensions and media types as every page prints them.
+_FORMS = [(escape(ext), escape(media)) for ext, (media, _) in RDF_FORMATS.items()]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -75,7 +78,8 @@ class Site:
     #: Page path (or None) of every IRI asked about: a site of
     #: thousands of pages asks about the same few thousand IRIs over and over.
     _paths: dict[str, str | None] = field(default_factory=dict, repr=False)
-    _label_triples: dict[str, set[ox.Triple]] = field(default_factory=dict, repr=False)
+    _label_triples: dict[str, dict[tuple[str, str, str], ox.Triple]] = field(
+        default_factory=dict, repr=False)
 
     @functools.cached_property
     def prefixes(self) -> list[tuple[str, str]]:
@@ -145,17 +149,19 @@ class Site:
         linked: set[object] = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
         linked |= {t.predicate for t in triples} | {t.subject for t in triples}
         linked.discard(node)
+        # Keyed by their terms, so a label triple is spelled once per site, not once per
+        # description that links its term (most of a description is such labels).
+        keyed = {_key(t): t for t in triples}
         for other in linked:
             if not isinstance(other, ox.NamedNode):
                 continue
             found = self._label_triples.get(other.value)
             if found is None:
                 found = self._label_triples[other.value] = {
-                    q.triple for label in LABELS
+                    _key(q.triple): q.triple for label in LABELS
                     for q in self.store.quads_for_pattern(other, label, None)}
-            triples |= found
-        return sorted((((str(t.subject), str(t.predicate), str(t.object)), t) for t in triples),
-                      key=_first)
+            keyed |= found
+        return sorted(keyed.items(), key=_first)
 
     def serialize(self, node: ox.NamedNode, ext: str,
                   triples: list[ox.Triple] | None = None) -> bytes:
@@ -216,6 +222,11 @@ class Site:
 
 def _first(pair: tuple[tuple[str, str, str], ox.Triple]) -> tuple[str, str, str]:
     return pair[0]
+
+
+def _key(triple: ox.Triple) -> tuple[str, str, str]:
+    """A triple's terms in N-Triples: its sort key, and equal exactly when the triples are."""
+    return str(triple.subject), str(triple.predicate), str(triple.object)
 
 
 def is_safe_path(path: str) -> bool:
@@ -314,6 +325,17 @@ class Renderer:
         self._links: dict[tuple[str, int], Markup] = {}
         # A template module's macros are attributes Jinja2 makes at run time.
         self._macros: Any = environment().get_template("site/macros.html").module
+        #: Literals as pages show them, by (text, language): most a page prints are numbers,
+        #: offsets and names other pages print too (four in five at 100k). Bounded, because
+        #: long texts (statements, paragraphs) are mostly printed once.
+        self._literal: Callable[[str, str | None], Markup] = functools.lru_cache(
+            maxsize=1 << 16)(lambda text, lang: Markup(self._macros.literal(text, lang)))
+        self._dataset = escape(site.publication.dataset)
+        #: A claim part's value with its labels, by IRI: claims share their concepts.
+        self._labelled_terms: dict[str, Labelled] = {}
+        #: Templates by name, as the environment compiled them: its own lookup costs more
+        #: than a dict's, once per page.
+        self._templates: dict[str, Template] = {}
 
     def href(self, target: str, here: str) -> str:
         """A relative link from the page at path ``here`` to the page at path ``target``."""
@@ -328,7 +350,7 @@ class Renderer:
     def link(self, term: object, here: str, text: str | None = None) -> Markup:
         """A link to a term: inside the site for minted IRIs, out for others; literals as text."""
         if isinstance(term, ox.Literal):
-            return Markup(self._macros.literal(term.value, term.language))
+            return self._literal(term.value, term.language)
         iri = getattr(term, "value", str(term))
         key = (iri, here.count("/"))
         cached = text is None and isinstance(term, ox.NamedNode)
@@ -345,24 +367,37 @@ class Renderer:
         return Markup(out)
 
     def render(self, template: str, title: str, here: str, alternates: bool = True,
-               **context: object) -> str:
+               link: Callable[[object], Markup] | None = None, **context: object) -> str:
         """A whole page from a template extending ``site/layout.html``: the title, links to
-        the machine-readable forms (``alternates``) and to the home page, then ``context``."""
+        the machine-readable forms (``alternates``) and to the home page, then ``context``;
+        ``link`` is the page's :meth:`linker` when the caller has made it already."""
         name = quote(here.rsplit("/", 1)[-1] if here and not here.endswith("/") else "index")
-        forms = [(ext, media, f"{name}.{ext}") for ext, (media, _) in RDF_FORMATS.items()]
+        # What the layout and the page both print is escaped once, here: printing leaves
+        # escaped text as it is (see monokg.model.templates).
+        forms = [(ext, media, escape(f"{name}.{ext}")) for ext, media in _FORMS]
         home = self.href("", here) if here else "./"
         if self.suffix and not here:
             home = "index.html"
+        if link is None:
+            link = self.linker(here)
+        compiled = self._templates.get(template)
+        if compiled is None:
+            compiled = self._templates[template] = environment().get_template(template)
+        return compiled.render(
+            title=escape(title), forms=forms, alternates=alternates, home=escape(home),
+            dataset=self._dataset, link=link, **context)
+
+    def linker(self, here: str) -> Callable[[object], Markup]:
+        """``link`` for the page at ``here``: the `link` filter of every template, and how
+        the renderer links rows before a template prints them."""
         depth, links = here.count("/"), self._links
 
         def link(term: object) -> Markup:
-            # The `link` filter of every template: remembered links without a method call.
+            # Remembered links without a method call.
             found = links.get((term.value, depth)) if type(term) is ox.NamedNode else None
             return found if found is not None else self.link(term, here)
 
-        return environment().get_template(template).render(
-            title=title, forms=forms, alternates=alternates, home=home,
-            dataset=self.site.publication.dataset, link=link, **context)
+        return link
 
     def resource(self, node: ox.NamedNode) -> str:
         """The page of one minted IRI: a special part for claims, paragraphs, sections and
@@ -370,54 +405,69 @@ class Renderer:
         site, here = self.site, site_path(self.site, node)
         labels = site.labels(node)
         title = site.label(node)
-        kinds = self._kinds(node)
+        # The node's own triples, read once and sorted as the statements table lists them;
+        # its types and its claim's parts come from them, not from a store query each.
+        own = sorted((((str(q.predicate), str(q.object)), q.predicate, q.object)
+                      for q in site.store.quads_for_pattern(node, None, None)),
+                     key=lambda row: row[0])
+        values: dict[str, list[object]] = {}
+        for _, predicate, value in own:
+            values.setdefault(predicate.value, []).append(value)
+        prefix = site.base + "ontology/"
+        kinds = {t.value[len(prefix):] for t in values.get(TYPE.value, ())
+                 if isinstance(t, ox.NamedNode) and t.value.startswith(prefix)}
         incoming = sorted({q.subject for q in site.store.quads_for_pattern(None, None, node)
                            if isinstance(q.subject, ox.NamedNode)}, key=str)
+        link = self.linker(here)
         return self.render(
             "site/resource.html", title, here, iri=node.value,
             other=_other_label(labels, title),
-            claim=self._claim(node) if site.first(node, site.term("statement")) is not None
-            else None,
+            claim=self._claim(values) if prefix + "statement" in values else None,
             paragraph=self._paragraph(node) if "Paragraph" in kinds else None,
             section=self._section(node) if "Section" in kinds else None,
             monograph=self._monograph(node) if "Monograph" in kinds else None,
-            statements=[(q.predicate, q.object) for q in sorted(
-                site.store.quads_for_pattern(node, None, None),
-                key=lambda q: (str(q.predicate), str(q.object)))],
+            statements=[(link(predicate), link(value)) for _, predicate, value in own],
             # A term used by thousands of claims lists the first few hundred.
-            incoming=incoming[:200], incoming_count=len(incoming))
+            incoming=[link(subject) for subject in incoming[:200]],
+            incoming_count=len(incoming), link=link)
 
-    def _claim(self, node: ox.NamedNode) -> ClaimPart:
+    def _claim(self, values: dict[str, list[object]]) -> ClaimPart:
         """The claim's statement, its quote in the source and its parts, each part a list of
-        values with their labels (see ``_labelled``)."""
-        site = self.site
-        statement = site.first(node, site.term("statement"))
+        values with their labels (see ``_labelled``); ``values`` are the claim's objects by
+        predicate IRI, each list sorted."""
+        prefix = self.site.base + "ontology/"
+        statement = values[prefix + "statement"][0]
         rows = []
         for name, caption in (("subject", "Subject"), ("object", "Object"),
                               ("relation", "Relation"), ("modality", "Modality"),
                               ("population", "Population"), ("context", "Context"),
                               ("setting", "Setting"), ("location", "Location"),
                               ("evidence", "Evidence"), ("negated", "Negated")):
-            values = site.objects(node, site.term(name))
-            if values:
-                rows.append((caption, [self._labelled(v) for v in values]))
+            found = values.get(prefix + name)
+            if found:
+                rows.append((caption, [self._labelled(v) for v in found]))
         return ClaimPart(statement.value if isinstance(statement, ox.Literal) else None,
-                         self._quote(node), rows, site.objects(node, site.term("curatorNote")))
+                         self._quote(values), rows, values.get(prefix + "curatorNote", []))
 
     def _labelled(self, term: object) -> Labelled:
         """A term to show with its Dutch label (when it has an English one too) and its short
         name; literals and blank nodes have neither."""
         if not isinstance(term, ox.NamedNode):
             return Labelled(term, None, None)
-        labels = self.site.labels(term)
-        return Labelled(term, _other_label(labels) if "en" in labels else None,
-                        curie(term.value, self.site.base))
+        found = self._labelled_terms.get(term.value)
+        if found is None:
+            labels = self.site.labels(term)
+            found = self._labelled_terms[term.value] = Labelled(
+                term, _other_label(labels) if "en" in labels else None,
+                curie(term.value, self.site.base))
+        return found
 
-    def _quote(self, node: ox.NamedNode) -> Quote | None:
-        """The paragraph's source text split around the claim's words, by the span offsets."""
+    def _quote(self, values: dict[str, list[object]]) -> Quote | None:
+        """The paragraph's source text split around the claim's words, by the span offsets;
+        ``values`` are the claim's (see ``_claim``)."""
         site = self.site
-        span = site.first(node, site.term("textSpan"))
-        paragraph = site.first(node, ox.NamedNode(_PROV + "wasDerivedFrom"))
+        span = next(iter(values.get(site.term("textSpan").value, ())), None)
+        paragraph = next(iter(values.get(_PROV + "wasDerivedFrom", ())), None)
         if not isinstance(span, ox.NamedNode) or not isinstance(paragraph, ox.NamedNode):
             return None
         text = site.first(paragraph, site.term("sourceText"))
