@@ -34,6 +34,7 @@ from monokg.model.templates import environment, escape
 from monokg.model.timings import progress
 from monokg.publish.assets import assets
 from monokg.rdf import ntriples as nt
+from monokg.rdf.files import open_new, write_all
 from monokg.rdf.jsonld import jsonld_of_triples
 from monokg.rdf.turtle import turtle_of_lines
 
@@ -579,18 +580,9 @@ class _Files:
 
     def put(self, relative: str, data: bytes) -> None:
         name = f"{self.root}/{relative}"
-        folder = name.rpartition("/")[0]
-        if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
-            self._folders.add(folder)
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        fd = open_new(name, self._folders)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        except OSError as exc:
-            # os.write names no file; the message for a full disk should.
-            raise OSError(exc.errno, exc.strerror, name) from exc
+            write_all(fd, data, name)
         finally:
             os.close(fd)
         self.count += 1

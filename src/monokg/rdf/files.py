@@ -57,20 +57,10 @@ class ReleaseFolder:
     def write(self, path: Path | str, data: bytes) -> Path:
         """Write one file (its folder made if needed) and remember its sha256."""
         name = os.fspath(path)
-        folder = os.path.dirname(name)
-        if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
-            self._folders.add(folder)
-        # os-level calls: the site writes thousands of small files, where buffered files cost.
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        fd = open_new(name, self._folders)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, data, name)
             status = os.fstat(fd)
-        except OSError as exc:
-            # os.write names no file; the message for a full disk should.
-            raise OSError(exc.errno, exc.strerror, name) from exc
         finally:
             os.close(fd)
         self._written[name] = Written(status.st_size, status.st_mtime_ns, status.st_ino,
@@ -85,6 +75,28 @@ class ReleaseFolder:
                 status.st_size, status.st_mtime_ns, status.st_ino):
             return known.sha256
         return sha256_of_file(path)
+
+
+def open_new(name: str, folders: set[str]) -> int:
+    """A descriptor of ``name`` opened for writing from scratch, its folder made the first
+    time ``folders`` (the folders made so far) lacks it. os-level calls: the site writes
+    hundreds of thousands of small files, where buffered files and path objects cost."""
+    folder = os.path.dirname(name)
+    if folder not in folders:
+        os.makedirs(folder, exist_ok=True)
+        folders.add(folder)
+    return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+
+
+def write_all(fd: int, data: bytes, name: str) -> None:
+    """Write all of ``data`` to ``fd``; an error names the file (os.write names none, and the
+    message for a full disk should)."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, name) from exc
 
 
 def sha256_of_file(path: Path) -> str:
