@@ -10,16 +10,18 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from pyld import jsonld
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from monokg.assemble.product import to_snippet
+from monokg.assemble.product import _context_for, _iris_of, to_snippet
 from monokg.cli import main
-from monokg.curate.products import bcp47_ok, gtin_ok, load_context, lookup
+from monokg.curate.products import CONTEXT_URL, bcp47_ok, gtin_ok, load_context, lookup
 from monokg.model.namespaces import SCHEMA_PAGE as S
 from monokg.model.paths import ProjectPaths
-from monokg.rdf.jsonld import from_jsonld
+from monokg.rdf.graphs import ntriples_lines
+from monokg.rdf.jsonld import from_jsonld, offline_loader
 
 EXAMPLE = Path("data/products/l-glutamine-500g.yaml")
 HOSTILE = '</script><script>alert(1);window.pwned=1</script><!-- & "quoted"'
@@ -160,6 +162,25 @@ def test_the_jsonld_expands_to_the_graph_product_page_means(built: Path) -> None
         encoding="utf-8"))
     assert isomorphic(from_jsonld(published, context), page.graph)
     assert not any(isinstance(n, BNode) for triple in page.graph for n in triple)
+
+
+def test_the_cut_context_frames_the_page_as_the_whole_context_does(built: Path) -> None:
+    # The page is framed with the schema.org context cut to the terms that can name its IRIs
+    # (pyld scans every term per IRI); the whole context must give the same document.
+    page = _page(built, built / EXAMPLE)
+    context = load_context(ProjectPaths(built).schemaorg)
+    nquads = "\n".join(ntriples_lines(page.graph)) + "\n"
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads",
+                                        "useNativeTypes": True})
+    cut = _context_for(context, _iris_of(expanded))
+    assert len(cut["@context"]) < len(context["@context"]) / 10
+
+    def framed(with_context: dict) -> dict:
+        return jsonld.frame(expanded, {"@context": CONTEXT_URL, "@type": "Product"},
+                            {"documentLoader": offline_loader(with_context),
+                             "omitGraph": True, "embed": "@once"})
+
+    assert framed(cut) == framed(context)
 
 
 def test_cli_prints_the_same_jsonld_twice_byte_for_byte(built: Path) -> None:

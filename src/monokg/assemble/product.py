@@ -404,15 +404,62 @@ def left_out(product_graph: Graph, product: Product, mkg: str) -> list[tuple[str
 def to_jsonld(product_graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
     """The product graph framed around the Product node and compacted with schema.org terms."""
 
-    loader = offline_loader(context)
     # Sorted lines: rdflib's own order varies between runs, and pyld keeps the order it reads.
     nquads = "\n".join(ntriples_lines(product_graph)) + "\n"
     expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads",
                                         "useNativeTypes": True})
+    loader = offline_loader(_context_for(context, _iris_of(expanded)))
     frame = {"@context": CONTEXT_URL, "@type": "Product"}
     framed = jsonld.frame(expanded, frame, {"documentLoader": loader, "omitGraph": True,
                                             "embed": "@once"})
     return _spelled_out(framed)
+
+
+def _iris_of(value: Any, found: set[str] | None = None) -> set[str]:
+    """Every IRI an expanded JSON-LD document names: properties, types, datatypes, nodes."""
+    found = set() if found is None else found
+    if isinstance(value, list):
+        for item in value:
+            _iris_of(item, found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("@id", "@type"):
+                found.update(item if isinstance(item, list) else [item])
+            elif not key.startswith("@"):
+                found.add(key)
+            _iris_of(item, found)
+    return found
+
+
+def _context_for(context: dict[str, Any], iris: set[str]) -> dict[str, Any]:
+    """The schema.org context cut to the terms that can take part in compacting ``iris``.
+
+    pyld compacts each IRI by scanning every term of the context that names no IRI of the
+    document (about 3,000 terms, twice per IRI: most of a cold build's product page). A term
+    can only matter if it names one of the IRIs, can be a prefix (a plain IRI ending in a
+    gen-delim), is a keyword or an alias of one, or would block the @vocab-relative name of one
+    of the IRIs; the others are left out, and the result is the same document."""
+    body = context["@context"]
+    vocab = body.get("@vocab", "")
+    plain = {term: d for term, d in body.items() if isinstance(d, str)}
+
+    def expanded(value: str) -> str:
+        prefix, colon, local = value.partition(":")
+        if colon and prefix in plain and not local.startswith("//"):
+            return plain[prefix] + local
+        return value
+
+    kept: dict[str, Any] = {}
+    for term, definition in body.items():
+        target = definition if isinstance(definition, str) else (definition or {}).get("@id", "")
+        if (term.startswith("@") or target.startswith("@") or target.endswith(_GEN_DELIMS)
+                or expanded(target) in iris or vocab + term in iris):
+            kept[term] = definition
+    return {**context, "@context": kept}
+
+
+#: RFC 3987's gen-delims: a plain term whose IRI ends in one may serve as a prefix (JSON-LD 1.1).
+_GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
 
 
 def _spelled_out(value: Any) -> Any:
